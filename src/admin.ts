@@ -1,0 +1,96 @@
+import { VoiceGatewayError } from './errors.js';
+import type { Gateway } from './gateway.js';
+import type { AuditEvent, StoredProject } from './ledger/types.js';
+import { type Project, type ProjectInput, projectInputSchema, type ProjectPatch, projectPatchSchema } from './projects.js';
+
+/** Why a project write was refused; surfaces map `code` to HTTP status / exit code. */
+export class ProjectWriteError extends VoiceGatewayError {
+  constructor(
+    readonly code: 'not_found' | 'read_only' | 'conflict' | 'invalid',
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Actor {
+  name: string;
+  source: AuditEvent['source'];
+}
+
+/** Runtime project writes (CLI/API/MCP/dashboard): validated, persisted in the ledger, audit-logged. */
+export class ProjectAdmin {
+  constructor(private readonly gw: Gateway) {}
+
+  async create(input: ProjectInput, actor: Actor): Promise<Project> {
+    const p = parse(projectInputSchema, input);
+    await this.gw.ready;
+    if (this.gw.project(p.id)) throw new ProjectWriteError('conflict', `Project '${p.id}' already exists`, 'id');
+    const now = this.gw.clock();
+    await this.gw.ledger.upsertProject(toStored(p.id, p, now, now));
+    await this.#audit(actor, 'project.create', p.id, p);
+    await this.gw.reloadProjects();
+    return this.gw.requireProject(p.id);
+  }
+
+  async update(id: string, patch: ProjectPatch, actor: Actor): Promise<Project> {
+    const changes = parse(projectPatchSchema, patch);
+    const current = this.#writable(id);
+    await this.gw.ready;
+    const stored = (await this.gw.ledger.listProjects()).find((s) => s.id === id)!;
+    const next: StoredProject = {
+      ...stored,
+      name: changes.name ?? stored.name,
+      description: changes.description ?? stored.description,
+      dailyBudgetUsd: changes.daily_budget ?? stored.dailyBudgetUsd,
+      budgetAction: changes.budget_action ?? stored.budgetAction,
+      tags: changes.tags ?? stored.tags,
+      updatedAt: this.gw.clock(),
+    };
+    await this.gw.ledger.upsertProject(next);
+    await this.#audit(actor, 'project.update', current.id, changes);
+    await this.gw.reloadProjects();
+    this.gw.budget.invalidate(id);
+    return this.gw.requireProject(id);
+  }
+
+  async delete(id: string, actor: Actor): Promise<Project> {
+    const current = this.#writable(id);
+    await this.gw.ready;
+    await this.gw.ledger.deleteProject(id);
+    await this.#audit(actor, 'project.delete', id, { name: current.name });
+    await this.gw.reloadProjects();
+    this.gw.budget.invalidate(id);
+    return current;
+  }
+
+  #writable(id: string): Project {
+    const p = this.gw.project(id);
+    if (!p) throw new ProjectWriteError('not_found', `Project '${id}' not found`, 'id');
+    if (p.source !== 'runtime') {
+      throw new ProjectWriteError(
+        'read_only',
+        p.source === 'yaml' ? `Project '${id}' is defined in voicegw.yaml and is read-only at run time; edit the YAML instead` : `Project '${id}' is built in and cannot be changed`,
+        'id',
+      );
+    }
+    return p;
+  }
+
+  #audit(actor: Actor, action: string, target: string, detail: unknown): Promise<void> {
+    return this.gw.ledger.audit({ ts: this.gw.clock(), actor: actor.name, source: actor.source, action, target, detail: JSON.stringify(detail) });
+  }
+}
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, v: unknown): T {
+  const r = schema.safeParse(v);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const field = issue.path.map(String).join('.');
+  throw new ProjectWriteError('invalid', `${field || 'body'}: ${issue.message}`, field || undefined);
+}
+
+function toStored(id: string, p: { name: string; description: string; daily_budget: number; budget_action: StoredProject['budgetAction']; tags: string[] }, createdAt: number, updatedAt: number): StoredProject {
+  return { id, name: p.name, description: p.description, dailyBudgetUsd: p.daily_budget, budgetAction: p.budget_action, tags: p.tags, createdAt, updatedAt };
+}

@@ -1,0 +1,208 @@
+import { BudgetExceededError, BudgetThrottleSignal } from '../errors.js';
+import type { BudgetEvent, Ledger } from '../ledger/types.js';
+import { log } from '../log.js';
+import { type Nanos, nanosToUsd } from '../money.js';
+import type { BudgetAction, BudgetLevel } from '../types.js';
+import { type DayWindow, dayWindow } from './day.js';
+
+export interface BudgetPolicy {
+  project: string;
+  /** 0 = no limit */
+  budgetNanos: Nanos;
+  action: BudgetAction;
+  timeZone: string;
+}
+
+export interface Reservation {
+  project: string;
+  day: string;
+  estimateNanos: Nanos;
+}
+
+export interface Admission {
+  /** `ok` under budget; otherwise the project's action */
+  kind: 'ok' | BudgetAction;
+  reservation: Reservation | null;
+  spentNanos: Nanos;
+  budgetNanos: Nanos;
+}
+
+export interface BudgetStatus {
+  project: string;
+  day: string;
+  spentUsd: number;
+  reservedUsd: number;
+  budgetUsd: number;
+  remainingUsd: number | null;
+  percent: number;
+  status: BudgetLevel;
+  action: BudgetAction;
+  resetsAt: string;
+}
+
+interface DayState {
+  window: DayWindow;
+  /** spend read from the ledger at `loadedAt` (all processes) */
+  baseNanos: Nanos;
+  /** this process's settled spend since `loadedAt`: always current */
+  ownNanos: Nanos;
+  reservedNanos: Nanos;
+  loadedAt: number;
+  events: Set<BudgetEvent['kind']>;
+}
+
+export interface BudgetEnforcerOptions {
+  ledger: Ledger | null;
+  policyFor: (project: string) => BudgetPolicy;
+  clock?: () => number;
+  /** how long spend written by other processes may be cached */
+  cacheTtlMs?: number;
+}
+
+/**
+ * Daily budgets per project. Admission reserves an estimate and settlement replaces it with the
+ * real cost, so concurrent requests cannot overshoot by more than one estimate. This process's own
+ * spend is always current; spend from other processes is re-read from the ledger after `cacheTtlMs`.
+ */
+export class BudgetEnforcer {
+  readonly #states = new Map<string, DayState>();
+  readonly #loading = new Map<string, Promise<void>>();
+  readonly #clock: () => number;
+  readonly #ttl: number;
+
+  constructor(private readonly opts: BudgetEnforcerOptions) {
+    this.#clock = opts.clock ?? Date.now;
+    this.#ttl = opts.cacheTtlMs ?? 2000;
+  }
+
+  /** Reserves `estimateNanos` for one request and says what the project's budget allows. */
+  async admit(project: string, estimateNanos: Nanos): Promise<Admission> {
+    const policy = this.opts.policyFor(project);
+    if (policy.budgetNanos <= 0) return { kind: 'ok', reservation: null, spentNanos: 0, budgetNanos: 0 };
+    const state = this.#fresh(project, policy) ?? (await this.#load(project, policy));
+    const spent = state.baseNanos + state.ownNanos;
+    const over = spent + state.reservedNanos >= policy.budgetNanos;
+    if (!over) return this.#reserve(project, state, estimateNanos, 'ok', spent, policy);
+    if (policy.action === 'block') {
+      this.#event(project, state, 'blocked', spent, policy);
+      return { kind: 'block', reservation: null, spentNanos: spent, budgetNanos: policy.budgetNanos };
+    }
+    if (policy.action === 'warn') {
+      log.once('warn', `budget-warn:${project}:${state.window.day}`, exceededMessage(project, spent, policy.budgetNanos));
+    } else {
+      this.#event(project, state, 'throttled', spent, policy);
+    }
+    return this.#reserve(project, state, estimateNanos, policy.action, spent, policy);
+  }
+
+  /** Replaces a reservation with the real cost (null = unknown price: nothing is counted). */
+  settle(reservation: Reservation | null, actualNanos: Nanos | null, project?: string): void {
+    const name = reservation?.project ?? project;
+    if (!name) return;
+    const state = this.#states.get(name);
+    if (!state) return;
+    const sameDay = !reservation || reservation.day === state.window.day;
+    if (reservation && sameDay) state.reservedNanos = Math.max(0, state.reservedNanos - reservation.estimateNanos);
+    if (actualNanos && actualNanos > 0 && this.#clock() < state.window.end) {
+      state.ownNanos += actualNanos;
+      const policy = this.opts.policyFor(name);
+      const spent = state.baseNanos + state.ownNanos;
+      if (policy.budgetNanos > 0 && spent >= policy.budgetNanos) this.#event(name, state, 'exceeded', spent, policy);
+      else if (policy.budgetNanos > 0 && spent * 5 >= policy.budgetNanos * 4) this.#event(name, state, 'warning', spent, policy);
+    }
+  }
+
+  async status(project: string): Promise<BudgetStatus> {
+    const policy = this.opts.policyFor(project);
+    const state = this.#fresh(project, policy) ?? (await this.#load(project, policy));
+    const spent = state.baseNanos + state.ownNanos;
+    const budget = policy.budgetNanos;
+    const percent = budget > 0 ? Math.round((spent / budget) * 10000) / 100 : 0;
+    return {
+      project,
+      day: state.window.day,
+      spentUsd: nanosToUsd(spent),
+      reservedUsd: nanosToUsd(state.reservedNanos),
+      budgetUsd: nanosToUsd(budget),
+      remainingUsd: budget > 0 ? nanosToUsd(Math.max(0, budget - spent)) : null,
+      percent,
+      status: levelOf(spent, budget),
+      action: policy.action,
+      resetsAt: new Date(state.window.end).toISOString(),
+    };
+  }
+
+  /** Throws for `block`/`throttle` projects over budget; returns the status otherwise. */
+  async check(project: string): Promise<BudgetStatus> {
+    const s = await this.status(project);
+    if (s.status === 'exceeded' && s.action === 'block') throw new BudgetExceededError(project, s.spentUsd, s.budgetUsd);
+    if (s.status === 'exceeded' && s.action === 'throttle') throw new BudgetThrottleSignal(project, s.spentUsd, s.budgetUsd);
+    return s;
+  }
+
+  attachLedger(ledger: Ledger): void {
+    this.opts.ledger = ledger;
+    this.#states.clear();
+  }
+
+  /** Forget cached spend (after runtime edits of a project's budget, or in tests). */
+  invalidate(project?: string): void {
+    if (project) this.#states.delete(project);
+    else this.#states.clear();
+  }
+
+  #fresh(project: string, policy: BudgetPolicy): DayState | undefined {
+    const s = this.#states.get(project);
+    const now = this.#clock();
+    if (!s || now >= s.window.end || now < s.window.start) return undefined;
+    if (now - s.loadedAt > this.#ttl) void this.#load(project, policy); // stale-while-revalidate
+    return s;
+  }
+
+  #load(project: string, policy: BudgetPolicy): Promise<DayState> {
+    const pending = this.#loading.get(project);
+    const run =
+      pending ??
+      (async () => {
+        const now = this.#clock();
+        const window = dayWindow(now, policy.timeZone);
+        const ownBefore = this.#states.get(project)?.ownNanos ?? 0;
+        const base = this.opts.ledger ? await this.opts.ledger.spend(project, window.start, window.end) : 0;
+        const prev = this.#states.get(project);
+        const carry = prev && prev.window.day === window.day ? prev : undefined;
+        this.#states.set(project, {
+          window,
+          baseNanos: base,
+          // rows are durable before they settle, so `base` holds own spend up to the read; keep what settled during it
+          ownNanos: carry ? Math.max(0, carry.ownNanos - ownBefore) : 0,
+          reservedNanos: carry?.reservedNanos ?? 0,
+          loadedAt: now,
+          events: carry?.events ?? new Set(),
+        });
+      })().finally(() => this.#loading.delete(project));
+    if (!pending) this.#loading.set(project, run);
+    return run.then(() => this.#states.get(project)!);
+  }
+
+  #reserve(project: string, state: DayState, estimate: Nanos, kind: Admission['kind'], spent: Nanos, policy: BudgetPolicy): Admission {
+    state.reservedNanos += estimate;
+    return { kind, reservation: { project, day: state.window.day, estimateNanos: estimate }, spentNanos: spent, budgetNanos: policy.budgetNanos };
+  }
+
+  #event(project: string, state: DayState, kind: BudgetEvent['kind'], spent: Nanos, policy: BudgetPolicy): void {
+    if (state.events.has(kind)) return;
+    state.events.add(kind);
+    const ev: BudgetEvent = { ts: this.#clock(), project, day: state.window.day, kind, spentNanos: spent, budgetNanos: policy.budgetNanos };
+    void this.opts.ledger?.recordBudgetEvent(ev).catch((e: Error) => log.warn(`could not record budget event: ${e.message}`));
+  }
+}
+
+export function levelOf(spent: Nanos, budget: Nanos): BudgetLevel {
+  if (budget <= 0) return 'ok';
+  if (spent >= budget) return 'exceeded';
+  return spent * 5 >= budget * 4 ? 'warning' : 'ok';
+}
+
+export function exceededMessage(project: string, spent: Nanos, budget: Nanos): string {
+  return `Project '${project}' exceeded daily budget: $${nanosToUsd(spent).toFixed(2)} / $${nanosToUsd(budget).toFixed(2)}`;
+}

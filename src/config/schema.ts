@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { pricesSchema } from '../metering/prices/schema.js';
+
+const nonEmpty = z.string().min(1, 'must not be empty');
+
+/** `providers.<name>`: keys and endpoints. Extra keys are provider-specific options and pass through. */
+export const providerSchema = z.looseObject({
+  api_key: z.string().optional(),
+  base_url: z.string().optional(),
+  enabled: z.boolean().default(true),
+});
+
+export const guardrailActionSchema = z.enum(['redact', 'block', 'alert', 'off']);
+const categoryRule = z.union([guardrailActionSchema, z.strictObject({ action: guardrailActionSchema })]);
+
+export const guardrailsSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  categories: z
+    .strictObject({
+      pii: categoryRule.optional(),
+      financial: categoryRule.optional(),
+      medical: categoryRule.optional(),
+      prompt_injection: categoryRule.optional(),
+      off_topic: categoryRule.optional(),
+    })
+    .default({}),
+  block_message: z.string().optional(),
+  raise_on_block: z.boolean().optional(),
+  topic: z.string().optional(),
+  allowed_topics: z.array(z.string()).optional(),
+  instructions: z.boolean().optional(),
+  injection_threshold: z.number().min(0).max(1).optional(),
+  region: z.string().length(2).optional(),
+});
+
+/** A chain entry: `"openai/gpt-4.1-mini"` or `{ model, ...provider options }`. */
+export const fallbackEntrySchema = z.union([nonEmpty, z.looseObject({ model: nonEmpty })]);
+export const fallbacksSchema = z.strictObject({
+  stt: z.array(fallbackEntrySchema).optional(),
+  llm: z.array(fallbackEntrySchema).optional(),
+  tts: z.array(fallbackEntrySchema).optional(),
+});
+
+const timeZone = z.string().refine(isTimeZone, { message: 'is not an IANA time zone (e.g. "UTC", "America/New_York")' });
+
+export const projectSchema = z.strictObject({
+  name: nonEmpty,
+  description: z.string().default(''),
+  daily_budget: z.number().min(0, 'must be ≥ 0 (0 = no limit)').default(0),
+  budget_action: z.enum(['warn', 'throttle', 'block']).default('warn'),
+  tags: z.array(z.string()).default([]),
+  providers: z.record(z.string(), providerSchema).default({}),
+  default_stack: z.string().default(''),
+  guardrails: guardrailsSchema.optional(),
+  fallbacks: fallbacksSchema.optional(),
+  budget_timezone: timeZone.optional(),
+  budget_block_message: z.string().optional(),
+  throttle_delay_ms: z.number().int().min(0).optional(),
+});
+
+export const configSchema = z.strictObject({
+  providers: z.record(z.string(), providerSchema).default({}),
+  projects: z.record(z.string(), projectSchema).default({}),
+  default_project: nonEmpty.optional(),
+  fallbacks: fallbacksSchema.default({}),
+  cost_tracking: z
+    .looseObject({
+      enabled: z.boolean().default(true),
+      db_path: z.string().optional(),
+      database_url: z.string().optional(),
+    })
+    .default({ enabled: true }),
+  budget_timezone: timeZone.default('UTC'),
+  budget: z
+    .strictObject({
+      throttle_delay_ms: z.number().int().min(0).default(1000),
+      /** how long spend written by OTHER processes may be cached */
+      cache_ttl_ms: z.number().int().min(0).default(2000),
+    })
+    .default({ throttle_delay_ms: 1000, cache_ttl_ms: 2000 }),
+  routing: z
+    .strictObject({
+      attempt_timeout_ms: z.number().int().positive().default(10_000),
+      cooldown_ms: z.number().int().min(0).default(30_000),
+    })
+    .default({ attempt_timeout_ms: 10_000, cooldown_ms: 30_000 }),
+  guardrails: guardrailsSchema.optional(),
+  prices: pricesSchema.optional(),
+  server: z
+    .strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) })
+    .default({ host: '127.0.0.1', port: 8080 }),
+  auth: z
+    .strictObject({
+      api_keys: z
+        .array(
+          z.strictObject({
+            token: z.string(),
+            name: z.string().default(''),
+            scopes: z.array(z.enum(['read', 'write', 'admin', '*'])).default(['read']),
+          }),
+        )
+        .default([]),
+    })
+    .default({ api_keys: [] }),
+  // accepted for compatibility with voicegw.yaml files written for the Python gateway
+  observability: z.looseObject({}).optional(),
+  stacks: z.record(z.string(), z.looseObject({})).optional(),
+  models: z.looseObject({}).optional(),
+});
+
+export type GatewayConfig = z.infer<typeof configSchema>;
+export type ProjectConfig = z.infer<typeof projectSchema>;
+export type ProviderConfig = z.infer<typeof providerSchema>;
+export type GuardrailsConfig = z.infer<typeof guardrailsSchema>;
+export type FallbackEntry = z.infer<typeof fallbackEntrySchema>;
+export type FallbacksConfig = z.infer<typeof fallbacksSchema>;
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

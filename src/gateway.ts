@@ -1,0 +1,257 @@
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { type BudgetPolicy, BudgetEnforcer, type BudgetStatus } from './budget/enforcer.js';
+import { CostEstimator } from './budget/estimate.js';
+import { type LoadedConfig, loadConfig, type LoadOptions } from './config/load.js';
+import type { GatewayConfig } from './config/schema.js';
+import { ConfigError } from './errors.js';
+import { guardrailPolicyFor } from './config/guardrails.js';
+import { compilePolicy, type CompiledPolicy, type GuardrailPolicy } from './guardrails/index.js';
+
+export interface GuardrailSetup {
+  policy: GuardrailPolicy;
+  compiled: CompiledPolicy;
+  /** pii or financial set to redact: the streamed answer goes through a StreamingRedactor */
+  redactsOutput: boolean;
+}
+import { scopedProject } from './inference/context.js';
+import { openLedger } from './ledger/index.js';
+import type { Ledger } from './ledger/types.js';
+import { PriceBook } from './metering/pricing.js';
+import { log, maskSecret } from './log.js';
+import { usdToNanos } from './money.js';
+import { mergeProjects, type Project, unknownProjectError } from './projects.js';
+import { ProviderRegistry } from './providers/registry.js';
+import { HealthTracker } from './routing/health.js';
+import { ProjectAdmin } from './admin.js';
+import { Reports } from './reports.js';
+
+export interface ProviderSummary {
+  name: string;
+  kind: 'cloud' | 'local';
+  modalities: string[];
+  /** a key is available (or none is needed) */
+  configured: boolean;
+  keySource: string | null;
+  /** `sk-a…1f2b` at most: keys are never returned whole */
+  maskedKey: string | null;
+  baseURL: string | null;
+  plugin: string;
+}
+
+export interface GatewayOptions extends LoadOptions {
+  /** SQLite file for the ledger (default: `cost_tracking.db_path`, `$VOICEGW_DB_PATH`, or ~/.config/voicegateway/voicegw.db) */
+  dbPath?: string;
+  /** `postgres://…` ledger for fleets (default: `$VOICEGW_DB_URL` or `cost_tracking.database_url`) */
+  databaseUrl?: string;
+  /** injectable clock for budgets and reports (tests) */
+  clock?: () => number;
+}
+
+/**
+ * The facade every surface and drop-in goes through: configuration, provider registry, prices,
+ * ledger, budgets, routing health and guardrail policies, opened and closed together.
+ */
+export class Gateway {
+  readonly loaded: LoadedConfig;
+  readonly registry: ProviderRegistry;
+  readonly prices: PriceBook;
+  readonly budget: BudgetEnforcer;
+  readonly estimator = new CostEstimator();
+  readonly health: HealthTracker;
+  readonly clock: () => number;
+  readonly reports: Reports;
+  readonly admin: ProjectAdmin;
+  #ledger: Ledger | null = null;
+  #projects = new Map<string, Project>();
+  #policies = new Map<string, GuardrailSetup | null>();
+  #closed = false;
+  readonly #inflight = new Set<Promise<unknown>>();
+  /** resolves when the ledger is open and runtime projects are merged */
+  readonly ready: Promise<void>;
+
+  private constructor(loaded: LoadedConfig, readonly options: GatewayOptions) {
+    this.loaded = loaded;
+    this.clock = options.clock ?? Date.now;
+    this.registry = new ProviderRegistry(loaded.config.providers);
+    this.prices = new PriceBook(loaded.config.prices, (modality: string, model: string) =>
+      log.once('warn', `unpriced:${modality}:${model}`, `No price known for ${modality.toUpperCase()} model '${model}': its cost is recorded as unknown (null). Add it under prices: in voicegw.yaml.`),
+    );
+    this.health = new HealthTracker(loaded.config.routing.cooldown_ms, this.clock);
+    this.budget = new BudgetEnforcer({
+      ledger: null,
+      clock: this.clock,
+      cacheTtlMs: loaded.config.budget.cache_ttl_ms,
+      policyFor: (p) => this.budgetPolicy(p),
+    });
+    this.#projects = mergeProjects(loaded.config, []);
+    this.reports = new Reports(this);
+    this.admin = new ProjectAdmin(this);
+    this.ready = this.#openLedger();
+    this.ready.catch(() => {}); // surfaced to whoever awaits `ready`
+  }
+
+  /** Loads the config now and opens the ledger in the background (`await gw.ready`). */
+  static create(options: GatewayOptions = {}): Gateway {
+    return new Gateway(loadConfig(options), options);
+  }
+
+  static async open(options: GatewayOptions = {}): Promise<Gateway> {
+    const gw = Gateway.create(options);
+    await gw.ready;
+    return gw;
+  }
+
+  get config(): GatewayConfig {
+    return this.loaded.config;
+  }
+
+  /** The ledger, once `ready` has resolved. */
+  get ledger(): Ledger {
+    if (!this.#ledger) throw new Error(this.#closed ? 'Gateway is closed' : 'Gateway ledger is not open yet: await gw.ready');
+    return this.#ledger;
+  }
+
+  async #openLedger(): Promise<void> {
+    const env = this.options.env ?? process.env;
+    const databaseUrl = this.options.databaseUrl ?? env.VOICEGW_DB_URL ?? this.config.cost_tracking.database_url;
+    const sqlitePath = databaseUrl ? undefined : this.ledgerPath();
+    if (sqlitePath) mkdirSync(dirname(sqlitePath), { recursive: true });
+    this.#ledger = await openLedger({ sqlitePath, databaseUrl });
+    this.budget.attachLedger(this.#ledger!);
+    await this.reloadProjects();
+  }
+
+  ledgerPath(): string {
+    const env = this.options.env ?? process.env;
+    const configured = this.options.dbPath ?? env.VOICEGW_DB_PATH ?? this.config.cost_tracking.db_path;
+    const base = this.loaded.source ? dirname(this.loaded.source) : process.cwd();
+    if (configured) return resolve(base, configured);
+    return join(homedir(), '.config', 'voicegateway', 'voicegw.db');
+  }
+
+  /** Re-reads runtime projects from the ledger and merges them under the YAML ones. */
+  async reloadProjects(): Promise<void> {
+    this.#projects = mergeProjects(this.config, this.#ledger ? await this.#ledger.listProjects() : []);
+    this.#policies.clear();
+  }
+
+  projects(): Project[] {
+    return [...this.#projects.values()];
+  }
+
+  project(id: string): Project | undefined {
+    return this.#projects.get(id);
+  }
+
+  requireProject(id: string): Project {
+    const p = this.#projects.get(id);
+    if (!p) throw unknownProjectError(id, this.#projects.keys());
+    return p;
+  }
+
+  /** `setProject()` in this async context > `$VOICEGW_ACTIVE_PROJECT` > `default_project` > `"default"`. */
+  activeProject(explicit?: string): Project {
+    const env = this.options.env ?? process.env;
+    const id = explicit ?? scopedProject() ?? (env.VOICEGW_ACTIVE_PROJECT || undefined) ?? this.config.default_project ?? 'default';
+    return this.requireProject(id);
+  }
+
+  budgetPolicy(projectId: string): BudgetPolicy {
+    const p = this.requireProject(projectId);
+    return {
+      project: p.id,
+      budgetNanos: usdToNanos(p.dailyBudgetUsd),
+      action: p.budgetAction,
+      timeZone: p.config.budget_timezone ?? this.config.budget_timezone,
+    };
+  }
+
+  budgetStatus(projectId: string): Promise<BudgetStatus> {
+    this.requireProject(projectId);
+    return this.budget.status(projectId);
+  }
+
+  /** The project's guardrail policy (compiled once), or null when guardrails are off. */
+  guardrails(projectId: string): GuardrailSetup | null {
+    if (this.#policies.has(projectId)) return this.#policies.get(projectId)!;
+    const policy = guardrailPolicyFor(this.config.guardrails, this.requireProject(projectId).config.guardrails);
+    const setup = policy
+      ? { policy, compiled: compilePolicy(policy), redactsOutput: policy.categories.pii === 'redact' || policy.categories.financial === 'redact' }
+      : null;
+    this.#policies.set(projectId, setup);
+    return setup;
+  }
+
+  /** Configured providers for status screens: kind, modalities, where the key comes from (masked), base URL. */
+  providerSummary(): ProviderSummary[] {
+    const env = this.options.env ?? process.env;
+    return this.registry.list().map((spec) => {
+      const cfg = this.config.providers[spec.name];
+      const key = cfg?.api_key || (spec.envKey ? env[spec.envKey] : undefined);
+      const keySource = cfg?.api_key ? `providers.${spec.name}.api_key` : key ? `$${spec.envKey}` : null;
+      return {
+        name: spec.name,
+        kind: spec.kind,
+        modalities: [...spec.modalities],
+        configured: spec.kind === 'local' || !!key || Object.values(this.config.projects).some((p) => !!p.providers[spec.name]?.api_key),
+        keySource,
+        maskedKey: maskSecret(key),
+        baseURL: cfg?.base_url ?? spec.defaultBaseURL ?? null,
+        plugin: spec.plugin,
+      };
+    });
+  }
+
+  timeZoneOf(projectId?: string): string {
+    return (projectId && this.project(projectId)?.config.budget_timezone) || this.config.budget_timezone;
+  }
+
+  /** Keeps a request's promise so `drain()`/`close()` wait until its ledger row is written. */
+  track<T>(p: Promise<T>): Promise<T> {
+    this.#inflight.add(p);
+    const forget = () => this.#inflight.delete(p);
+    p.then(forget, forget);
+    return p;
+  }
+
+  /** Waits for every in-flight request to finish writing its ledger rows. */
+  async drain(): Promise<void> {
+    while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
+    await this.#ledger?.flush();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.drain();
+    this.#closed = true;
+    await this.ready.catch(() => {});
+    const ledger = this.#ledger;
+    if (defaultGateway === this) defaultGateway = null;
+    if (ledger) {
+      await ledger.flush();
+      await ledger.close();
+    }
+    this.#ledger = null;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+}
+
+let defaultGateway: Gateway | null = null;
+
+/** The process-wide gateway, created on first use from the config search path. */
+export function getGateway(): Gateway {
+  if (!defaultGateway || defaultGateway.closed) defaultGateway = Gateway.create();
+  return defaultGateway;
+}
+
+/** Makes `gw` the process-wide gateway (tests, apps that open their own). */
+export function setGateway(gw: Gateway | null): void {
+  defaultGateway = gw;
+}
+
+export { ConfigError };

@@ -1,0 +1,121 @@
+import { getGateway, type Gateway } from '../gateway.js';
+import { endpointFor } from '../keys.js';
+import type { Project } from '../projects.js';
+import type { ModelRef } from '../providers/types.js';
+import { buildChain, type FallbackOption } from '../routing/chain.js';
+import type { Modality } from '../types.js';
+import { currentSessionId, peekSessionId } from './context.js';
+import { runRequest, type Attempt, type RequestSpec } from './request.js';
+
+/** Options shared by `inference.STT`, `inference.LLM` and `inference.TTS`. */
+export interface DropInOptions {
+  /** `provider/model[:variant]`, e.g. `deepgram/nova-3:en`, `openai/gpt-4.1-mini`, `cartesia/sonic-3:<voice>` */
+  model: string;
+  /** project to bill (default: the active project when constructed) */
+  project?: string;
+  /** key for the primary provider (wins over voicegw.yaml and env) */
+  apiKey?: string;
+  /** endpoint for the primary provider */
+  baseURL?: string;
+  /** provider-specific plugin options, passed through to the LiveKit plugin */
+  modelOptions?: Record<string, unknown>;
+  /** fallback chain for this instance (default: `fallbacks.<modality>` of the project or the YAML) */
+  fallback?: FallbackOption;
+  /** gateway to use (default: the process-wide one from `getGateway()`) */
+  gateway?: Gateway;
+}
+
+type Emitter = { on(ev: 'error', fn: (e: { error: Error }) => void): unknown };
+
+/**
+ * What the three drop-ins share: the bound project, the chain, lazily built inner plugins (one per
+ * chain entry), and error capture (LiveKit reports plugin failures only as 'error' events).
+ */
+export class DropInCore<Inner extends Emitter> {
+  readonly gw: Gateway;
+  readonly project: Project;
+  readonly chain: ModelRef[];
+  active: ModelRef;
+  readonly #sessionId: string;
+  readonly #inners = new Map<string, Promise<Inner>>();
+  readonly #watchers = new Map<Inner, Set<{ error?: Error }>>();
+
+  constructor(
+    readonly modality: Modality,
+    readonly opts: DropInOptions,
+    private readonly build: (ref: ModelRef, o: { apiKey?: string; baseURL?: string; options: Record<string, unknown> }) => Promise<Inner>,
+  ) {
+    this.gw = opts.gateway ?? getGateway();
+    this.project = this.gw.activeProject(opts.project);
+    const primary = this.gw.registry.resolve(modality, opts.model, opts.modelOptions ?? {});
+    this.chain = buildChain(this.gw, modality, primary, this.project, opts.fallback);
+    this.active = primary;
+    this.#sessionId = currentSessionId();
+    // a missing key is a configuration error: say so now, not mid-call
+    for (const ref of this.chain) this.#endpoint(ref);
+  }
+
+  get sessionId(): string {
+    return peekSessionId() ?? this.#sessionId;
+  }
+
+  #endpoint(ref: ModelRef) {
+    const explicit = ref === this.chain[0] ? { apiKey: this.opts.apiKey, baseURL: this.opts.baseURL } : {};
+    return endpointFor(this.gw.loaded, ref.spec, this.project, explicit);
+  }
+
+  /** The LiveKit plugin instance for a chain entry, built on first use. */
+  inner(ref: ModelRef): Promise<Inner> {
+    let p = this.#inners.get(ref.id);
+    if (!p) {
+      const ep = this.#endpoint(ref);
+      p = this.build(ref, { apiKey: ep.apiKey, baseURL: ep.baseURL, options: { ...ep.extras, ...ref.options } }).then((inner) => {
+        this.#watchers.set(inner, new Set());
+        inner.on('error', (e) => {
+          for (const w of this.#watchers.get(inner) ?? []) w.error ??= e.error;
+        });
+        return inner;
+      });
+      p.catch(() => this.#inners.delete(ref.id));
+      this.#inners.set(ref.id, p);
+    }
+    return p;
+  }
+
+  /** Collects the 'error' events an inner plugin emits while one attempt runs. */
+  watch(inner: Inner): { readonly error: Error | undefined; stop(): void } {
+    const w: { error?: Error } = {};
+    const set = this.#watchers.get(inner)!;
+    set.add(w);
+    return {
+      get error() {
+        return w.error;
+      },
+      stop: () => set.delete(w),
+    };
+  }
+
+  run(signal: AbortSignal, spec: Partial<RequestSpec> & Pick<RequestSpec, 'firstGuess'>, attempt: Attempt): Promise<void> {
+    const done = runRequest(
+      {
+        gw: this.gw,
+        modality: this.modality,
+        project: this.project,
+        sessionId: this.sessionId,
+        chain: this.chain,
+        signal,
+        onActive: (ref) => void (this.active = ref),
+        ...spec,
+      },
+      attempt,
+    );
+    return this.gw.track(done);
+  }
+
+  async closeInners(): Promise<void> {
+    const inners = await Promise.allSettled(this.#inners.values());
+    await Promise.allSettled(
+      inners.map((r) => (r.status === 'fulfilled' ? (r.value as unknown as { close?(): Promise<void>; aclose?(): Promise<void> }) : null)).map((i) => i?.close?.() ?? i?.aclose?.()),
+    );
+  }
+}

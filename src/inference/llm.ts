@@ -1,0 +1,161 @@
+import { type APIConnectOptions, DEFAULT_API_CONNECT_OPTIONS, llm } from '@livekit/agents';
+import { GuardrailBlockedError } from '../errors.js';
+import { DEFAULT_BLOCK_MESSAGE, guardChatContext, StreamingRedactor } from '../guardrails/index.js';
+import { usdToNanos } from '../money.js';
+import type { ModelRef } from '../providers/types.js';
+import { DropInCore, type DropInOptions } from './drop-in.js';
+import type { GuardrailSetup } from '../gateway.js';
+import type { GuardrailPolicy } from '../guardrails/index.js';
+import { auditFindings, recordBlocked } from './guard-audit.js';
+import type { AttemptControl } from './request.js';
+
+export type LLMOptions = DropInOptions;
+
+type ChatArgs = Parameters<llm.LLM['chat']>[0];
+
+/**
+ * A LiveKit `llm.LLM` that routes `provider/model` to the real plugin, with guardrails on the chat
+ * context and the streamed answer, budgets, fallback and a ledger row per attempt.
+ */
+export class LLM extends llm.LLM {
+  readonly core: DropInCore<llm.LLM>;
+
+  constructor(model: string | LLMOptions, opts: Omit<LLMOptions, 'model'> = {}) {
+    super();
+    const o = typeof model === 'string' ? { ...opts, model } : model;
+    this.core = new DropInCore<llm.LLM>('llm', o, (ref, ep) => buildLLM(ref, ep));
+  }
+
+  static fromModelString(model: string): LLM {
+    return new LLM(model);
+  }
+
+  label(): string {
+    return 'voicegateway.LLM';
+  }
+
+  get model(): string {
+    return this.core.active.model;
+  }
+
+  get provider(): string {
+    return this.core.active.provider;
+  }
+
+  chat(args: ChatArgs): llm.LLMStream {
+    return new GatewayLLMStream(this, args);
+  }
+
+  async aclose(): Promise<void> {
+    await this.core.closeInners();
+  }
+}
+
+function buildLLM(ref: ModelRef, ep: { apiKey?: string; baseURL?: string; options: Record<string, unknown> }): Promise<llm.LLM> {
+  return ref.spec.llm!({ model: ref.model, variant: ref.variant, ...ep });
+}
+
+class GatewayLLMStream extends llm.LLMStream {
+  readonly #owner: LLM;
+  readonly #args: ChatArgs;
+
+  constructor(owner: LLM, args: ChatArgs) {
+    super(owner, { chatCtx: args.chatCtx, toolCtx: args.toolCtx, connOptions: args.connOptions ?? DEFAULT_API_CONNECT_OPTIONS });
+    this.#owner = owner;
+    this.#args = args;
+  }
+
+  protected async run(): Promise<void> {
+    const core = this.#owner.core;
+    const guardrails = core.gw.guardrails(core.project.id);
+    let chatCtx = this.chatCtx;
+    let findings = 0;
+    if (guardrails) {
+      const guard = guardChatContext(chatCtx, guardrails.compiled);
+      findings = guard.findings.length;
+      if (findings > 0) await auditFindings(core, guard.findings, 'in');
+      if (guard.action === 'block') return this.#blocked(guardrails.policy, guard.findings, findings);
+      chatCtx = guard.chatCtx;
+      if (guard.instructions) {
+        chatCtx = chatCtx === this.chatCtx ? chatCtx.copy() : chatCtx;
+        chatCtx.addMessage({ role: 'system', content: guard.instructions });
+      }
+    }
+    const prompt = promptChars(chatCtx);
+    await core.run(
+      this.abortController.signal,
+      {
+        guardrailFindings: findings,
+        firstGuess: (ref) => guess(core, ref, prompt),
+        onBudgetBlocked: core.project.config.budget_block_message
+          ? async () => (this.#say(core.project.config.budget_block_message!), true)
+          : undefined,
+      },
+      (ref, ctl) => this.#attempt(ref, ctl, chatCtx, guardrails),
+    );
+  }
+
+  async #attempt(ref: ModelRef, ctl: AttemptControl, chatCtx: llm.ChatContext, guardrails: GuardrailSetup | null): Promise<void> {
+    const core = this.#owner.core;
+    const inner = await core.inner(ref);
+    const watch = core.watch(inner);
+    const connOptions: APIConnectOptions = { ...(this.#args.connOptions ?? DEFAULT_API_CONNECT_OPTIONS), maxRetry: 0 };
+    const stream = inner.chat({ ...this.#args, chatCtx, connOptions });
+    const close = () => stream.close();
+    ctl.signal.addEventListener('abort', close);
+    const redactor = guardrails?.redactsOutput ? new StreamingRedactor(guardrails.compiled) : null;
+    let lastId = '';
+    try {
+      for await (const chunk of stream) {
+        if (ctl.signal.aborted) break;
+        lastId = chunk.id;
+        if (chunk.usage) {
+          ctl.meter.inputUnits = chunk.usage.promptTokens;
+          ctl.meter.outputUnits = chunk.usage.completionTokens;
+          ctl.meter.cachedUnits = Math.min(Math.max(0, chunk.usage.promptCachedTokens ?? 0), chunk.usage.promptTokens);
+        }
+        if (chunk.delta?.content || chunk.delta?.toolCalls?.length) ctl.outputStarted();
+        if (redactor && chunk.delta?.content) {
+          const safe = redactor.push(chunk.delta.content);
+          this.queue.put({ ...chunk, delta: { ...chunk.delta, content: safe } });
+        } else this.queue.put(chunk);
+      }
+      if (watch.error) throw watch.error;
+      if (ctl.signal.aborted && ctl.signal.reason instanceof Error && ctl.signal.reason.name === 'APITimeoutError') throw ctl.signal.reason;
+    } finally {
+      ctl.signal.removeEventListener('abort', close);
+      watch.stop();
+      if (redactor) {
+        const rest = redactor.end();
+        if (rest && !ctl.signal.aborted) this.queue.put({ id: lastId, delta: { role: 'assistant', content: rest } });
+        ctl.meter.guardrailFindings += redactor.findings.length;
+        if (redactor.findings.length > 0) await auditFindings(core, redactor.findings.map((f) => ({ ...f, action: 'redact' as const, excerpt: f.placeholder })), 'out');
+      }
+    }
+  }
+
+  #say(text: string): void {
+    this.queue.put({ id: 'voicegateway-block', delta: { role: 'assistant', content: text } });
+  }
+
+  /** A blocked turn never reaches a provider: the agent says the block message (or it raises). */
+  async #blocked(policy: GuardrailPolicy, findings: { category: string }[], count: number): Promise<void> {
+    const core = this.#owner.core;
+    await recordBlocked(core, count, `guardrails: ${[...new Set(findings.map((f) => f.category))].join(', ')}`);
+    if (policy.raiseOnBlock) throw new GuardrailBlockedError(core.project.id, [...new Set(findings.map((f) => f.category))]);
+    this.#say(policy.blockMessage ?? DEFAULT_BLOCK_MESSAGE);
+  }
+}
+
+function promptChars(ctx: llm.ChatContext): number {
+  let n = 0;
+  for (const item of ctx.items) if (item.type === 'message') n += item.textContent?.length ?? 0;
+  return n;
+}
+
+/** First guess before the model has history: ~4 characters a token, 200 completion tokens. */
+function guess(core: DropInCore<llm.LLM>, ref: ModelRef, promptChars: number): number {
+  if (ref.spec.kind === 'local') return 0;
+  const cost = core.gw.prices.price('llm', ref.provider, ref.model, { inputUnits: Math.ceil(promptChars / 4), outputUnits: 200, cachedUnits: 0 }).costNanos;
+  return cost ?? usdToNanos(0.001);
+}

@@ -1,0 +1,218 @@
+import { APIConnectionError, APIError, APIStatusError, APITimeoutError } from '@livekit/agents';
+import { BudgetExceededError, FallbackExhaustedError } from '../errors.js';
+import type { Gateway } from '../gateway.js';
+import { log } from '../log.js';
+import { type AttemptOutcome, recordAttempt, Meter } from '../metering/meter.js';
+import { type Nanos, nanosToUsd } from '../money.js';
+import type { Project } from '../projects.js';
+import type { ModelRef } from '../providers/types.js';
+import { throttledOrder } from '../routing/chain.js';
+import type { Modality } from '../types.js';
+
+/** What one attempt gets: its meter, an abort signal (timeout, outer close) and a way to say output began. */
+export interface AttemptControl {
+  readonly meter: Meter;
+  readonly signal: AbortSignal;
+  /** call on the first transcript / token / audio frame: from then on a failure is surfaced, not retried */
+  outputStarted(): void;
+  readonly started: boolean;
+  /** starts the first-output deadline (streams whose output waits on their input arm it at flush/end) */
+  armDeadline(): void;
+}
+
+/** Drives one provider for one request; resolves when it finished, rejects on failure. */
+export type Attempt = (ref: ModelRef, ctl: AttemptControl) => Promise<void>;
+
+export interface RequestSpec {
+  gw: Gateway;
+  modality: Modality;
+  project: Project;
+  sessionId: string;
+  chain: ModelRef[];
+  /** aborted when the caller closes the outer stream */
+  signal: AbortSignal;
+  /** cost to reserve before the request runs (first guess; the gateway learns averages per model) */
+  firstGuess(ref: ModelRef): Nanos;
+  /** the drop-in reports the serving entry through its `model`/`provider` getters */
+  onActive(ref: ModelRef): void;
+  /** LLM only: answer a blocked project with its `budget_block_message` instead of failing */
+  onBudgetBlocked?(ctl: AttemptControl): Promise<boolean>;
+  /** guardrail findings counted on this request's rows */
+  guardrailFindings?: number;
+  /** STT streams end by being closed: a close after output began is a normal end, not a cancellation */
+  closeIsNormal?: boolean;
+  /** the attempt arms the first-output deadline itself (a caller may be silent for a while) */
+  deferDeadline?: boolean;
+}
+
+/**
+ * The one per-request pipeline every drop-in runs: budget admission → chain walk with cooldowns
+ * and a first-output deadline → one ledger row per attempt → budget settlement.
+ */
+export async function runRequest(spec: RequestSpec, attempt: Attempt): Promise<void> {
+  const { gw, modality, project, chain } = spec;
+  await gw.ready;
+  const key = (r: ModelRef) => `${modality}:${r.provider}/${r.model}`;
+  const admission = await gw.budget.admit(project.id, gw.estimator.estimate(key(chain[0]!), spec.firstGuess(chain[0]!)));
+  let order = chain;
+  let throttle: string | null = null;
+  let settled: Nanos = 0;
+  let unknownCost = false;
+  let lastError: unknown;
+
+  try {
+    if (admission.kind === 'block') {
+      if (spec.onBudgetBlocked && (await answerBlocked(spec))) return;
+      throw new BudgetExceededError(project.id, nanosToUsd(admission.spentNanos), nanosToUsd(admission.budgetNanos));
+    }
+    if (admission.kind === 'throttle') {
+      const cheaper = throttledOrder(chain, (r) => unitPrice(gw, modality, r));
+      if (cheaper) {
+        order = cheaper;
+        throttle = cheaper[0]!.spec.kind === 'local' ? 'local' : 'cheaper';
+      } else {
+        const ms = project.config.throttle_delay_ms ?? gw.config.budget.throttle_delay_ms;
+        throttle = `delay:${ms}`;
+        await sleep(ms, spec.signal);
+      }
+    }
+
+    const failures: { model: string; error: string }[] = [];
+    const usable = order.filter((r) => gw.health.available(r.id));
+    const walk = usable.length > 0 ? usable : order; // everything cooling down: try anyway rather than fail unheard
+    for (let i = 0; i < walk.length; i++) {
+      const ref = walk[i]!;
+      spec.onActive(ref);
+      const result = await executeAttempt(spec, ref, attempt, gw.config.routing.attempt_timeout_ms);
+      if (result.status === 'error') lastError = result.error;
+      const outcome: AttemptOutcome = {
+        status: result.status,
+        fallbackFrom: failures.length > 0 ? walk[0]!.id : null,
+        error: result.error ? describe(result.error) : null,
+        throttle,
+      };
+      if (outcome.status === 'success' && failures.length > 0) outcome.status = 'fallback';
+      result.meter.guardrailFindings = spec.guardrailFindings ?? 0;
+      const { costNanos } = await recordAttempt(gw, { modality, project: project.id, sessionId: spec.sessionId, ref }, result.meter, outcome);
+      if (costNanos === null) unknownCost = true;
+      else settled += costNanos;
+
+      if (result.status !== 'error') {
+        gw.health.ok(ref.id);
+        return;
+      }
+      gw.health.fail(ref.id);
+      failures.push({ model: ref.id, error: describe(result.error) });
+      if (result.outputStarted) throw surfaced(result.error);
+      if (i < walk.length - 1) log.warn(`${modality.toUpperCase()} ${ref.id} failed before any output (${describe(result.error)}); falling back to ${walk[i + 1]!.id}`);
+    }
+    throw walk.length === 1 ? surfaced(lastError) : new FallbackExhaustedError(modality, failures);
+  } finally {
+    gw.budget.settle(admission.reservation, unknownCost && settled === 0 ? null : settled, project.id);
+  }
+}
+
+async function answerBlocked(spec: RequestSpec): Promise<boolean> {
+  const meter = new Meter();
+  const ctl = control(meter, new AbortController());
+  const answered = await spec.onBudgetBlocked!(ctl);
+  if (!answered) return false;
+  await recordAttempt(spec.gw, { modality: spec.modality, project: spec.project.id, sessionId: spec.sessionId, ref: spec.chain[0]! }, meter, {
+    status: 'blocked',
+    fallbackFrom: null,
+    error: 'daily budget exceeded: answered with budget_block_message',
+    throttle: null,
+  });
+  return true;
+}
+
+interface AttemptResult {
+  status: 'success' | 'error' | 'cancelled';
+  error?: unknown;
+  outputStarted: boolean;
+  meter: Meter;
+}
+
+async function executeAttempt(spec: RequestSpec, ref: ModelRef, fn: Attempt, timeoutMs: number): Promise<AttemptResult> {
+  const meter = new Meter();
+  const ac = new AbortController();
+  const onOuterAbort = () => ac.abort(new Error('cancelled'));
+  if (spec.signal.aborted) onOuterAbort();
+  spec.signal.addEventListener('abort', onOuterAbort);
+  let timer: NodeJS.Timeout | undefined;
+  let rejectDeadline: (e: Error) => void = () => {};
+  const deadline = new Promise<never>((_, reject) => void (rejectDeadline = reject));
+  const ctl = control(meter, ac, () => {
+    timer ??= setTimeout(() => {
+      if (ctl.started) return;
+      const err = new APITimeoutError({ message: `${ref.id}: no output within ${timeoutMs} ms`, options: { retryable: false } });
+      ac.abort(err);
+      rejectDeadline(err);
+    }, timeoutMs);
+  });
+  if (!spec.deferDeadline) ctl.armDeadline();
+  const cancelled = (): AttemptResult => ({ status: spec.closeIsNormal && ctl.started ? 'success' : 'cancelled', outputStarted: ctl.started, meter });
+  try {
+    await Promise.race([fn(ref, ctl), deadline]);
+    if (spec.signal.aborted) return cancelled();
+    return { status: 'success', outputStarted: ctl.started, meter };
+  } catch (error) {
+    if (spec.signal.aborted) return cancelled();
+    return { status: 'error', error, outputStarted: ctl.started, meter };
+  } finally {
+    clearTimeout(timer);
+    spec.signal.removeEventListener('abort', onOuterAbort);
+    if (!ac.signal.aborted) ac.abort(new Error('attempt finished'));
+  }
+}
+
+function control(meter: Meter, ac: AbortController, armDeadline: () => void = () => {}): AttemptControl & { started: boolean } {
+  const ctl = {
+    meter,
+    signal: ac.signal,
+    started: false,
+    armDeadline,
+    outputStarted() {
+      if (ctl.started) return;
+      ctl.started = true;
+      meter.markOutput();
+    },
+  };
+  return ctl;
+}
+
+/** Price of a nominal request, to rank chain entries when throttling. */
+function unitPrice(gw: Gateway, modality: Modality, ref: ModelRef): number | null {
+  if (ref.spec.kind === 'local') return 0;
+  const units =
+    modality === 'stt'
+      ? { inputUnits: 60, outputUnits: 0, cachedUnits: 0 }
+      : modality === 'llm'
+        ? { inputUnits: 1000, outputUnits: 200, cachedUnits: 0 }
+        : { inputUnits: 1000, outputUnits: 0, cachedUnits: 0 };
+  return gw.prices.price(modality, ref.provider, ref.model, units).costNanos;
+}
+
+/** LiveKit's base streams retry retryable APIErrors themselves; ours already walked the chain. */
+function surfaced(error: unknown): Error {
+  if (error instanceof APIStatusError) {
+    return new APIStatusError({ message: error.message, options: { statusCode: error.statusCode, requestId: error.requestId, body: error.body, retryable: false } });
+  }
+  if (error instanceof APITimeoutError) return new APITimeoutError({ message: error.message, options: { retryable: false } });
+  if (error instanceof APIError) return new APIConnectionError({ message: error.message, options: { retryable: false } });
+  if (error instanceof Error) return error;
+  return new APIConnectionError({ message: String(error ?? 'provider failed'), options: { retryable: false } });
+}
+
+function describe(error: unknown): string {
+  if (error instanceof APIStatusError && error.statusCode > 0) return `${error.name} ${error.statusCode}: ${error.message}`;
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+}

@@ -1,0 +1,163 @@
+import { type APIConnectOptions, DEFAULT_API_CONNECT_OPTIONS, tts } from '@livekit/agents';
+import { usdToNanos } from '../money.js';
+import type { ModelRef } from '../providers/types.js';
+import { DropInCore, type DropInOptions } from './drop-in.js';
+import { ReplayBuffer } from './replay.js';
+import type { AttemptControl } from './request.js';
+
+export interface TTSOptions extends DropInOptions {
+  /** voice id (wins over the `:voice` suffix of the model string) */
+  voice?: string;
+}
+
+const FLUSH = Symbol('flush');
+
+/**
+ * A LiveKit `tts.TTS` over the real provider plugins. Streams replay the text already sent to a
+ * provider that failed before its first audio frame to the next entry of the chain.
+ */
+export class TTS extends tts.TTS {
+  readonly label = 'voicegateway.TTS';
+  readonly core: DropInCore<tts.TTS>;
+
+  constructor(model: string | TTSOptions, opts: Omit<TTSOptions, 'model'> = {}) {
+    const o = typeof model === 'string' ? { ...opts, model } : model;
+    const core: DropInCore<tts.TTS> = new DropInCore<tts.TTS>('tts', o, (ref, ep): Promise<tts.TTS> =>
+      ref.spec.tts!({ model: ref.model, variant: ref === core.chain[0] ? (o.voice ?? ref.variant) : ref.variant, ...ep }),
+    );
+    super(core.chain[0]!.spec.ttsSampleRate ?? 24000, 1, { streaming: true });
+    this.core = core;
+  }
+
+  static fromModelString(model: string): TTS {
+    return new TTS(model);
+  }
+
+  get model(): string {
+    return this.core.active.model;
+  }
+
+  get provider(): string {
+    return this.core.active.provider;
+  }
+
+  synthesize(text: string, connOptions?: APIConnectOptions, abortSignal?: AbortSignal): tts.ChunkedStream {
+    return new GatewayChunkedStream(this, text, connOptions, abortSignal);
+  }
+
+  stream(options?: { connOptions?: APIConnectOptions }): tts.SynthesizeStream {
+    return new GatewaySynthesizeStream(this, options?.connOptions);
+  }
+
+  async close(): Promise<void> {
+    await this.core.closeInners();
+  }
+}
+
+function guess(core: DropInCore<tts.TTS>, ref: ModelRef, chars: number): number {
+  if (ref.spec.kind === 'local') return 0;
+  return core.gw.prices.price('tts', ref.provider, ref.model, { inputUnits: chars, outputUnits: 0, cachedUnits: 0 }).costNanos ?? usdToNanos(0.001);
+}
+
+const innerConn = (c?: APIConnectOptions): APIConnectOptions => ({ ...(c ?? DEFAULT_API_CONNECT_OPTIONS), maxRetry: 0 });
+
+class GatewayChunkedStream extends tts.ChunkedStream {
+  readonly label = 'voicegateway.ChunkedStream';
+
+  constructor(
+    private readonly owner: TTS,
+    text: string,
+    private readonly conn?: APIConnectOptions,
+    abortSignal?: AbortSignal,
+  ) {
+    super(text, owner, conn, abortSignal);
+  }
+
+  protected async run(): Promise<void> {
+    const core = this.owner.core;
+    await core.run(this.abortSignal, { firstGuess: (ref) => guess(core, ref, this.inputText.length) }, async (ref, ctl) => {
+      const inner = await core.inner(ref);
+      const watch = core.watch(inner);
+      ctl.meter.inputUnits = this.inputText.length;
+      const stream = inner.synthesize(this.inputText, innerConn(this.conn), ctl.signal);
+      try {
+        for await (const audio of stream) {
+          if (ctl.signal.aborted) break;
+          ctl.outputStarted();
+          this.queue.put(audio);
+        }
+        if (watch.error) throw watch.error;
+        if (!ctl.started && !ctl.signal.aborted) throw new Error(`${ref.id} returned no audio`);
+      } finally {
+        watch.stop();
+        stream.close();
+      }
+    });
+  }
+}
+
+class GatewaySynthesizeStream extends tts.SynthesizeStream {
+  readonly label = 'voicegateway.SynthesizeStream';
+
+  constructor(
+    private readonly owner: TTS,
+    private readonly conn?: APIConnectOptions,
+  ) {
+    super(owner, conn);
+  }
+
+  protected async run(): Promise<void> {
+    const core = this.owner.core;
+    const text = new ReplayBuffer<string | typeof FLUSH>();
+    let chars = 0;
+    const pump = (async () => {
+      for await (const t of this.input) {
+        if (typeof t === 'string') {
+          if (chars === 0) this.markStarted();
+          chars += t.length;
+          text.push(t);
+        } else text.push(FLUSH);
+      }
+      text.end();
+    })();
+    await core.run(this.abortSignal, { deferDeadline: true, firstGuess: (ref) => guess(core, ref, Math.max(chars, 200)) }, (ref, ctl) => this.#attempt(ref, ctl, text));
+    await pump;
+    this.queue.put(tts.SynthesizeStream.END_OF_STREAM);
+  }
+
+  async #attempt(ref: ModelRef, ctl: AttemptControl, text: ReplayBuffer<string | typeof FLUSH>): Promise<void> {
+    const core = this.owner.core;
+    const inner = await core.inner(ref);
+    const watch = core.watch(inner);
+    const stream = inner.stream({ connOptions: innerConn(this.conn) });
+    const close = () => stream.close();
+    ctl.signal.addEventListener('abort', close);
+    const feed = (async () => {
+      for await (const t of text.read(ctl.signal)) {
+        if (t === FLUSH) {
+          ctl.armDeadline();
+          stream.flush();
+        } else {
+          ctl.meter.inputUnits += t.length;
+          stream.pushText(t);
+        }
+      }
+      ctl.armDeadline();
+      if (!ctl.signal.aborted) stream.endInput();
+    })().catch(() => {}); // the inner stream closed under us: the read loop reports why
+    try {
+      for await (const audio of stream) {
+        if (ctl.signal.aborted) break;
+        if (audio === tts.SynthesizeStream.END_OF_STREAM) break;
+        ctl.outputStarted();
+        this.queue.put(audio);
+      }
+      if (watch.error) throw watch.error;
+      await feed;
+    } finally {
+      ctl.signal.removeEventListener('abort', close);
+      watch.stop();
+      stream.close();
+    }
+  }
+}

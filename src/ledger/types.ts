@@ -1,0 +1,167 @@
+import type { Nanos } from '../money.js';
+import type { BudgetAction, Modality } from '../types.js';
+
+/** `success|error|cancelled|fallback` per attempt; `blocked` when budget/guardrails answered instead of a provider. */
+export type RequestStatus = 'success' | 'error' | 'cancelled' | 'fallback' | 'blocked';
+
+/** One row per provider attempt. Units: STT input = audio seconds; LLM input/output/cached = tokens; TTS input = characters. */
+export interface RequestRecord {
+  id: string;
+  /** epoch milliseconds */
+  ts: number;
+  project: string;
+  sessionId: string | null;
+  modality: Modality;
+  provider: string;
+  model: string;
+  inputUnits: number;
+  outputUnits: number;
+  cachedUnits: number;
+  /** null = no known price (never a silent 0) */
+  costNanos: Nanos | null;
+  pricingSource: string;
+  ttfbMs: number | null;
+  latencyMs: number | null;
+  status: RequestStatus;
+  /** the chain entry this attempt replaced, e.g. `deepgram/nova-3` */
+  fallbackFrom: string | null;
+  error: string | null;
+  /** budget throttle decision on this attempt: `local`, `cheaper`, `delay:1000` */
+  throttle: string | null;
+  guardrailFindings: number;
+}
+
+export type Period = 'today' | 'week' | 'month' | 'all' | { from: number; to: number };
+
+export interface CostQuery {
+  project?: string;
+  /** resolved by the caller into a [from, to) window of epoch ms */
+  from?: number;
+  to?: number;
+}
+
+export interface CostBucket {
+  key: string;
+  costNanos: Nanos;
+  requests: number;
+  /** requests whose price was unknown (cost null): reported, never counted as 0 */
+  unpriced: number;
+}
+
+export interface CostReport {
+  totalNanos: Nanos;
+  requests: number;
+  unpriced: number;
+  byProvider: CostBucket[];
+  byModel: CostBucket[];
+  byModality: CostBucket[];
+  byProject: CostBucket[];
+}
+
+export interface LogQuery {
+  project?: string;
+  modality?: Modality;
+  session?: string;
+  from?: number;
+  to?: number;
+  limit?: number;
+}
+
+export interface SessionRecord {
+  id: string;
+  project: string;
+  startedAt: number;
+  endedAt: number;
+  sttNanos: Nanos;
+  llmNanos: Nanos;
+  ttsNanos: Nanos;
+  totalNanos: Nanos;
+  /** requests with unknown price inside this session */
+  unpriced: number;
+  requests: number;
+}
+
+/** A project created at run time (CLI/API/MCP); YAML projects are never stored here. */
+export interface StoredProject {
+  id: string;
+  name: string;
+  description: string;
+  dailyBudgetUsd: number;
+  budgetAction: BudgetAction;
+  tags: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface AuditEvent {
+  ts: number;
+  actor: string;
+  source: 'cli' | 'api' | 'mcp' | 'sdk';
+  action: string;
+  target: string;
+  detail: string;
+}
+
+export interface GuardrailEvent {
+  ts: number;
+  project: string;
+  sessionId: string | null;
+  requestId: string | null;
+  category: string;
+  detector: string;
+  action: string;
+  direction: 'in' | 'out';
+  /** text around the finding with the finding itself replaced by its placeholder: never the raw value */
+  excerpt: string;
+}
+
+export interface BudgetEvent {
+  ts: number;
+  project: string;
+  day: string;
+  kind: 'warning' | 'exceeded' | 'throttled' | 'blocked';
+  spentNanos: Nanos;
+  budgetNanos: Nanos;
+}
+
+/** Spend in fixed UTC-aligned buckets; callers fold them into local days (any IANA zone). */
+export interface SpendBucket {
+  /** bucket start, epoch ms */
+  start: number;
+  modality: Modality;
+  costNanos: Nanos;
+  requests: number;
+}
+
+/**
+ * The only storage door. `record` is called when an attempt completes and must make the row
+ * durable before it returns or resolves (kill -9 afterwards loses nothing).
+ */
+export interface Ledger {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly location: string;
+  record(row: RequestRecord): void | Promise<void>;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+
+  /** sum of known costs for one project in [from, to) */
+  spend(project: string, from: number, to: number): Promise<Nanos>;
+  costs(q: CostQuery): Promise<CostReport>;
+  logs(q: LogQuery): Promise<RequestRecord[]>;
+  session(id: string): Promise<SessionRecord | null>;
+  sessions(q: { project?: string; limit?: number }): Promise<SessionRecord[]>;
+  /** spend grouped by [start, start + bucketMs) UTC buckets and modality, for trends */
+  spendSeries(q: { project?: string; from: number; to: number; bucketMs: number }): Promise<SpendBucket[]>;
+  exportRows(q: CostQuery & { limit?: number }): Promise<RequestRecord[]>;
+
+  listProjects(): Promise<StoredProject[]>;
+  upsertProject(p: StoredProject): Promise<void>;
+  deleteProject(id: string): Promise<boolean>;
+
+  audit(e: AuditEvent): Promise<void>;
+  auditLog(q: { limit?: number }): Promise<AuditEvent[]>;
+  recordGuardrailEvents(e: GuardrailEvent[]): Promise<void>;
+  guardrailEvents(q: { project?: string; limit?: number }): Promise<GuardrailEvent[]>;
+  recordBudgetEvent(e: BudgetEvent): Promise<void>;
+  budgetEvents(q: { project?: string; limit?: number }): Promise<BudgetEvent[]>;
+}

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import type { Gateway } from '../gateway.js';
+import type { RequestRecord, RequestStatus } from '../ledger/types.js';
+import type { Nanos } from '../money.js';
+import type { ModelRef } from '../providers/types.js';
+import type { Modality } from '../types.js';
+
+/**
+ * Units and timing of one provider attempt, filled in by the drop-in as the stream flows.
+ * STT input = audio seconds sent; LLM input/output/cached = tokens; TTS input = characters sent.
+ */
+export class Meter {
+  readonly startedAt = performance.now();
+  readonly ts = Date.now();
+  inputUnits = 0;
+  outputUnits = 0;
+  cachedUnits = 0;
+  /** provider-reported figure (e.g. Deepgram usage seconds); preferred over our own count when present */
+  reportedInputUnits: number | null = null;
+  firstOutputAt: number | null = null;
+  guardrailFindings = 0;
+
+  markOutput(): void {
+    this.firstOutputAt ??= performance.now();
+  }
+
+  get ttfbMs(): number | null {
+    return this.firstOutputAt === null ? null : round(this.firstOutputAt - this.startedAt);
+  }
+
+  latencyMs(): number {
+    return round(performance.now() - this.startedAt);
+  }
+
+  /** Provider figure when it reported one, reconciled with ours (never more than we sent). */
+  billedInputUnits(): number {
+    if (this.reportedInputUnits === null) return this.inputUnits;
+    return this.inputUnits > 0 ? Math.min(this.reportedInputUnits, this.inputUnits) : this.reportedInputUnits;
+  }
+}
+
+export interface AttemptOutcome {
+  status: RequestStatus;
+  fallbackFrom: string | null;
+  error: string | null;
+  throttle: string | null;
+}
+
+/** Prices an attempt and makes its ledger row durable; returns the cost for budget settlement. */
+export async function recordAttempt(
+  gw: Gateway,
+  ctx: { modality: Modality; project: string; sessionId: string; ref: ModelRef },
+  meter: Meter,
+  outcome: AttemptOutcome,
+): Promise<{ row: RequestRecord; costNanos: Nanos | null }> {
+  const { modality, ref } = ctx;
+  const units = { inputUnits: round6(meter.billedInputUnits()), outputUnits: meter.outputUnits, cachedUnits: Math.min(meter.cachedUnits, meter.billedInputUnits()) };
+  const priced =
+    outcome.status === 'blocked'
+      ? { costNanos: 0, source: 'blocked' }
+      : ref.spec.kind === 'local'
+        ? { costNanos: 0, source: 'local' }
+        : gw.prices.price(modality, ref.provider, ref.model, units);
+  const row: RequestRecord = {
+    id: randomUUID(),
+    ts: meter.ts,
+    project: ctx.project,
+    sessionId: ctx.sessionId,
+    modality,
+    provider: ref.provider,
+    model: ref.model,
+    ...units,
+    costNanos: priced.costNanos,
+    pricingSource: priced.source,
+    ttfbMs: meter.ttfbMs,
+    latencyMs: meter.latencyMs(),
+    status: outcome.status,
+    fallbackFrom: outcome.fallbackFrom,
+    error: outcome.error,
+    throttle: outcome.throttle,
+    guardrailFindings: meter.guardrailFindings,
+  };
+  await gw.ledger.record(row);
+  gw.estimator.observe(`${modality}:${ref.provider}/${ref.model}`, priced.costNanos);
+  return { row, costNanos: priced.costNanos };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { GatewayConfig, ProjectConfig } from './config/schema.js';
+import { ConfigError } from './errors.js';
+import type { StoredProject } from './ledger/types.js';
+import type { BudgetAction } from './types.js';
+
+export interface Project {
+  id: string;
+  name: string;
+  description: string;
+  dailyBudgetUsd: number;
+  budgetAction: BudgetAction;
+  tags: string[];
+  /** yaml: read-only at run time; runtime: created through CLI/API/MCP; auto: the implicit `default` */
+  source: 'yaml' | 'runtime' | 'auto';
+  config: ProjectConfig;
+}
+
+/** What CLI/API/MCP may set on a runtime project (validated the same way everywhere). */
+export const projectInputSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1-63 chars of a-z, 0-9, "-" or "_", starting with a letter or digit'),
+  name: z.string().trim().min(1, 'must not be empty').max(200),
+  description: z.string().max(2000).default(''),
+  daily_budget: z.number().finite().min(0, 'must be ≥ 0 (0 = no limit)').max(1_000_000).default(0),
+  budget_action: z.enum(['warn', 'throttle', 'block']).default('warn'),
+  tags: z.array(z.string().trim().min(1).max(50)).max(20).default([]),
+});
+export const projectPatchSchema = projectInputSchema.omit({ id: true }).partial();
+export type ProjectInput = z.input<typeof projectInputSchema>;
+export type ProjectPatch = z.input<typeof projectPatchSchema>;
+
+function fromYaml(id: string, c: ProjectConfig): Project {
+  return {
+    id,
+    name: c.name,
+    description: c.description,
+    dailyBudgetUsd: c.daily_budget,
+    budgetAction: c.budget_action,
+    tags: c.tags,
+    source: 'yaml',
+    config: c,
+  };
+}
+
+export function fromStored(p: StoredProject): Project {
+  const config: ProjectConfig = {
+    name: p.name,
+    description: p.description,
+    daily_budget: p.dailyBudgetUsd,
+    budget_action: p.budgetAction,
+    tags: p.tags,
+    providers: {},
+    default_stack: '',
+  };
+  return { ...fromYaml(p.id, config), source: 'runtime' };
+}
+
+const AUTO_DEFAULT: ProjectConfig = {
+  name: 'Default',
+  description: 'Created automatically for requests with no project',
+  daily_budget: 0,
+  budget_action: 'warn',
+  tags: [],
+  providers: {},
+  default_stack: '',
+};
+
+/** YAML projects win over runtime ones with the same id; `default` exists unless something defines it. */
+export function mergeProjects(config: GatewayConfig, stored: StoredProject[]): Map<string, Project> {
+  const out = new Map<string, Project>();
+  for (const [id, c] of Object.entries(config.projects)) out.set(id, fromYaml(id, c));
+  for (const p of stored) if (!out.has(p.id)) out.set(p.id, fromStored(p));
+  if (!out.has('default')) out.set('default', { ...fromYaml('default', AUTO_DEFAULT), source: 'auto' });
+  return out;
+}
+
+export function unknownProjectError(id: string, known: Iterable<string>): ConfigError {
+  return new ConfigError(
+    `Unknown project '${id}'. Defined projects: ${[...known].join(', ')}. Add it under projects: in voicegw.yaml, or create it at run time (dashboard, MCP, or POST /v1/projects)`,
+  );
+}

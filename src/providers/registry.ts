@@ -1,0 +1,70 @@
+import type { ProviderConfig } from '../config/schema.js';
+import { ModelResolutionError } from '../errors.js';
+import type { Modality } from '../types.js';
+import { BUILTIN_PROVIDERS, LOCAL_ALIAS } from './catalog.js';
+import { openAICompatible } from './openai-compatible.js';
+import type { ModelRef, ProviderSpec } from './types.js';
+
+/** Resolves `provider/model[:variant]` strings to provider specs: the Vercel-AI-style string registry. */
+export class ProviderRegistry {
+  readonly #specs = new Map<string, ProviderSpec>();
+
+  constructor(configured: Record<string, ProviderConfig> = {}) {
+    for (const [name, spec] of Object.entries(BUILTIN_PROVIDERS)) this.#specs.set(name, spec);
+    // a provider the YAML defines with a base_url but we do not know is an OpenAI-compatible endpoint
+    for (const [name, cfg] of Object.entries(configured)) {
+      if (this.#specs.has(name) || !cfg.base_url) continue;
+      const kind = cfg.kind === 'local' ? 'local' : 'cloud';
+      this.#specs.set(name, openAICompatible({ name, kind, modalities: ['llm', 'stt', 'tts'], placeholderKey: kind === 'local' ? 'local' : undefined }));
+    }
+  }
+
+  get(name: string): ProviderSpec | undefined {
+    return this.#specs.get(name);
+  }
+
+  list(): ProviderSpec[] {
+    return [...this.#specs.values()];
+  }
+
+  /**
+   * Split at the first `/`. STT variant = language, TTS variant = voice (after the last `:`);
+   * LLM model names keep their colons (`ollama/qwen2.5:3b`).
+   */
+  resolve(modality: Modality, id: string, options: Record<string, unknown> = {}): ModelRef {
+    if (typeof id !== 'string' || id.trim() === '') {
+      throw new ModelResolutionError(`A ${modality.toUpperCase()} model string is required, in 'provider/model' form (e.g. ${example(modality)})`);
+    }
+    const slash = id.indexOf('/');
+    if (slash <= 0 || slash === id.length - 1) {
+      throw new ModelResolutionError(`Model '${id}' must be in 'provider/model' form (e.g. ${example(modality)})`);
+    }
+    let provider = id.slice(0, slash);
+    let model = id.slice(slash + 1);
+    let variant: string | undefined;
+    if (modality !== 'llm') {
+      const colon = model.lastIndexOf(':');
+      if (colon > 0) [model, variant] = [model.slice(0, colon), model.slice(colon + 1) || undefined];
+    }
+    if (provider === 'local') provider = LOCAL_ALIAS[modality];
+    const spec = this.#specs.get(provider);
+    if (!spec) {
+      const supported = this.list()
+        .filter((s) => s.modalities.includes(modality))
+        .map((s) => s.name);
+      throw new ModelResolutionError(
+        `Unknown provider '${provider}' in '${id}'. Supported for ${modality.toUpperCase()}: ${supported.join(', ')}, local (or add providers.${provider}.base_url for an OpenAI-compatible endpoint)`,
+      );
+    }
+    if (!spec.modalities.includes(modality)) {
+      throw new ModelResolutionError(
+        `Provider '${provider}' does not serve ${modality.toUpperCase()} (it serves ${spec.modalities.join(', ').toUpperCase()}); model '${id}'`,
+      );
+    }
+    return { id, provider, model, variant, spec, options };
+  }
+}
+
+function example(m: Modality): string {
+  return m === 'stt' ? "'deepgram/nova-3'" : m === 'llm' ? "'openai/gpt-4.1-mini'" : "'cartesia/sonic-3:<voice-id>'";
+}

@@ -1,0 +1,43 @@
+import type { llm, stt, tts } from '@livekit/agents';
+import type { Modality } from '../types.js';
+
+/** Everything a provider needs to build one LiveKit plugin instance. */
+export interface BuildOptions {
+  /** model without provider prefix or variant, e.g. `nova-3` */
+  model: string;
+  /** STT: language, TTS: voice (the `:variant` of the model string or the explicit option) */
+  variant?: string;
+  apiKey?: string;
+  baseURL?: string;
+  /** provider-specific plugin options (`modelOptions` and `providers.<name>` extras) */
+  options: Record<string, unknown>;
+}
+
+export interface ProviderSpec {
+  name: string;
+  kind: 'cloud' | 'local';
+  modalities: readonly Modality[];
+  /** conventional env var for the key, read at request time (never at import time) */
+  envKey?: string;
+  defaultBaseURL?: string;
+  /** npm package that serves this provider, named in the "install …" error */
+  plugin: string;
+  /** STT: whether the plugin streams natively (else it is wrapped in stt.StreamAdapter + VAD) */
+  streamingSTT?: boolean;
+  /** TTS sample rate the plugin produces (the drop-in must declare it before the plugin loads) */
+  ttsSampleRate?: number;
+  stt?(o: BuildOptions): Promise<stt.STT>;
+  llm?(o: BuildOptions): Promise<llm.LLM>;
+  tts?(o: BuildOptions): Promise<tts.TTS>;
+}
+
+/** A parsed chain entry. `id` is what the user wrote; `provider/model` identifies price and metrics. */
+export interface ModelRef {
+  id: string;
+  provider: string;
+  model: string;
+  variant?: string;
+  spec: ProviderSpec;
+  /** extra plugin options from an object-form fallback entry */
+  options: Record<string, unknown>;
+}

@@ -1,0 +1,110 @@
+/** What a mock provider does wrong on purpose. See README.md for each provider's interpretation. */
+export type Fault =
+  /** HTTP: that status with a provider-shaped JSON error body. Deepgram WS: upgrade rejected with it. Cartesia WS: an error frame. */
+  | { kind: 'status'; status: number; message?: string }
+  /** Stop listening (existing connections are cut too); the same port listens again on heal(). */
+  | { kind: 'refuse' }
+  /** Accept the request or connection and never answer, until the client gives up. */
+  | { kind: 'stall' }
+  /** Deliver N output chunks, then cut the connection abruptly. */
+  | { kind: 'drop'; afterChunks: number }
+  /** Send a syntactically broken frame (bad JSON) in place of the first output frame. */
+  | { kind: 'malformed' };
+
+export interface FaultRule {
+  fault: Fault;
+  /** Applies to the next N requests / connections / contexts, then clears. Default: until heal(). */
+  times?: number;
+}
+
+export type FaultKind = Fault['kind'];
+
+export function isFaultRule(value: Fault | FaultRule): value is FaultRule {
+  return 'fault' in value;
+}
+
+/** The active fault of one mock server and how many more times it applies. */
+export class FaultState {
+  #fault: Fault | undefined;
+  #remaining = Infinity;
+
+  set(value: Fault | FaultRule): Fault {
+    const rule = isFaultRule(value) ? value : { fault: value };
+    const times = rule.times ?? Infinity;
+    if (!(times > 0)) throw new RangeError(`fault times must be a positive number, got ${times}`);
+    if (rule.fault.kind === 'refuse' && times !== Infinity) {
+      // a refused connection never reaches us, so it cannot be counted
+      throw new RangeError("a 'refuse' fault cannot count attempts; it lasts until heal()");
+    }
+    if (rule.fault.kind === 'drop' && !(Number.isInteger(rule.fault.afterChunks) && rule.fault.afterChunks >= 0)) {
+      throw new RangeError(`drop afterChunks must be an integer >= 0, got ${rule.fault.afterChunks}`);
+    }
+    this.#fault = rule.fault;
+    this.#remaining = times;
+    return rule.fault;
+  }
+
+  clear(): void {
+    this.#fault = undefined;
+    this.#remaining = Infinity;
+  }
+
+  get active(): Fault | undefined {
+    return this.#fault;
+  }
+
+  /** Consume one application of the active fault (only when `accept` agrees it applies here). */
+  take(accept: (fault: Fault) => boolean = () => true): Fault | undefined {
+    const fault = this.#fault;
+    if (!fault || fault.kind === 'refuse' || !accept(fault)) return undefined;
+    this.#remaining -= 1;
+    if (this.#remaining <= 0) this.clear();
+    return fault;
+  }
+}
+
+/** Counts output chunks of one response and says when a `drop` fault must cut. */
+export class DropCounter {
+  #sent = 0;
+  constructor(readonly limit: number | undefined) {}
+
+  static for(fault: Fault | undefined): DropCounter {
+    return new DropCounter(fault?.kind === 'drop' ? fault.afterChunks : undefined);
+  }
+
+  /** True when no further chunk may be sent. */
+  get exhausted(): boolean {
+    return this.limit !== undefined && this.#sent >= this.limit;
+  }
+
+  /** Record one sent chunk; true when that chunk was the last one before the cut. */
+  count(): boolean {
+    this.#sent += 1;
+    return this.limit !== undefined && this.#sent === this.limit;
+  }
+}
+
+/** A JSON text cut in the middle: what a `malformed` fault sends. */
+export function brokenJson(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text.slice(0, Math.max(2, Math.floor(text.length / 2)));
+}
+
+export const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  402: 'Payment Required',
+  403: 'Forbidden',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  413: 'Payload Too Large',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+export function defaultFaultMessage(status: number): string {
+  return `mock provider fault: ${status} ${STATUS_TEXT[status] ?? 'Error'}`;
+}

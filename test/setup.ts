@@ -1,0 +1,4 @@
+import { initializeLogger } from '@livekit/agents';
+
+initializeLogger({ pretty: false, level: 'silent' });
+process.env.VOICEGW_LOG_LEVEL ??= 'silent';
