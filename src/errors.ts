@@ -1,3 +1,5 @@
+import { formatUsd } from './money.js';
+
 /** Base class so callers can catch everything voicegateway throws with one `instanceof`. */
 export class VoiceGatewayError extends Error {
   constructor(message: string) {
@@ -25,7 +27,7 @@ export class BudgetExceededError extends VoiceGatewayError {
     readonly spentUsd: number,
     readonly budgetUsd: number,
   ) {
-    super(`Project '${project}' exceeded daily budget: $${spentUsd.toFixed(2)} / $${budgetUsd.toFixed(2)}`);
+    super(`Project '${project}' exceeded daily budget: ${formatUsd(spentUsd)} / ${formatUsd(budgetUsd)}`);
   }
 }
 
@@ -36,7 +38,7 @@ export class BudgetThrottleSignal extends VoiceGatewayError {
     readonly spentUsd: number,
     readonly budgetUsd: number,
   ) {
-    super(`Project '${project}' is over its daily budget ($${spentUsd.toFixed(2)} / $${budgetUsd.toFixed(2)}): requests are throttled`);
+    super(`Project '${project}' is over its daily budget (${formatUsd(spentUsd)} / ${formatUsd(budgetUsd)}): requests are throttled`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { BudgetExceededError, BudgetThrottleSignal } from '../errors.js';
 import type { BudgetEvent, Ledger } from '../ledger/types.js';
 import { log } from '../log.js';
-import { type Nanos, nanosToUsd } from '../money.js';
+import { formatUsd, type Nanos, nanosToUsd } from '../money.js';
 import type { BudgetAction, BudgetLevel } from '../types.js';
 import { type DayWindow, dayWindow } from './day.js';
 
@@ -204,5 +204,5 @@ export function levelOf(spent: Nanos, budget: Nanos): BudgetLevel {
 }
 
 export function exceededMessage(project: string, spent: Nanos, budget: Nanos): string {
-  return `Project '${project}' exceeded daily budget: $${nanosToUsd(spent).toFixed(2)} / $${nanosToUsd(budget).toFixed(2)}`;
+  return `Project '${project}' exceeded daily budget: ${formatUsd(nanosToUsd(spent))} / ${formatUsd(nanosToUsd(budget))}`;
 }

@@ -61,7 +61,7 @@ export class DropInCore<Inner extends Emitter> {
 
   #endpoint(ref: ModelRef) {
     const explicit = ref === this.chain[0] ? { apiKey: this.opts.apiKey, baseURL: this.opts.baseURL } : {};
-    return endpointFor(this.gw.loaded, ref.spec, this.project, explicit);
+    return endpointFor(this.gw.loaded, ref.spec, this.project, explicit, this.gw.options.env ?? process.env);
   }
 
   /** The LiveKit plugin instance for a chain entry, built on first use. */

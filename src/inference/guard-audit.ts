@@ -28,7 +28,7 @@ export async function auditFindings(core: AnyCore, findings: Audited[], directio
 /** A ledger row for a turn guardrails answered instead of a provider (cost 0, status blocked). */
 export async function recordBlocked(core: AnyCore, findings: number, reason: string): Promise<void> {
   await core.gw.ready;
-  const meter = new Meter();
+  const meter = new Meter(core.gw.clock());
   meter.guardrailFindings = findings;
   await recordAttempt(core.gw, { modality: core.modality, project: core.project.id, sessionId: core.sessionId, ref: core.chain[0]! }, meter, {
     status: 'blocked',

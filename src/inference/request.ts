@@ -113,7 +113,7 @@ export async function runRequest(spec: RequestSpec, attempt: Attempt): Promise<v
 }
 
 async function answerBlocked(spec: RequestSpec): Promise<boolean> {
-  const meter = new Meter();
+  const meter = new Meter(spec.gw.clock());
   const ctl = control(meter, new AbortController());
   const answered = await spec.onBudgetBlocked!(ctl);
   if (!answered) return false;
@@ -134,7 +134,7 @@ interface AttemptResult {
 }
 
 async function executeAttempt(spec: RequestSpec, ref: ModelRef, fn: Attempt, timeoutMs: number): Promise<AttemptResult> {
-  const meter = new Meter();
+  const meter = new Meter(spec.gw.clock());
   const ac = new AbortController();
   const onOuterAbort = () => ac.abort(new Error('cancelled'));
   if (spec.signal.aborted) onOuterAbort();

@@ -165,3 +165,51 @@ export interface Ledger {
   recordBudgetEvent(e: BudgetEvent): Promise<void>;
   budgetEvents(q: { project?: string; limit?: number }): Promise<BudgetEvent[]>;
 }
+
+/** Spend and open reservations of one project on one budget day, as the database holds them. */
+export interface BudgetDayState {
+  spentNanos: Nanos;
+  reservedNanos: Nanos;
+}
+
+/**
+ * Fleet-wide budget accounting in the database (table `budget_days`), for several workers sharing
+ * one budget. `spent_nanos` is maintained ONLY by `settle` (a reservation moves to spent there);
+ * `record()` writes request rows and never touches `budget_days`, so a cost is never counted twice.
+ */
+export interface AtomicBudgetStore {
+  /**
+   * One atomic conditional upsert: admits (and reserves `estimateNanos`) only if
+   * spent + reserved + estimate <= budget, or when `budgetNanos` is 0 (no limit).
+   * Returns the day's figures after the call.
+   */
+  reserve(project: string, day: string, estimateNanos: Nanos, budgetNanos: Nanos): Promise<{ admitted: boolean } & BudgetDayState>;
+  /** Releases `estimateNanos` of reservation and adds `actualNanos` (null = unknown price: adds 0) to spent. */
+  settle(project: string, day: string, estimateNanos: Nanos, actualNanos: Nanos | null): Promise<void>;
+  budgetDay(project: string, day: string): Promise<BudgetDayState>;
+}
+
+export function isAtomicBudgetStore(ledger: Ledger): ledger is Ledger & AtomicBudgetStore {
+  const l = ledger as Partial<AtomicBudgetStore>;
+  return typeof l.reserve === 'function' && typeof l.settle === 'function' && typeof l.budgetDay === 'function';
+}
+
+/** Where the ledger lives: a `postgres://` URL wins over a SQLite file path. */
+export interface LedgerTarget {
+  sqlitePath?: string;
+  databaseUrl?: string;
+  postgres?: PostgresLedgerOptions;
+}
+
+export interface PostgresLedgerOptions {
+  /** pool size per process (default 4) */
+  poolSize?: number;
+  /** rows held in memory while the database is unreachable (default 100,000); beyond it new rows are dropped and counted */
+  maxQueuedRows?: number;
+  /** rows per INSERT (default 500) */
+  batchSize?: number;
+  /** retry backoff cap while the database is unreachable (default 2,000 ms) */
+  maxBackoffMs?: number;
+  /** how long `close()` keeps retrying queued rows before reporting them lost (default 5,000 ms) */
+  closeTimeoutMs?: number;
+}

@@ -11,7 +11,10 @@ import type { Modality } from '../types.js';
  */
 export class Meter {
   readonly startedAt = performance.now();
-  readonly ts = Date.now();
+
+  /** `ts`: wall-clock start (the gateway's clock, injectable in tests) */
+  constructor(readonly ts: number = Date.now()) {}
+
   inputUnits = 0;
   outputUnits = 0;
   cachedUnits = 0;

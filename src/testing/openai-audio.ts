@@ -1,8 +1,22 @@
 import { pcmToWav, sinePcm, wavInfo } from './audio.js';
 import { brokenJson } from './faults.js';
 import type { MockOpenAIOptions } from './openai.js';
-import { openAIErrorBody, sendWholeJson } from './openai-shared.js';
-import { type HttpContext, sendJson, sendWhole, writeChunks } from './server.js';
+import { type HttpContext, sendJson, sendWhole, sendWholeJson, writeChunks } from './server.js';
+
+/** OpenAI's error shape: { error: { message, type, param, code } }. */
+export function openAIErrorBody(status: number, message: string): unknown {
+  const [type, code] =
+    status === 401
+      ? ['invalid_request_error', 'invalid_api_key']
+      : status === 404
+        ? ['invalid_request_error', 'model_not_found']
+        : status === 429
+          ? ['requests', 'rate_limit_exceeded']
+          : status >= 500
+            ? ['server_error', null]
+            : ['invalid_request_error', null];
+  return { error: { message, type, param: null, code } };
+}
 
 const DEFAULT_TRANSCRIPT = 'hello from the mock transcriber';
 

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { brokenJson } from './faults.js';
-import { speech, transcription } from './openai-audio.js';
-import { openAIErrorBody, sendWholeJson } from './openai-shared.js';
-import { type HttpContext, type MockServer, MockHttpServer, type OutputChunk, sendJson, writeChunks } from './server.js';
+import { openAIErrorBody, speech, transcription } from './openai-audio.js';
+import { type HttpContext, type MockServer, MockHttpServer, type OutputChunk, sendJson, sendWholeJson, writeChunks } from './server.js';
 
 /** What the mock LLM answers: text, tool calls, or both. */
 export type MockChatReply = string | { text?: string; toolCalls?: { name: string; arguments: string | Record<string, unknown> }[] };

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { defaultFaultMessage, DropCounter, type Fault, type FaultKind, type FaultRule, FaultState, STATUS_TEXT } from './faults.js';
+import { brokenJson, defaultFaultMessage, DropCounter, type Fault, type FaultKind, type FaultRule, FaultState, STATUS_TEXT } from './faults.js';
 
 /** What reached a mock: one HTTP request or one WebSocket connection (updated while it lives). */
 export interface RecordedRequest {
@@ -108,7 +108,8 @@ export class MockHttpServer implements MockServer {
 
   fail(rule: Fault | FaultRule): void {
     const fault = this.faults.set(rule);
-    if (fault.kind === 'refuse' && this.#server.listening) {
+    if (fault.kind !== 'refuse') return this.#relisten();
+    if (this.#server.listening) {
       // an outage: new connections are refused and pooled keep-alive sockets die with it
       this.#server.close();
       this.#destroySockets();
@@ -117,6 +118,11 @@ export class MockHttpServer implements MockServer {
 
   heal(): void {
     this.faults.clear();
+    this.#relisten();
+  }
+
+  /** Listen again on the same port after a `refuse` (bound synchronously; 'listening' follows). */
+  #relisten(): void {
     if (!this.#server.listening && !this.#closed) this.#server.listen(this.#port, HOST);
   }
 
@@ -143,21 +149,21 @@ export class MockHttpServer implements MockServer {
   async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const record = recordOf(req);
     this.requests.push(record);
-    const raw = await readBody(req);
-    const parsed = await parseBody(req.headers['content-type'], raw);
-    record.body = parsed.body;
-    if (parsed.audioBytes !== undefined) record.audioBytes = parsed.audioBytes;
-    const fault = this.faults.take();
-    if (fault) record.fault = fault.kind;
-    if (fault?.kind === 'stall') return; // the socket stays open until the client gives up or close()
-    if (fault?.kind === 'status') {
-      sendJson(res, fault.status, this.handlers.errorBody(fault.status, fault.message ?? defaultFaultMessage(fault.status)));
-      return;
-    }
     try {
+      const raw = await readBody(req);
+      const parsed = await parseBody(req.headers['content-type'], raw);
+      record.body = parsed.body;
+      if (parsed.audioBytes !== undefined) record.audioBytes = parsed.audioBytes;
+      const fault = this.faults.take();
+      if (fault) record.fault = fault.kind;
+      if (fault?.kind === 'stall') return; // the socket stays open until the client gives up or close()
+      if (fault?.kind === 'status') {
+        sendJson(res, fault.status, this.handlers.errorBody(fault.status, fault.message ?? defaultFaultMessage(fault.status)));
+        return;
+      }
       await this.handlers.request({ req, res, record, fault, raw, form: parsed.form });
     } catch (error) {
-      if (!res.headersSent) sendJson(res, 500, this.handlers.errorBody(500, `mock server error: ${String(error)}`));
+      if (!res.headersSent) sendJson(res, 400, this.handlers.errorBody(400, `mock server could not handle the request: ${String(error)}`));
       else res.destroy();
     }
   }
@@ -266,4 +272,10 @@ export async function sendWhole(ctx: HttpContext, body: string | Buffer, content
   }
   const half = Math.ceil(bytes.length / 2);
   await writeChunks(ctx.res, [bytes.subarray(0, half), bytes.subarray(half)].map((data) => ({ data, counted: true })), ctx.fault);
+}
+
+/** A single JSON body; `malformed` cuts the JSON short (see sendWhole for `drop`). */
+export async function sendWholeJson(ctx: HttpContext, value: unknown): Promise<void> {
+  const text = ctx.fault?.kind === 'malformed' ? brokenJson(value) : JSON.stringify(value);
+  await sendWhole(ctx, text, 'application/json');
 }

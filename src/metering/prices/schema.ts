@@ -19,8 +19,8 @@ const provenance = {
   note: z.string().optional(),
 };
 
-function exactlyOne<T extends object>(keys: (keyof T & string)[]) {
-  return (v: T) => keys.filter((k) => v[k] !== undefined).length === 1;
+function exactlyOne(keys: string[]) {
+  return (v: Record<string, unknown>) => keys.filter((k) => v[k] !== undefined).length === 1;
 }
 
 export const sttPriceSchema = z

@@ -1,0 +1,56 @@
+import { normalizeSpoken, toOriginalSpan, type NormalizedText } from './spoken.js';
+import type { CompiledPolicy } from './policy.js';
+import type { Finding, GuardrailCategory } from './types.js';
+
+/**
+ * One text being scanned. Derived views (lower case, spoken-number normalised text, numeric
+ * candidates) are computed at most once and only when a detector asks for them.
+ */
+export class ScanContext {
+  readonly findings: Finding[] = [];
+  #lower: string | undefined;
+  #norm: NormalizedText | undefined;
+  #normLower: string | undefined;
+  #cache = new Map<string, unknown>();
+
+  constructor(
+    readonly text: string,
+    readonly policy: CompiledPolicy,
+  ) {}
+
+  get lower(): string {
+    return (this.#lower ??= this.text.toLowerCase());
+  }
+
+  /** spoken numbers ("four one one …") as digits, with a map back to the original offsets */
+  get norm(): NormalizedText {
+    return (this.#norm ??= normalizeSpoken(this.text));
+  }
+
+  get normLower(): string {
+    if (this.#normLower === undefined) {
+      const n = this.norm;
+      this.#normLower = n.starts ? n.text.toLowerCase() : this.lower;
+    }
+    return this.#normLower;
+  }
+
+  /** memo for values several detectors share (e.g. the numeric candidates) */
+  memo<T>(key: string, make: () => T): T {
+    if (this.#cache.has(key)) return this.#cache.get(key) as T;
+    const v = make();
+    this.#cache.set(key, v);
+    return v;
+  }
+
+  add(category: GuardrailCategory, detector: string, start: number, end: number, placeholder: string, score: number): void {
+    if (end <= start) return;
+    this.findings.push({ category, detector, start, end, placeholder, score });
+  }
+
+  /** add a finding whose offsets are in the normalised text */
+  addNorm(category: GuardrailCategory, detector: string, start: number, end: number, placeholder: string, score: number): void {
+    const [s, e] = toOriginalSpan(this.norm, start, end);
+    this.add(category, detector, s, e, placeholder, score);
+  }
+}

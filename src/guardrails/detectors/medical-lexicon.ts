@@ -1,0 +1,103 @@
+/**
+ * Curated medical lexicon. Terms alone never fire: a condition, medication or procedure counts only
+ * next to a context word (see medical.ts). Words with a common non-medical sense (cold, virus, shot,
+ * operation, pressure) are left out on purpose.
+ */
+
+export const CONDITIONS = [
+  'diabetes', 'diabetic', 'prediabetes', 'type 1 diabetes', 'type 2 diabetes', 'hypertension', 'high blood pressure',
+  'low blood pressure', 'hypotension', 'asthma', 'copd', 'emphysema', 'bronchitis', 'pneumonia', 'tuberculosis',
+  'cancer', 'breast cancer', 'prostate cancer', 'lung cancer', 'colon cancer', 'skin cancer', 'leukemia', 'lymphoma',
+  'melanoma', 'tumor', 'tumour', 'carcinoma', 'sarcoma', 'metastatic', 'hiv', 'aids', 'hepatitis', 'cirrhosis',
+  'fatty liver', 'kidney disease', 'kidney stone', 'kidney failure', 'renal failure', 'heart disease', 'heart failure',
+  'heart attack', 'cardiac arrest', 'arrhythmia', 'atrial fibrillation', 'afib', 'a-fib', 'angina',
+  'coronary artery disease', 'stroke', 'epilepsy', 'seizure', 'migraine', 'multiple sclerosis', "parkinson's",
+  'parkinsons', "alzheimer's", 'alzheimers', 'dementia', 'autism', 'adhd', 'depression', 'clinical depression',
+  'anxiety disorder', 'panic attack', 'panic disorder', 'bipolar', 'bipolar disorder', 'schizophrenia', 'ptsd', 'ocd',
+  'eating disorder', 'anorexia', 'bulimia', 'insomnia', 'sleep apnea', 'arthritis', 'rheumatoid arthritis',
+  'osteoarthritis', 'osteoporosis', 'lupus', 'fibromyalgia', 'gout', 'psoriasis', 'eczema', 'dermatitis', 'celiac',
+  "crohn's", 'crohns', 'colitis', 'ulcerative colitis', 'ibs', 'irritable bowel syndrome', 'gerd', 'acid reflux',
+  'ulcer', 'gastritis', 'appendicitis', 'gallstones', 'pancreatitis', 'hypothyroidism', 'hyperthyroidism',
+  'thyroid disease', 'anemia', 'anaemia', 'sickle cell', 'hemophilia', 'high cholesterol', 'obesity', 'covid',
+  'covid-19', 'coronavirus', 'long covid', 'influenza', 'the flu', 'strep throat', 'sinus infection', 'ear infection',
+  'urinary tract infection', 'uti', 'yeast infection', 'std', 'sti', 'chlamydia', 'gonorrhea', 'syphilis', 'herpes',
+  'hpv', 'miscarriage', 'infertility', 'endometriosis', 'pcos', 'menopause', 'erectile dysfunction', 'concussion',
+  'fracture', 'torn acl', 'torn meniscus', 'herniated disc', 'back pain', 'chronic pain', 'neuropathy', 'glaucoma',
+  'cataract', 'macular degeneration', 'tinnitus', 'hearing loss', 'allergy', 'allergies', 'allergic reaction',
+  'anaphylaxis', 'addiction', 'alcoholism', 'substance abuse', 'overdose', 'opioid use disorder', 'suicidal thoughts',
+  'self-harm', 'cerebral palsy', 'down syndrome', 'cystic fibrosis', 'muscular dystrophy', 'scoliosis', 'hernia',
+  'shingles', 'measles', 'mumps', 'chickenpox', 'malaria', 'dengue', 'sepsis', 'blood clot', 'deep vein thrombosis',
+  'dvt', 'embolism', 'aneurysm', 'ovarian cyst', 'polyps', 'fever', 'cough', 'sore throat', 'headache', 'nausea',
+  'vomiting', 'diarrhea', 'diarrhoea', 'constipation', 'chest pain', 'shortness of breath', 'dizziness', 'vertigo',
+  'fatigue', 'rash', 'hives', 'swelling', 'numbness', 'palpitations', 'blurred vision', 'infection', 'inflammation',
+  'tendonitis', 'sciatica', 'pregnant', 'pregnancy', 'high blood sugar', 'low blood sugar', 'hypoglycemia',
+  'hyperglycemia', 'kidney infection', 'bladder infection', 'pink eye', 'conjunctivitis', 'acne', 'warts', 'mole',
+  'lump', 'cyst', 'sprained ankle', 'broken leg', 'broken arm', 'broken wrist', 'sprain', 'obstructive sleep apnea',
+];
+
+export const MEDICATIONS = [
+  'acetaminophen', 'tylenol', 'ibuprofen', 'advil', 'motrin', 'aspirin', 'naproxen', 'aleve', 'paracetamol',
+  'metformin', 'insulin', 'glipizide', 'januvia', 'ozempic', 'semaglutide', 'wegovy', 'mounjaro', 'tirzepatide',
+  'trulicity', 'jardiance', 'lisinopril', 'losartan', 'amlodipine', 'metoprolol', 'atenolol', 'carvedilol',
+  'hydrochlorothiazide', 'furosemide', 'lasix', 'spironolactone', 'atorvastatin', 'lipitor', 'simvastatin',
+  'rosuvastatin', 'crestor', 'pravastatin', 'warfarin', 'coumadin', 'eliquis', 'apixaban', 'xarelto', 'rivaroxaban',
+  'clopidogrel', 'plavix', 'heparin', 'levothyroxine', 'synthroid', 'prednisone', 'prednisolone', 'dexamethasone',
+  'hydrocortisone', 'albuterol', 'ventolin', 'inhaler', 'advair', 'symbicort', 'singulair', 'montelukast',
+  'amoxicillin', 'augmentin', 'azithromycin', 'zithromax', 'z-pack', 'z-pak', 'ciprofloxacin', 'cipro', 'doxycycline',
+  'cephalexin', 'keflex', 'penicillin', 'clindamycin', 'metronidazole', 'flagyl', 'bactrim', 'nitrofurantoin',
+  'antibiotic', 'antibiotics', 'antiviral', 'tamiflu', 'paxlovid', 'acyclovir', 'valacyclovir', 'valtrex',
+  'sertraline', 'zoloft', 'fluoxetine', 'prozac', 'escitalopram', 'lexapro', 'citalopram', 'celexa', 'paroxetine',
+  'paxil', 'bupropion', 'wellbutrin', 'venlafaxine', 'effexor', 'duloxetine', 'cymbalta', 'trazodone', 'mirtazapine',
+  'antidepressant', 'antidepressants', 'lithium', 'lamotrigine', 'lamictal', 'quetiapine', 'seroquel', 'aripiprazole',
+  'abilify', 'risperidone', 'olanzapine', 'alprazolam', 'xanax', 'lorazepam', 'ativan', 'clonazepam', 'klonopin',
+  'diazepam', 'valium', 'zolpidem', 'ambien', 'adderall', 'ritalin', 'methylphenidate', 'vyvanse', 'gabapentin',
+  'neurontin', 'pregabalin', 'lyrica', 'tramadol', 'oxycodone', 'hydrocodone', 'vicodin', 'percocet', 'morphine',
+  'fentanyl', 'codeine', 'methadone', 'buprenorphine', 'suboxone', 'naloxone', 'narcan', 'opioids', 'painkillers',
+  'omeprazole', 'prilosec', 'pantoprazole', 'nexium', 'esomeprazole', 'famotidine', 'pepcid', 'ranitidine', 'zantac',
+  'ondansetron', 'zofran', 'loratadine', 'claritin', 'cetirizine', 'zyrtec', 'benadryl', 'diphenhydramine', 'epipen',
+  'epinephrine', 'sumatriptan', 'imitrex', 'topiramate', 'methotrexate', 'humira', 'adalimumab', 'enbrel', 'remicade',
+  'keytruda', 'tamoxifen', 'birth control', 'contraceptive', 'contraceptives', 'viagra', 'sildenafil', 'cialis',
+  'finasteride', 'estradiol', 'testosterone', 'hormone replacement', 'antihistamine', 'antihistamines', 'steroids',
+  'statin', 'statins', 'beta blocker', 'beta blockers', 'blood thinner', 'blood thinners', 'medication',
+  'medications', 'medicine', 'meds', 'pills', 'vaccine', 'flu shot', 'booster shot', 'antacid', 'cough syrup',
+  'eye drops', 'nasal spray', 'melatonin', 'vitamin d', 'iron supplements',
+];
+
+export const PROCEDURES = [
+  'surgery', 'chemotherapy', 'chemo', 'radiation therapy', 'radiotherapy', 'dialysis', 'transplant', 'biopsy', 'mri',
+  'ct scan', 'cat scan', 'pet scan', 'x-ray', 'xray', 'ultrasound', 'mammogram', 'colonoscopy', 'endoscopy',
+  'blood test', 'blood tests', 'blood work', 'bloodwork', 'a1c', 'ecg', 'ekg', 'echocardiogram', 'physical therapy',
+  'physiotherapy', 'psychotherapy', 'therapy', 'counseling', 'counselling', 'rehab', 'c-section', 'hysterectomy',
+  'mastectomy', 'appendectomy', 'angioplasty', 'bypass surgery', 'knee replacement', 'hip replacement', 'ivf',
+  'abortion', 'stitches', 'vaccination', 'checkup', 'check-up', 'physical exam', 'pap smear', 'stress test',
+  'sleep study', 'urine test', 'covid test', 'pregnancy test', 'drug test', 'root canal', 'tooth extraction',
+];
+
+/** health-record context: these phrases are medical on their own */
+export const RECORD_PHRASES = [
+  'medical record', 'medical records', 'medical history', 'health record', 'health records', 'patient id',
+  'patient number', 'patient chart', 'patient portal', 'medical record number', 'mrn', 'diagnosis code', 'icd-10',
+  'icd10', 'lab results', 'blood test results', 'test results came back', 'discharge summary', 'prescription number',
+  'rx number', 'diagnosed with', 'was diagnosed', 'been diagnosed', 'my diagnosis', 'prescribed me', 'was prescribed',
+  'been prescribed', 'my prescription', 'refill my prescription', 'prescription refill', 'medical condition',
+  'pre-existing condition', 'preexisting condition', 'health condition', 'my symptoms', 'side effects',
+  'family history of', 'my oncologist', 'my cardiologist', 'my psychiatrist', 'my therapist', 'my dermatologist',
+  'my neurologist', 'my endocrinologist', 'my gynecologist', 'my obgyn', 'my pediatrician', 'my primary care',
+  'medical leave', 'sick leave', 'disability claim', 'health insurance claim', 'hipaa',
+];
+
+/**
+ * Context words: a lexicon term within a few words of one of these is about someone's health.
+ * "my" and "have/had" carry most of the signal in speech ("my asthma", "I have diabetes").
+ */
+export const CUES = [
+  'i have', "i've got", "i've had", 'i had', 'i got', 'has', 'have', 'had', 'having', 'diagnosed', 'diagnosis',
+  'prescribed', 'prescription', 'taking', 'take', 'takes', 'took', "i'm on", 'i am on', "she's on", "he's on", 'on my',
+  'suffer', 'suffers', 'suffering', 'suffered', 'treated', 'treatment', 'treating', 'symptoms', 'symptom', 'doctor',
+  'doctors', 'dr', 'physician', 'gp', 'nurse', 'hospital', 'hospitalized', 'clinic', 'er', 'emergency room', 'urgent care',
+  'medication', 'medicine', 'meds', 'condition', 'chronic', 'patient', 'surgeon', 'pharmacy', 'pharmacist', 'dose',
+  'dosage', 'mg', 'milligrams', 'refill', 'allergic', 'tested positive', 'positive for', 'negative for', 'my', 'his',
+  'history of', 'struggle with', 'struggling with', 'battling', 'recovering from', 'recovery from', 'flare', 'flare-up',
+  'relapse', 'remission', 'scheduled for', 'appointment', 'mild', 'severe', 'acute', 'stage', 'caused by', 'cure for',
+  'for my', 'sick with', 'came down with', 'ill with', 'infected', 'pain', 'hurts', 'bleeding',
+];

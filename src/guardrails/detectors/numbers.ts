@@ -1,0 +1,175 @@
+import type { ScanContext } from '../context.js';
+import { abaValid, luhnValid, plausibleCard } from './checksums.js';
+
+/**
+ * Numeric candidates shared by the pii and financial detectors: every run of digits (after spoken
+ * numbers became digits) is found once and classified once, by shape, checksum and the nearest
+ * keyword before it. Versions, SHAs, order ids, times and prices are rejected here.
+ */
+
+export type NumberKind = 'card' | 'ssn' | 'routing' | 'account' | 'cvv' | 'expiry' | 'dob' | 'ip' | 'phone';
+
+export interface NumberCandidate {
+  /** offsets in the normalised text */
+  start: number;
+  end: number;
+  raw: string;
+  digits: string;
+  kind: NumberKind | null;
+  /** a keyword right before the number named its kind ("card number is …") */
+  keyed: boolean;
+}
+
+/** digits joined by at most one space, dot, slash or dash, or by phone parentheses */
+const NUMBER_RE = /(?:\+[ ]?)?\(?\d(?:(?:[ ./-]|\)[ -]?|[ ]?\()?\d)*\)?/g;
+const IPV4_RE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const DOTTED_PHONE_RE = /^\(?\d{3}\)?\.\d{3}\.\d{4}$/;
+const DATE_RE = /^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))$/;
+const EXPIRY_RE = /^(?:0?[1-9]|1[0-2])(?:[ /-]|\s?\/\s?)?(?:\d{2}|20\d{2})$/;
+const SSN_FORMAT_RE = /^\d{3}([- ])\d{2}\1\d{4}$/;
+const SPACE_DASH_ONLY_RE = /^[\d -]+$/;
+
+/** the last keyword before a number decides what it is; group order = kind */
+const KEYWORD_RE = new RegExp(
+  '\\b(?:' +
+    [
+      '(card|visa|master ?card|amex|american express|discover card|credit|debit|cc|pan)',
+      '(ssn|social security|social insurance|social)',
+      '(routing|aba|rtn|transit)',
+      '(account|acct|a/c|checking|savings|iban|bank)',
+      '(cvv2?|cvc2?|csc|cid|security code|card verification(?: code| value)?)',
+      '(exp|expiry|expires|expiring|expiration|valid (?:thru|through|until))',
+      '(born|birth|dob|d\\.o\\.b|birthday)',
+      '(phone|call|calling|mobile|cell|reach|text|tel|fax|whatsapp|dial|ring|contact)',
+      '(order|invoice|tracking|ticket|ref|reference|confirmation|transaction|booking|case|claim|policy|serial|model|version|build|sku|item|id|zip|postal|code|pin|otp|room|flight|page|chapter|release|v|issue|pr|commit)',
+    ].join('|') +
+    ')\\b',
+  'g',
+);
+const KEYWORD_KINDS = ['card', 'ssn', 'routing', 'account', 'cvv', 'expiry', 'dob', 'phone', 'id'] as const;
+type Keyword = (typeof KEYWORD_KINDS)[number];
+const KEYWORD_WINDOW = 48;
+const CARD_WORDS_RE = /\b(?:card|visa|master ?card|amex|credit|debit)\b/;
+
+export function numberCandidates(ctx: ScanContext): NumberCandidate[] {
+  return ctx.memo('numbers', () => findCandidates(ctx));
+}
+
+function findCandidates(ctx: ScanContext): NumberCandidate[] {
+  const text = ctx.norm.text;
+  const out: NumberCandidate[] = [];
+  NUMBER_RE.lastIndex = 0;
+  for (let m = NUMBER_RE.exec(text); m; m = NUMBER_RE.exec(text)) {
+    let raw = m[0];
+    let start = m.index;
+    // a trailing ')' or '(' only belongs to the number when balanced
+    if (raw.endsWith('(')) raw = raw.slice(0, -1);
+    if (raw.endsWith(')') && !raw.includes('(')) raw = raw.slice(0, -1);
+    if (raw.startsWith('(') && !raw.includes(')')) {
+      raw = raw.slice(1);
+      start++;
+    }
+    const end = start + raw.length;
+    if (!standsAlone(text, start, end)) continue;
+    const digits = raw.replace(/\D/g, '');
+    const c: NumberCandidate = { start, end, raw, digits, kind: null, keyed: false };
+    classify(ctx, c);
+    if (c.kind) out.push(c);
+  }
+  return out;
+}
+
+/** reject digits glued to letters (SHAs, "v2", "500mg", UUID parts), times ("10:30") and decimals ("4.5") */
+function standsAlone(text: string, start: number, end: number): boolean {
+  const before = start > 0 ? text.charCodeAt(start - 1) : 32;
+  const after = end < text.length ? text.charCodeAt(end) : 32;
+  if (isWordChar(before) || (isWordChar(after) && !isExtension(text, end))) return false;
+  if ((before === 58 || before === 46 || before === 44) && start > 1 && isDigit(text.charCodeAt(start - 2))) return false; // 10:|3.|1,
+  if ((after === 58 || after === 44 || after === 46) && end + 1 < text.length && isDigit(text.charCodeAt(end + 1))) return false;
+  if (before === 35 || before === 36 || before === 8364 || before === 163) return false; // '#', '$', '€', '£'
+  return true;
+}
+
+function isExtension(text: string, end: number): boolean {
+  const c = text.charCodeAt(end);
+  return (c === 120 || c === 88) && isDigit(text.charCodeAt(end + 1)); // "…4567x123"
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (c >= 192 && c <= 687);
+}
+
+function nearestKeyword(ctx: ScanContext, start: number): Keyword | null {
+  const lower = ctx.normLower;
+  const from = Math.max(0, start - KEYWORD_WINDOW);
+  KEYWORD_RE.lastIndex = from;
+  let kind: Keyword | null = null;
+  for (let m = KEYWORD_RE.exec(lower); m && m.index < start; m = KEYWORD_RE.exec(lower)) {
+    if (m.index + m[0].length > start) break;
+    for (let g = 1; g <= KEYWORD_KINDS.length; g++) {
+      if (m[g] !== undefined) {
+        kind = KEYWORD_KINDS[g - 1]!;
+        break;
+      }
+    }
+  }
+  return kind;
+}
+
+function classify(ctx: ScanContext, c: NumberCandidate): void {
+  const { raw, digits } = c;
+  const nd = digits.length;
+  if (nd < 3) return;
+  const kw = nearestKeyword(ctx, c.start);
+  const set = (kind: NumberKind, keyed: boolean) => {
+    c.kind = kind;
+    c.keyed = keyed;
+  };
+  const ip = IPV4_RE.exec(raw);
+  if (ip) {
+    if (kw !== 'id' && ip.slice(1).every((o) => Number(o) <= 255 && (o.length === 1 || o[0] !== '0'))) set('ip', false);
+    return;
+  }
+  if (raw.includes('.') && !DOTTED_PHONE_RE.test(raw) && !DATE_RE.test(raw)) return; // prices, versions
+  if (DATE_RE.test(raw)) {
+    if (kw === 'dob') set('dob', true);
+    else if (kw === 'expiry' && EXPIRY_RE.test(raw)) set('expiry', true);
+    return;
+  }
+  if (kw === 'id') return;
+  if (nd >= 13 && nd <= 19 && SPACE_DASH_ONLY_RE.test(raw) && luhnValid(digits) && plausibleCard(digits)) {
+    return set('card', kw === 'card');
+  }
+  switch (kw) {
+    case 'ssn':
+      if (nd === 9 && ssnValid(digits)) return set('ssn', true);
+      break;
+    case 'routing':
+      if (nd === 9 && abaValid(digits)) return set('routing', true);
+      break;
+    case 'account':
+      if (nd >= 6 && nd <= 17 && !raw.includes('(')) return set('account', true);
+      break;
+    case 'cvv':
+      if ((nd === 3 || nd === 4) && raw.length === nd && CARD_WORDS_RE.test(ctx.normLower)) return set('cvv', true);
+      break;
+    case 'expiry':
+      if (EXPIRY_RE.test(raw) && CARD_WORDS_RE.test(ctx.normLower)) return set('expiry', true);
+      break;
+    case 'dob':
+      if (nd >= 6 && nd <= 8 && /^[\d ]+$/.test(raw)) return set('dob', true); // "one two oh four nineteen eighty five"
+      break;
+  }
+  if (SSN_FORMAT_RE.test(raw) && ssnValid(digits)) return set('ssn', kw === 'ssn');
+  if (nd >= 7 && nd <= 15) set('phone', kw === 'phone');
+}
+
+/** SSA rules: area 001-899 except 666, group 01-99, serial 0001-9999 */
+function ssnValid(d: string): boolean {
+  const area = Number(d.slice(0, 3));
+  return area > 0 && area !== 666 && area < 900 && d.slice(3, 5) !== '00' && d.slice(5) !== '0000';
+}

@@ -1,0 +1,92 @@
+import type { ScanContext } from '../context.js';
+
+/** Word-shaped pii: street addresses and names after an explicit cue. */
+
+/** function words never appear inside a street name: "5 blocks down the road" is not an address */
+const NOT_IN_ADDRESS = new Set(
+  'a an the at on in of to and or for from with by my your our his her their is are was were be i we you he she it they this that than per about over into up down more less very just only also'.split(' '),
+);
+const SUFFIX =
+  'street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|square|sq|trail|trl|alley|crescent|close|plaza|loop|pike|path|crossing|expressway|freeway';
+const UNIT = '(?:,?[ ]+(?:apt|apartment|suite|ste|unit|floor|fl|#)\\.?[ ]*#?[a-z0-9-]{1,6}\\b)?';
+/** "1600 Pennsylvania Avenue NW", "742 evergreen terrace", "4 5 6 main street" (after normalisation) */
+const US_ADDRESS_RE = new RegExp(`\\b\\d{1,6}[a-z]?((?:[ ]+[a-z][a-z'.-]*){1,4}?)[ ]+(?:${SUFFIX})\\b\\.?(?:[ ]+(?:n|s|e|w|ne|nw|se|sw)\\b\\.?)?${UNIT}`, 'gi');
+/** "Hauptstraße 5", "Koskikatu 25", "Kungsgatan 12" */
+const SUFFIX_WORD_ADDRESS_RE =
+  /\b[A-ZÄÖÜÅ][a-zäöüßåéè]*(?:straße|strasse|str\.|weg|platz|gasse|allee|damm|katu|tie|gatan|vägen|vej|gade|straat|laan|plein|gracht)[ ]+\d{1,5}[a-z]?\b/g;
+/** "12 rue de la Paix", "Via Roma 12", "Calle Mayor 5" */
+const ROMANCE_ADDRESS_RE =
+  /\b(?:\d{1,4}(?:bis|ter)?,?[ ]+(?:rue|avenue|boulevard|bd|chemin|allée|impasse|quai)[ ]+(?:(?:de|du|des|la|le|l'|d')[ ]*){0,2}[A-Z][\p{L}'-]+|(?:Via|Viale|Piazza|Corso|Calle|Avenida|Carrer|Rua|Plaza)[ ]+(?:(?:de|del|della|di|da|do|dos|la)[ ]+)?[A-Z][\p{L}'-]+(?:[ ]+[A-Z][\p{L}'-]+)?,?[ ]+\d{1,4})\b/gu;
+const PO_BOX_RE = /\bp\.?[ ]?o\.?[ ]+box[ ]+\d{1,6}\b/gi;
+
+export function detectAddresses(ctx: ScanContext): void {
+  const norm = ctx.norm.text;
+  const cased = hasCapitals(ctx.text);
+  US_ADDRESS_RE.lastIndex = 0;
+  for (let m = US_ADDRESS_RE.exec(norm); m; m = US_ADDRESS_RE.exec(norm)) {
+    const words = m[1]!.trim().split(/[ ]+/);
+    if (words.some((w) => NOT_IN_ADDRESS.has(w.toLowerCase()))) continue;
+    // in properly cased text a street name is capitalised: "3 apples at the street market" is prose
+    if (cased && words.some((w) => !isCapitalised(w))) continue;
+    ctx.addNorm('pii', 'street_address', m.index, m.index + m[0].length, '[ADDRESS]', 0.85);
+  }
+  for (const re of [SUFFIX_WORD_ADDRESS_RE, ROMANCE_ADDRESS_RE, PO_BOX_RE]) {
+    re.lastIndex = 0;
+    for (let m = re.exec(norm); m; m = re.exec(norm)) ctx.addNorm('pii', 'street_address', m.index, m.index + m[0].length, '[ADDRESS]', 0.8);
+  }
+}
+
+/** cues after which the next one to three words are a name; group 2 = weak cues that need capitals */
+const NAME_CUE_RE =
+  /\b(?:(?:(?:my|your|his|her|their|the caller's|full|first|last|middle|the)[ ]+)+name(?:[ ]+is|'s|[ ]*:)|name[ ]+on[ ]+the[ ]+(?:card|account)[ ]+is|(?:you[ ]+can[ ]+)?call[ ]+me|(i'm|i[ ]+am|this[ ]+is))[ ]+/gi;
+const NAME_WORD_RE = /[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'-]*/y;
+const SPEAKING_RE = /^[ ,]+(?:speaking|calling|here)\b/i;
+/** words that follow the cues but are not names ("call me back", "I'm not sure", "this is great") */
+const NOT_A_NAME = new Set(
+  (
+    'a an the and or but so if then than to at on in of for from with by as is was be been not no yes just really very ' +
+    'back later tomorrow today tonight now again soon sometime anytime whenever when please maybe actually also still ' +
+    'i you he she we they it me him her us them my your his our their this that there here what who how why where ' +
+    'calling speaking sorry sure fine good great okay ok well glad happy afraid going trying looking interested ' +
+    'um uh like so and gonna wanna unknown none unsure anonymous private'
+  ).split(' '),
+);
+
+export function detectNames(ctx: ScanContext): void {
+  const t = ctx.text;
+  const cased = hasCapitals(t);
+  NAME_CUE_RE.lastIndex = 0;
+  for (let m = NAME_CUE_RE.exec(t); m; m = NAME_CUE_RE.exec(t)) {
+    const weak = m[1] !== undefined;
+    let pos = m.index + m[0].length;
+    let start = -1;
+    let end = -1;
+    for (let n = 0; n < 3; n++) {
+      NAME_WORD_RE.lastIndex = pos;
+      const w = NAME_WORD_RE.exec(t);
+      if (!w) break;
+      const word = w[0];
+      if (NOT_A_NAME.has(word.toLowerCase()) || word.length < 2) break;
+      // in cased text names are capitalised; lower-case transcripts carry no such signal
+      if (cased && !isCapitalised(word)) break;
+      if (start < 0) start = w.index;
+      end = w.index + word.length;
+      pos = end + 1;
+      if (t[end] !== ' ') break;
+    }
+    if (start < 0) continue;
+    // weak cues ("this is", "I'm") only count before "speaking / calling / here"
+    if (weak && !SPEAKING_RE.test(t.slice(end, end + 12))) continue;
+    ctx.add('pii', 'person_name', start, end, '[NAME]', weak ? 0.7 : 0.8);
+    NAME_CUE_RE.lastIndex = end;
+  }
+}
+
+function hasCapitals(t: string): boolean {
+  return /[A-Z]/.test(t);
+}
+
+function isCapitalised(w: string): boolean {
+  const c = w.charCodeAt(0);
+  return (c >= 65 && c <= 90) || (c >= 192 && c <= 222);
+}

@@ -1,0 +1,139 @@
+import { isIPv6 } from 'node:net';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import type { ScanContext } from '../context.js';
+import { numberCandidates, type NumberCandidate } from './numbers.js';
+import { detectAddresses, detectNames } from './pii-text.js';
+
+/**
+ * pii: emails (written and spoken "john at example dot com"), phone numbers (libphonenumber, region
+ * aware), US SSNs, IPv4/IPv6 addresses, dates of birth, street addresses, and names after a cheap,
+ * precise cue ("my name is …").
+ */
+export function detectPii(ctx: ScanContext): void {
+  for (const c of numberCandidates(ctx)) {
+    switch (c.kind) {
+      case 'phone':
+        if (validPhone(c, ctx.policy.region)) ctx.addNorm('pii', 'phone', c.start, c.end, '[PHONE]', c.keyed ? 0.95 : 0.8);
+        break;
+      case 'ssn':
+        ctx.addNorm('pii', 'ssn', c.start, c.end, '[SSN]', c.keyed ? 0.98 : 0.85);
+        break;
+      case 'ip':
+        ctx.addNorm('pii', 'ip_address', c.start, c.end, '[IP]', 0.9);
+        break;
+      case 'dob':
+        ctx.addNorm('pii', 'date_of_birth', c.start, c.end, '[DOB]', 0.9);
+        break;
+    }
+  }
+  detectEmails(ctx);
+  detectSpokenEmails(ctx);
+  detectIpv6(ctx);
+  detectTextDob(ctx);
+  detectAddresses(ctx);
+  detectNames(ctx);
+}
+
+/** North American numbering plan regions: a cheap shape check saves most libphonenumber calls */
+const NANP = new Set(['US', 'CA', 'PR', 'GU', 'VI', 'AS', 'MP', 'BS', 'BB', 'JM', 'TT', 'DO']);
+
+function validPhone(c: NumberCandidate, region: CountryCode): boolean {
+  const d = c.digits;
+  const international = c.raw.startsWith('+');
+  if (!international && NANP.has(region)) {
+    const national = d.length === 11 && d[0] === '1' ? d.slice(1) : d;
+    if (national.length !== 10 || national[0]! < '2' || national[3]! < '2') return false;
+  }
+  const parsed = parsePhoneNumberFromString(c.raw, international ? undefined : region);
+  return parsed !== undefined && parsed.isValid();
+}
+
+const LOCAL_CHARS = /[A-Za-z0-9._%+-]/;
+const DOMAIN_CHARS = /[A-Za-z0-9.-]/;
+
+/** written emails: find each '@' and grow the address around it (cheaper than a regex over the text) */
+function detectEmails(ctx: ScanContext): void {
+  const t = ctx.text;
+  for (let at = t.indexOf('@'); at >= 0; at = t.indexOf('@', at + 1)) {
+    let s = at;
+    while (s > 0 && LOCAL_CHARS.test(t[s - 1]!)) s--;
+    while (s < at && (t[s] === '.' || t[s] === '-')) s++;
+    let e = at + 1;
+    while (e < t.length && DOMAIN_CHARS.test(t[e]!)) e++;
+    while (e > at + 1 && (t[e - 1] === '.' || t[e - 1] === '-')) e--;
+    if (s === at || e === at + 1) continue;
+    const domain = t.slice(at + 1, e);
+    const dot = domain.lastIndexOf('.');
+    if (dot <= 0 || !/^[A-Za-z]{2,24}$/.test(domain.slice(dot + 1))) continue;
+    ctx.add('pii', 'email', s, e, '[EMAIL]', 0.99);
+  }
+}
+
+const SPOKEN_TLD = 'com|net|org|edu|gov|mil|io|co|in|uk|us|de|fr|es|it|nl|ch|se|ca|au|jp|ai|me|info|biz';
+/** after " at ": a domain whose parts are joined by "dot" (or '.') and that ends in a common TLD */
+const SPOKEN_DOMAIN_RE = new RegExp(
+  `(?:the[ ]+rate[ ]+)?[a-z0-9-]+(?:(?:[ ]+dot[ ]+|\\.)[a-z0-9-]+)*(?:[ ]+dot[ ]+|\\.)(?:${SPOKEN_TLD})\\b`,
+  'y',
+);
+/** before " at ": words joined by dot / underscore / dash, read from the end */
+const SPOKEN_LOCAL_RE = /(?:[a-z0-9]+(?:[ ]+(?:dot|underscore|dash|hyphen)[ ]+|[._-]))*[a-z0-9]+$/;
+const NOT_A_LOCAL_PART = new Set(['me', 'us', 'him', 'her', 'them', 'you', 'it', 'is', 'was', 'email', 'mail', 'address', 'be', 'reach', 'online', 'look', 'go']);
+
+function detectSpokenEmails(ctx: ScanContext): void {
+  const lower = ctx.lower;
+  if (lower.indexOf(' dot ') < 0 && lower.indexOf(' at ') < 0) return;
+  for (let at = lower.indexOf(' at '); at >= 0; at = lower.indexOf(' at ', at + 1)) {
+    SPOKEN_DOMAIN_RE.lastIndex = at + 4;
+    const dm = SPOKEN_DOMAIN_RE.exec(lower);
+    if (!dm) continue;
+    // written "x.y" after " at " is only an address when the text also spells "dot" or the domain is spoken
+    const spokenDomain = dm[0].includes(' dot ');
+    const windowStart = Math.max(0, at - 80);
+    const lm = SPOKEN_LOCAL_RE.exec(lower.slice(windowStart, at));
+    if (!lm) continue;
+    const local = lm[0];
+    if (NOT_A_LOCAL_PART.has(local)) continue;
+    if (!spokenDomain && !/ (?:dot|underscore) /.test(local)) continue;
+    const start = windowStart + lm.index;
+    const end = at + 4 + dm[0].length;
+    ctx.add('pii', 'email', start, end, '[EMAIL]', spokenDomain ? 0.9 : 0.8);
+  }
+}
+
+const IPV6_RE = /(?<![\w:])(?:[0-9A-Fa-f]{1,4}:|:)(?::?[0-9A-Fa-f]{1,4}){2,7}(?::{1,2})?(?![\w:])/g;
+const IPV6_GATE_RE = /[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:/;
+
+function detectIpv6(ctx: ScanContext): void {
+  const t = ctx.text;
+  if (!IPV6_GATE_RE.test(t)) return;
+  IPV6_RE.lastIndex = 0;
+  for (let m = IPV6_RE.exec(t); m; m = IPV6_RE.exec(t)) {
+    const groups = m[0].split(':').filter((g) => g.length > 0).length;
+    if (groups >= 3 && isIPv6(m[0]) && /[a-f]|::|(?:\d{1,4}:){5}/i.test(m[0])) ctx.add('pii', 'ip_address', m.index, m.index + m[0].length, '[IP]', 0.9);
+  }
+}
+
+const DOB_CUE_RE = /\b(?:born|birth|dob|d\.o\.b|birthday)\b/g;
+const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+/** month-name dates; numeric dates come from the numeric candidates */
+const TEXT_DATE_RE = new RegExp(
+  `\\b(?:${MONTH}\\.?[ ]+\\d{1,2}(?:st|nd|rd|th)?,?[ ]+\\d{4}|(?:the[ ]+)?\\d{1,2}(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?${MONTH},?[ ]+\\d{4})\\b`,
+  'g',
+);
+
+function detectTextDob(ctx: ScanContext): void {
+  const lower = ctx.normLower;
+  DOB_CUE_RE.lastIndex = 0;
+  let searchedTo = 0;
+  for (let cue = DOB_CUE_RE.exec(lower); cue; cue = DOB_CUE_RE.exec(lower)) {
+    const from = Math.max(searchedTo, cue.index);
+    const windowEnd = Math.min(lower.length, cue.index + cue[0].length + 48);
+    TEXT_DATE_RE.lastIndex = from;
+    for (let m = TEXT_DATE_RE.exec(lower); m && m.index < windowEnd; m = TEXT_DATE_RE.exec(lower)) {
+      const s = m[0].startsWith('the ') ? m.index + 4 : m.index;
+      ctx.addNorm('pii', 'date_of_birth', s, m.index + m[0].length, '[DOB]', 0.9);
+      searchedTo = m.index + m[0].length;
+    }
+    searchedTo = Math.max(searchedTo, windowEnd);
+  }
+}

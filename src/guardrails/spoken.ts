@@ -1,0 +1,192 @@
+/**
+ * Spoken-number normaliser. STT transcripts say "four one one one", "double five", "oh" for zero,
+ * "forty one", "nineteen eighty five". Runs of such words become digits so the numeric detectors see
+ * "4111…"; an offset map takes every normalised character back to the words it came from.
+ */
+
+export interface NormalizedText {
+  /** the text with spoken number runs replaced by digits */
+  text: string;
+  /** original start / end of each normalised character; null when nothing changed (identity) */
+  starts: Int32Array | null;
+  ends: Int32Array | null;
+}
+
+const UNITS: Record<string, string> = {
+  zero: '0', oh: '0', o: '0', nought: '0', one: '1', two: '2', three: '3', four: '4', five: '5',
+  six: '6', seven: '7', eight: '8', nine: '9',
+};
+const TEENS: Record<string, string> = {
+  ten: '10', eleven: '11', twelve: '12', thirteen: '13', fourteen: '14', fifteen: '15', sixteen: '16',
+  seventeen: '17', eighteen: '18', nineteen: '19',
+  tenth: '10', eleventh: '11', twelfth: '12', thirteenth: '13', fourteenth: '14', fifteenth: '15',
+  sixteenth: '16', seventeenth: '17', eighteenth: '18', nineteenth: '19', twentieth: '20', thirtieth: '30',
+};
+const TENS: Record<string, string> = {
+  twenty: '2', thirty: '3', forty: '4', fourty: '4', fifty: '5', sixty: '6', seventy: '7', eighty: '8', ninety: '9',
+};
+/** ordinals only count after a tens word ("twenty third"); alone, "second" is usually time */
+const ORDINAL_UNITS: Record<string, string> = {
+  first: '1', second: '2', third: '3', fourth: '4', fifth: '5', sixth: '6', seventh: '7', eighth: '8', ninth: '9',
+};
+
+const WORD_ALTERNATION = [
+  ...Object.keys(UNITS), ...Object.keys(TEENS), ...Object.keys(TENS), ...Object.keys(ORDINAL_UNITS), 'hundred', 'double', 'triple',
+]
+  .sort((a, b) => b.length - a.length)
+  .join('|');
+
+const TOKEN = `(?:${WORD_ALTERNATION}|\\d+)`;
+const SEP = `(?:[ \\t]*,[ \\t]*|[ \\t]*-[ \\t]*|[ \\t]+(?:dash|hyphen)[ \\t]+|[ \\t]+)`;
+/** a run: optional "plus", then two or more number tokens */
+const RUN_RE = new RegExp(`\\b(?:plus[ \\t]+)?${TOKEN}(?:${SEP}${TOKEN})+\\b`, 'gi');
+const TOKEN_RE = new RegExp(`\\b(?:plus|${TOKEN})\\b`, 'gi');
+/** cheap gate: without one of these words no run can contain a spoken number */
+const HAS_NUMBER_WORD = new RegExp(`\\b(?:${WORD_ALTERNATION})\\b`, 'i');
+
+interface Token {
+  word: string;
+  start: number;
+  end: number;
+}
+
+interface Replacement {
+  start: number;
+  end: number;
+  digits: string;
+  /** per output character: the original span it came from */
+  from: Int32Array;
+  to: Int32Array;
+}
+
+export function normalizeSpoken(text: string): NormalizedText {
+  if (!HAS_NUMBER_WORD.test(text)) return { text, starts: null, ends: null };
+  const replacements: Replacement[] = [];
+  RUN_RE.lastIndex = 0;
+  for (let m = RUN_RE.exec(text); m; m = RUN_RE.exec(text)) {
+    collectRun(text, m.index, m.index + m[0].length, replacements);
+  }
+  if (replacements.length === 0) return { text, starts: null, ends: null };
+  return applyReplacements(text, replacements);
+}
+
+/** Map a [start, end) span of the normalised text back to the original text. */
+export function toOriginalSpan(n: NormalizedText, start: number, end: number): [number, number] {
+  if (!n.starts || !n.ends) return [start, end];
+  return [n.starts[start]!, n.ends[Math.max(start, end - 1)]!];
+}
+
+function collectRun(text: string, runStart: number, runEnd: number, out: Replacement[]): void {
+  const tokens: Token[] = [];
+  TOKEN_RE.lastIndex = runStart;
+  for (let m = TOKEN_RE.exec(text); m && m.index < runEnd; m = TOKEN_RE.exec(text)) {
+    tokens.push({ word: m[0].toLowerCase(), start: m.index, end: m.index + m[0].length });
+  }
+  // split into groups of spoken words between literal digit tokens
+  let i = 0;
+  while (i < tokens.length) {
+    if (isLiteral(tokens[i]!)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < tokens.length && !isLiteral(tokens[j]!)) j++;
+    const group = tokens.slice(i, j);
+    // a lone word ("one of", "oh") is prose unless it sits between written digits
+    const between = i > 0 && j < tokens.length;
+    if (group.length >= 2 || between) {
+      const r = convertGroup(group);
+      if (r) out.push(r);
+    }
+    i = j;
+  }
+}
+
+function isLiteral(t: Token): boolean {
+  const c = t.word.charCodeAt(0);
+  return c >= 48 && c <= 57;
+}
+
+/** Turn spoken number words into digits, remembering which word produced each digit. */
+function convertGroup(group: Token[]): Replacement | null {
+  let digits = '';
+  const from: number[] = [];
+  const to: number[] = [];
+  const emit = (s: string, a: Token, b: Token = a) => {
+    digits += s;
+    for (let k = 0; k < s.length; k++) {
+      from.push(a.start);
+      to.push(b.end);
+    }
+  };
+  for (let i = 0; i < group.length; i++) {
+    const t = group[i]!;
+    const next = group[i + 1];
+    const w = t.word;
+    if (w === 'plus') {
+      if (digits === '') emit('+', t);
+    } else if (UNITS[w] !== undefined) {
+      emit(UNITS[w]!, t);
+    } else if (TEENS[w] !== undefined) {
+      emit(TEENS[w]!, t);
+    } else if (TENS[w] !== undefined) {
+      const unit = next && (ORDINAL_UNITS[next.word] ?? (next.word !== 'zero' && next.word !== 'oh' && next.word !== 'o' ? UNITS[next.word] : undefined));
+      if (unit !== undefined) {
+        emit(TENS[w]! + unit, t, next!);
+        i++;
+      } else emit(TENS[w]! + '0', t);
+    } else if (w === 'double' || w === 'triple') {
+      const unit = next ? UNITS[next.word] : undefined;
+      if (unit !== undefined) {
+        emit(unit.repeat(w === 'double' ? 2 : 3), t, next!);
+        i++;
+      }
+    } else if (w === 'hundred') {
+      if (digits === '' || digits.endsWith('+')) emit('1', t);
+      const after = next ? (TEENS[next.word] ?? (TENS[next.word] !== undefined ? null : UNITS[next.word])) : undefined;
+      if (next && TENS[next.word] !== undefined) continue; // "five hundred twenty" → 5 then 20
+      if (after) {
+        emit(after.length === 1 ? '0' + after : after, t, next!);
+        i++;
+      } else emit('00', t);
+    } else if (ORDINAL_UNITS[w] !== undefined && w !== 'first' && w !== 'second') {
+      emit(ORDINAL_UNITS[w]!, t);
+    }
+  }
+  if (digits.replace('+', '').length === 0) return null;
+  return {
+    start: group[0]!.start,
+    end: group[group.length - 1]!.end,
+    digits,
+    from: Int32Array.from(from),
+    to: Int32Array.from(to),
+  };
+}
+
+function applyReplacements(text: string, reps: Replacement[]): NormalizedText {
+  let length = text.length;
+  for (const r of reps) length += r.digits.length - (r.end - r.start);
+  const starts = new Int32Array(length);
+  const ends = new Int32Array(length);
+  let out = '';
+  let o = 0;
+  let cursor = 0;
+  const copyPlain = (upTo: number) => {
+    out += text.slice(cursor, upTo);
+    for (let k = cursor; k < upTo; k++, o++) {
+      starts[o] = k;
+      ends[o] = k + 1;
+    }
+    cursor = upTo;
+  };
+  for (const r of reps) {
+    copyPlain(r.start);
+    out += r.digits;
+    starts.set(r.from, o);
+    ends.set(r.to, o);
+    o += r.digits.length;
+    cursor = r.end;
+  }
+  copyPlain(text.length);
+  return { text: out, starts, ends };
+}

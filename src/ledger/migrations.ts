@@ -1,0 +1,148 @@
+/**
+ * Versioned schema migrations. Each version has one script per dialect with the same tables,
+ * columns and indexes; `schema_version` records what ran. Append new versions, never edit old ones.
+ *
+ * Money columns are integer nano-USD (`cost_nanos` NULL = unknown price). Times are epoch ms.
+ * `request_hours` and `sessions` are aggregates maintained in the same transaction as each
+ * `requests` insert, so reports never scan raw rows beyond the partial hours at a window's edges.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sqlite: string;
+  postgres: string;
+}
+
+type Dialect = 'sqlite' | 'postgres';
+
+/** v1 written once for both dialects: only the integer, real and identity types differ. */
+function v1(d: Dialect): string {
+  const big = d === 'sqlite' ? 'INTEGER' : 'BIGINT';
+  const real = d === 'sqlite' ? 'REAL' : 'DOUBLE PRECISION';
+  const serial = d === 'sqlite' ? 'INTEGER PRIMARY KEY' : 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY';
+  const noRowid = d === 'sqlite' ? ' WITHOUT ROWID' : '';
+  return `
+CREATE TABLE requests (
+  id TEXT PRIMARY KEY,
+  ts ${big} NOT NULL,
+  project TEXT NOT NULL,
+  session_id TEXT,
+  modality TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  model TEXT NOT NULL,
+  input_units ${real} NOT NULL DEFAULT 0,
+  output_units ${real} NOT NULL DEFAULT 0,
+  cached_units ${real} NOT NULL DEFAULT 0,
+  cost_nanos ${big},
+  pricing_source TEXT NOT NULL DEFAULT '',
+  ttfb_ms ${real},
+  latency_ms ${real},
+  status TEXT NOT NULL,
+  fallback_from TEXT,
+  error TEXT,
+  throttle TEXT,
+  guardrail_findings INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX requests_ts ON requests (ts);
+CREATE INDEX requests_project_ts ON requests (project, ts);
+CREATE INDEX requests_session ON requests (session_id, ts);
+CREATE INDEX requests_model_ts ON requests (model, ts);
+
+CREATE TABLE request_hours (
+  hour ${big} NOT NULL,
+  project TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  model TEXT NOT NULL,
+  modality TEXT NOT NULL,
+  cost_nanos ${big} NOT NULL DEFAULT 0,
+  requests ${big} NOT NULL DEFAULT 0,
+  unpriced ${big} NOT NULL DEFAULT 0,
+  PRIMARY KEY (hour, project, provider, model, modality)
+)${noRowid};
+CREATE INDEX request_hours_project ON request_hours (project, hour);
+
+CREATE TABLE sessions (
+  id TEXT PRIMARY KEY,
+  project TEXT NOT NULL,
+  started_at ${big} NOT NULL,
+  ended_at ${big} NOT NULL,
+  stt_nanos ${big} NOT NULL DEFAULT 0,
+  llm_nanos ${big} NOT NULL DEFAULT 0,
+  tts_nanos ${big} NOT NULL DEFAULT 0,
+  requests ${big} NOT NULL DEFAULT 0,
+  unpriced ${big} NOT NULL DEFAULT 0
+);
+CREATE INDEX sessions_ended ON sessions (ended_at);
+CREATE INDEX sessions_project_ended ON sessions (project, ended_at);
+
+CREATE TABLE projects (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  daily_budget_nanos ${big} NOT NULL DEFAULT 0,
+  budget_action TEXT NOT NULL DEFAULT 'warn',
+  tags TEXT NOT NULL DEFAULT '[]',
+  created_at ${big} NOT NULL,
+  updated_at ${big} NOT NULL
+);
+
+CREATE TABLE audit_log (
+  id ${serial},
+  ts ${big} NOT NULL,
+  actor TEXT NOT NULL,
+  source TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_log_ts ON audit_log (ts);
+
+CREATE TABLE guardrail_events (
+  id ${serial},
+  ts ${big} NOT NULL,
+  project TEXT NOT NULL,
+  session_id TEXT,
+  request_id TEXT,
+  category TEXT NOT NULL,
+  detector TEXT NOT NULL,
+  action TEXT NOT NULL,
+  direction TEXT NOT NULL,
+  excerpt TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX guardrail_events_ts ON guardrail_events (ts);
+CREATE INDEX guardrail_events_project_ts ON guardrail_events (project, ts);
+
+CREATE TABLE budget_events (
+  id ${serial},
+  ts ${big} NOT NULL,
+  project TEXT NOT NULL,
+  day TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  spent_nanos ${big} NOT NULL,
+  budget_nanos ${big} NOT NULL
+);
+CREATE INDEX budget_events_ts ON budget_events (ts);
+CREATE INDEX budget_events_project_ts ON budget_events (project, ts);
+
+CREATE TABLE budget_days (
+  project TEXT NOT NULL,
+  day TEXT NOT NULL,
+  spent_nanos ${big} NOT NULL DEFAULT 0,
+  reserved_nanos ${big} NOT NULL DEFAULT 0,
+  PRIMARY KEY (project, day)
+)${noRowid};
+`;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', sqlite: v1('sqlite'), postgres: v1('postgres') }];
+
+/** Created before any migration runs (both dialects accept this text). */
+export const SCHEMA_VERSION_DDL = `CREATE TABLE IF NOT EXISTS schema_version (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at BIGINT NOT NULL
+)`;
+
+export function pendingMigrations(applied: number): Migration[] {
+  return MIGRATIONS.filter((m) => m.version > applied);
+}

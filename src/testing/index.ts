@@ -1,0 +1,10 @@
+/**
+ * `voicegateway/testing`: protocol-faithful mock provider servers with fault injection, for
+ * running real LiveKit plugins (and agents built on them) on 127.0.0.1 without API keys.
+ */
+export type { Fault, FaultKind, FaultRule } from './faults.js';
+export type { MockServer, RecordedRequest } from './server.js';
+export { startMockOpenAI, type MockChatReply, type MockChatRequest, type MockOpenAI, type MockOpenAIOptions } from './openai.js';
+export { startMockDeepgram, type MockDeepgram, type MockDeepgramOptions } from './deepgram.js';
+export { startMockCartesia, type MockCartesia, type MockCartesiaOptions } from './cartesia.js';
+export { framesDuration, pcmRms, pcmToWav, silenceFrame, sineFrame, sineFrames, sinePcm, wavInfo, type ToneOptions, type WavInfo } from './audio.js';

@@ -1,0 +1,171 @@
+import { llm, stt, tts } from '@livekit/agents';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/errors.js';
+import type { Gateway } from '../../src/gateway.js';
+import { inference } from '../../src/index.js';
+import { sineFrames } from '../../src/testing/index.js';
+import { captureErrors, captureMetrics, chatCtx, type Mocks, mockProviders, openGateway, startMocks, synthesize, transcribe } from '../helpers/stack.js';
+
+let mocks: Mocks;
+let gw: Gateway;
+
+beforeAll(async () => {
+  mocks = await startMocks({ openai: { reply: 'Sure, I can help with that.', usage: { prompt: 1200, completion: 80, cached: 1000 } } });
+  gw = await openGateway({
+    providers: mockProviders(mocks),
+    projects: { support: { name: 'Support', daily_budget: 0 }, nokeys: { name: 'No keys', providers: {} } },
+    default_project: 'support',
+  });
+});
+
+afterAll(async () => {
+  await gw?.close();
+  await mocks?.close();
+});
+
+describe('inference.LLM over the real OpenAI plugin', () => {
+  it('is a LiveKit llm.LLM, streams the answer, emits one metrics event and writes one exact ledger row', async () => {
+    const model = new inference.LLM('openai/gpt-4.1-mini', { gateway: gw });
+    expect(model).toBeInstanceOf(llm.LLM);
+    expect([model.provider, model.model, model.label()]).toEqual(['openai', 'gpt-4.1-mini', 'voicegateway.LLM']);
+    const metrics = captureMetrics<{ type: string; promptTokens: number; completionTokens: number; promptCachedTokens: number; metadata?: { modelProvider?: string; modelName?: string } }>(model);
+    const errors = captureErrors(model);
+
+    const res = await model.chat({ chatCtx: chatCtx('Can you help me?') }).collect();
+    await gw.drain();
+
+    expect(res.text).toBe('Sure, I can help with that.');
+    expect(errors).toEqual([]);
+    expect(metrics).toHaveLength(1);
+    expect(metrics[0]).toMatchObject({ type: 'llm_metrics', promptTokens: 1200, completionTokens: 80, promptCachedTokens: 1000, metadata: { modelProvider: 'openai', modelName: 'gpt-4.1-mini' } });
+    const request = mocks.openai.requests.at(-1)!;
+    expect(request.headers.authorization).toBe('Bearer sk-test-openai');
+
+    const [row] = await gw.ledger.logs({ project: 'support', modality: 'llm', limit: 1 });
+    expect(row).toMatchObject({ provider: 'openai', model: 'gpt-4.1-mini', inputUnits: 1200, outputUnits: 80, cachedUnits: 1000, status: 'success' });
+    // (200 × $0.40 + 1000 × $0.10 + 80 × $1.60) / 1M = $0.000308
+    expect(row!.costNanos).toBe(308_000);
+    expect(row!.pricingSource).not.toBe('');
+    expect(row!.ttfbMs).toBeGreaterThan(0);
+    expect(row!.sessionId).toMatch(/^vg-/);
+  });
+
+  it('fromModelString and the options-object form', () => {
+    expect(inference.LLM.fromModelString('openai/gpt-4o-mini')).toBeInstanceOf(llm.LLM);
+    const o = new inference.LLM({ model: 'ollama/qwen2.5:3b', gateway: gw });
+    expect([o.provider, o.model]).toEqual(['ollama', 'qwen2.5:3b']);
+  });
+
+  it('a provider error ends the stream with a non-recoverable error event, never a silent empty answer', async () => {
+    mocks.openai.fail({ fault: { kind: 'status', status: 401, message: 'bad key' }, times: 1 });
+    const model = new inference.LLM('openai/gpt-4.1-mini', { gateway: gw });
+    const errors = captureErrors(model);
+    const res = await model.chat({ chatCtx: chatCtx('hi') }).collect();
+    await gw.drain();
+    expect(res.text).toBe('');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.recoverable).toBe(false);
+    expect((errors[0]!.error as { statusCode?: number }).statusCode).toBe(401);
+    const [row] = await gw.ledger.logs({ project: 'support', modality: 'llm', limit: 1 });
+    expect(row).toMatchObject({ status: 'error', costNanos: 0 });
+    expect(row!.error).toContain('401');
+  });
+});
+
+describe('inference.STT over the real Deepgram plugin', () => {
+  it('transcribes streamed audio, meters the seconds sent and prices them', async () => {
+    const model = new inference.STT('deepgram/nova-3:en-US', { gateway: gw });
+    expect(model).toBeInstanceOf(stt.STT);
+    expect([model.provider, model.model]).toEqual(['deepgram', 'nova-3']);
+    const metrics = captureMetrics<{ audioDurationMs: number }>(model);
+    const errors = captureErrors(model);
+
+    const events = await transcribe(model, sineFrames(3.2));
+    await gw.drain();
+
+    const finals = events.filter((e) => e.type === stt.SpeechEventType.FINAL_TRANSCRIPT);
+    expect(finals.length).toBeGreaterThan(0);
+    expect(finals[0]!.alternatives![0].text).toContain('hello from the mock deepgram');
+    expect(errors).toEqual([]);
+    expect(mocks.deepgram.requests.at(-1)!.path).toContain('model=nova-3');
+    const meteredMs = metrics.reduce((s, m) => s + m.audioDurationMs, 0);
+    expect(meteredMs).toBeCloseTo(3200, -1);
+
+    const [row] = await gw.ledger.logs({ project: 'support', modality: 'stt', limit: 1 });
+    expect(row).toMatchObject({ provider: 'deepgram', model: 'nova-3', status: 'success' });
+    expect(row!.inputUnits).toBeCloseTo(3.2, 3);
+    // 3.2 s at $0.0043 / min
+    expect(row!.costNanos).toBe(Math.round((3.2 / 60) * 0.0043 * 1e9));
+  });
+});
+
+describe('inference.TTS over the real Cartesia plugin', () => {
+  it('streams audio frames for the text and bills the characters sent', async () => {
+    const model = new inference.TTS('cartesia/sonic-3:a0e99841-438c-4a64-b679-ae501e7d6091', { gateway: gw });
+    expect(model).toBeInstanceOf(tts.TTS);
+    expect([model.provider, model.model, model.sampleRate]).toEqual(['cartesia', 'sonic-3', 24000]);
+    const metrics = captureMetrics<{ charactersCount: number }>(model);
+    const text = 'Hello from the cartesia mock server, this is a test sentence.';
+    expect(text).toHaveLength(61);
+
+    const { frames, seconds } = await synthesize(model, text);
+    await gw.drain();
+
+    expect(frames.length).toBeGreaterThan(0);
+    expect(seconds).toBeGreaterThan(0.3);
+    expect(metrics.map((m) => m.charactersCount)).toEqual([61]);
+    const [row] = await gw.ledger.logs({ project: 'support', modality: 'tts', limit: 1 });
+    expect(row).toMatchObject({ provider: 'cartesia', model: 'sonic-3', inputUnits: 61, status: 'success' });
+    expect(row!.costNanos).toBe(gw.prices.price('tts', 'cartesia', 'sonic-3', { inputUnits: 61, outputUnits: 0, cachedUnits: 0 }).costNanos);
+    expect(row!.costNanos).toBeGreaterThan(0);
+  });
+});
+
+describe('construction errors', () => {
+  it('a missing cloud key names the provider, project and YAML path', async () => {
+    const bare = await openGateway({ projects: { p: { name: 'P' } } });
+    try {
+      expect(() => new inference.LLM('openai/gpt-4.1-mini', { gateway: bare, project: 'p' })).toThrow(ConfigError);
+      expect(() => new inference.LLM('openai/gpt-4.1-mini', { gateway: bare, project: 'p' })).toThrow(
+        /No API key for provider 'openai' in project 'p': set providers.openai.api_key \(or projects.p.providers.openai.api_key\) in voicegw.yaml, or export OPENAI_API_KEY/,
+      );
+      // local providers need no key
+      expect(() => new inference.LLM('ollama/llama3.2', { gateway: bare, project: 'p' })).not.toThrow();
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('an unset ${VAR} key is reported with the variable name', async () => {
+    const g = await openGateway({ projects: { p: { name: 'P', providers: { deepgram: { api_key: '${P_DG_KEY}' } } } } });
+    try {
+      expect(() => new inference.STT('deepgram/nova-3', { gateway: g, project: 'p' })).toThrow(
+        /projects.p.providers.deepgram.api_key is \$\{P_DG_KEY\}, which is not set: export P_DG_KEY=/,
+      );
+    } finally {
+      await g.close();
+    }
+  });
+
+  it('key precedence: option > project > top-level > env', async () => {
+    const g = await openGateway(
+      { providers: { openai: { api_key: 'sk-top', base_url: mocks.openai.baseURL } }, projects: { a: { name: 'A', providers: { openai: { api_key: 'sk-project' } } }, b: { name: 'B' } } },
+      { env: { OPENAI_API_KEY: 'sk-env' } },
+    );
+    try {
+      const auth = async (m: inference.LLM) => {
+        await m.chat({ chatCtx: chatCtx('x') }).collect();
+        return mocks.openai.requests.at(-1)!.headers.authorization;
+      };
+      expect(await auth(new inference.LLM('openai/gpt-4o-mini', { gateway: g, project: 'a', apiKey: 'sk-option' }))).toBe('Bearer sk-option');
+      expect(await auth(new inference.LLM('openai/gpt-4o-mini', { gateway: g, project: 'a' }))).toBe('Bearer sk-project');
+      expect(await auth(new inference.LLM('openai/gpt-4o-mini', { gateway: g, project: 'b' }))).toBe('Bearer sk-top');
+    } finally {
+      await g.close();
+    }
+  });
+
+  it('an unknown project is a clear error', () => {
+    expect(() => new inference.LLM('openai/gpt-4.1-mini', { gateway: gw, project: 'nope' })).toThrow(/Unknown project 'nope'. Defined projects: support, nokeys, default/);
+  });
+});
