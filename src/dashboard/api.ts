@@ -15,7 +15,7 @@ export interface BudgetSeries {
   timeZone: string;
   budgetUsd: number;
   bucketMinutes: number;
-  /** one point per bucket of today: cumulative spend at the bucket's end, null for buckets not reached yet */
+  /** local midnight, then the end of each bucket: cumulative spend at `t`; null for buckets not started yet */
   points: { t: string; spentUsd: number | null }[];
 }
 
@@ -77,10 +77,11 @@ export async function budgetSeries(gw: Gateway, project: string): Promise<Budget
     perBucket[i]! += b.costNanos;
   }
   let cumulative = 0;
-  const points = perBucket.map((nanos, i) => {
+  const points: BudgetSeries['points'] = [{ t: new Date(today.start).toISOString(), spentUsd: 0 }];
+  perBucket.forEach((nanos, i) => {
     const start = today.start + i * BUCKET_MS;
     cumulative += nanos;
-    return { t: new Date(start).toISOString(), spentUsd: start <= now ? nanosToUsd(cumulative) : null };
+    points.push({ t: new Date(Math.min(start + BUCKET_MS, today.end)).toISOString(), spentUsd: start <= now ? nanosToUsd(cumulative) : null });
   });
   return { project, day: today.day, timeZone: policy.timeZone, budgetUsd: nanosToUsd(policy.budgetNanos), bucketMinutes: BUCKET_MS / 60_000, points };
 }

@@ -18,8 +18,9 @@ export class ScanContext {
     readonly policy: CompiledPolicy,
   ) {}
 
+  /** lower-cased text with the same length (offsets stay valid) */
   get lower(): string {
-    return (this.#lower ??= this.text.toLowerCase());
+    return (this.#lower ??= sameLengthLower(this.text));
   }
 
   /** spoken numbers ("four one one …") as digits, with a map back to the original offsets */
@@ -30,7 +31,7 @@ export class ScanContext {
   get normLower(): string {
     if (this.#normLower === undefined) {
       const n = this.norm;
-      this.#normLower = n.starts ? n.text.toLowerCase() : this.lower;
+      this.#normLower = n.starts ? sameLengthLower(n.text) : this.lower;
     }
     return this.#normLower;
   }
@@ -53,4 +54,16 @@ export class ScanContext {
     const [s, e] = toOriginalSpan(this.norm, start, end);
     this.add(category, detector, s, e, placeholder, score);
   }
+}
+
+/** toLowerCase, except characters whose lower case changes length ('İ') are kept as they are */
+export function sameLengthLower(text: string): string {
+  const lower = text.toLowerCase();
+  if (lower.length === text.length) return lower;
+  let out = '';
+  for (const ch of text) {
+    const l = ch.toLowerCase();
+    out += l.length === ch.length ? l : ch;
+  }
+  return out;
 }

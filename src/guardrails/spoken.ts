@@ -30,11 +30,12 @@ const ORDINAL_UNITS: Record<string, string> = {
   first: '1', second: '2', third: '3', fourth: '4', fifth: '5', sixth: '6', seventh: '7', eighth: '8', ninth: '9',
 };
 
-const WORD_ALTERNATION = [
+/** every word that can be part of a spoken number */
+export const NUMBER_WORDS: ReadonlySet<string> = new Set([
   ...Object.keys(UNITS), ...Object.keys(TEENS), ...Object.keys(TENS), ...Object.keys(ORDINAL_UNITS), 'hundred', 'double', 'triple',
-]
-  .sort((a, b) => b.length - a.length)
-  .join('|');
+]);
+
+const WORD_ALTERNATION = [...NUMBER_WORDS].sort((a, b) => b.length - a.length).join('|');
 
 const TOKEN = `(?:${WORD_ALTERNATION}|\\d+)`;
 const SEP = `(?:[ \\t]*,[ \\t]*|[ \\t]*-[ \\t]*|[ \\t]+(?:dash|hyphen)[ \\t]+|[ \\t]+)`;

@@ -1,4 +1,4 @@
-import { type APIConnectOptions, DEFAULT_API_CONNECT_OPTIONS, stt } from '@livekit/agents';
+import { APIConnectionError, type APIConnectOptions, DEFAULT_API_CONNECT_OPTIONS, stt } from '@livekit/agents';
 import type { AudioFrame } from '@livekit/rtc-node';
 import { usdToNanos } from '../money.js';
 import type { ModelRef } from '../providers/types.js';
@@ -79,6 +79,8 @@ const TRANSCRIPTS = new Set([stt.SpeechEventType.FINAL_TRANSCRIPT, stt.SpeechEve
 
 class GatewaySpeechStream extends stt.SpeechStream {
   readonly label = 'voicegateway.SpeechStream';
+  /** usage of the attempt in flight: what was sent and what has been reported as metrics */
+  #usage: { meter: AttemptControl['meter']; reported: number; final: boolean } | null = null;
 
   constructor(
     private readonly owner: STT,
@@ -86,6 +88,21 @@ class GatewaySpeechStream extends stt.SpeechStream {
   ) {
     // no sampleRate: frames reach the inner plugin untouched (it resamples), so we meter what was sent
     super(owner, undefined, conn);
+  }
+
+  /**
+   * Sessions end STT streams by closing them, before the provider's last usage report can arrive.
+   * Report the audio sent but not yet reported now, so the session and the ledger agree.
+   */
+  override close(): void {
+    const u = this.#usage;
+    if (u && !u.final && !this.closed) {
+      u.final = true;
+      const pending = u.meter.inputUnits - u.reported;
+      if (pending > 1e-6) this.queue.put({ type: stt.SpeechEventType.RECOGNITION_USAGE, requestId: '', recognitionUsage: { audioDuration: pending } });
+      u.meter.reportedInputUnits = u.meter.inputUnits;
+    }
+    super.close();
   }
 
   protected async run(): Promise<void> {
@@ -105,8 +122,13 @@ class GatewaySpeechStream extends stt.SpeechStream {
     const watch = core.watch(inner);
     const stream = inner.stream({ connOptions: { ...(this.conn ?? DEFAULT_API_CONNECT_OPTIONS), maxRetry: 0 } });
     const meter = ctl.meter;
+    const usageState = { meter, reported: 0, final: false };
+    this.#usage = usageState;
     let unreported = 0; // seconds sent that no usage event has covered yet
     let finalAfterEnd: (() => void) | null = null;
+    let endWatch: NodeJS.Timeout | undefined;
+    let ended: (() => void) | undefined;
+    let hung = false;
     const close = () => stream.close();
     ctl.signal.addEventListener('abort', close);
 
@@ -130,10 +152,23 @@ class GatewaySpeechStream extends stt.SpeechStream {
         finalAfterEnd = resolve;
         setTimeout(resolve, this.owner.finalizeTimeoutMs).unref();
       });
-      if (!ctl.signal.aborted) stream.endInput();
+      if (ctl.signal.aborted) return;
+      stream.endInput();
+      // a provider whose socket died may never end its stream (Deepgram's plugin does not notice)
+      await new Promise<void>((resolve) => {
+        endWatch = setTimeout(() => {
+          hung = true;
+          stream.close();
+          resolve();
+        }, this.owner.finalizeTimeoutMs);
+        endWatch.unref();
+        ended = resolve;
+      });
     })().catch(() => {}); // the inner stream closed under us: the read loop reports why
 
     const usage = (seconds: number) => {
+      if (usageState.final || this.closed) return;
+      usageState.reported += seconds;
       this.queue.put({ type: stt.SpeechEventType.RECOGNITION_USAGE, requestId: '', recognitionUsage: { audioDuration: seconds } });
     };
     try {
@@ -142,13 +177,14 @@ class GatewaySpeechStream extends stt.SpeechStream {
         if (ev.type === stt.SpeechEventType.RECOGNITION_USAGE) {
           // the provider's own figure wins; forwarded as ours so the session counts it once
           const s = ev.recognitionUsage?.audioDuration ?? 0;
+          if (usageState.final) continue; // reported at close already
           meter.reportedInputUnits = (meter.reportedInputUnits ?? 0) + s;
           unreported = Math.max(0, unreported - s);
           usage(s);
           continue;
         }
         if (TRANSCRIPTS.has(ev.type) && ev.alternatives?.[0]?.text) ctl.outputStarted();
-        this.queue.put(ev);
+        if (!this.closed) this.queue.put(ev);
         if (ev.type === stt.SpeechEventType.FINAL_TRANSCRIPT) {
           // providers without usage reports (Whisper-style): bill the audio of each utterance
           if (meter.reportedInputUnits === null && unreported > 0) {
@@ -158,12 +194,17 @@ class GatewaySpeechStream extends stt.SpeechStream {
           if (audio.ended) (finalAfterEnd as (() => void) | null)?.();
         }
       }
+      clearTimeout(endWatch);
+      ended?.();
       if (watch.error) throw watch.error;
       if ((stream as unknown as { _failed?: boolean })._failed) throw new Error(`${ref.id} stream failed`);
+      if (hung) throw new APIConnectionError({ message: `${ref.id}: the provider stream did not end after the input did (connection lost?)`, options: { retryable: false } });
       if (meter.reportedInputUnits === null && unreported > 0 && !this.closed) usage(unreported);
+      usageState.final = true;
     } finally {
       ctl.signal.removeEventListener('abort', close);
       (finalAfterEnd as (() => void) | null)?.();
+      clearTimeout(endWatch);
       watch.stop();
       stream.close();
       await feed;

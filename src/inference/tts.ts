@@ -74,6 +74,16 @@ class GatewayChunkedStream extends tts.ChunkedStream {
   }
 
   protected async run(): Promise<void> {
+    try {
+      await this.#run();
+    } catch (error) {
+      // LiveKit 1.9's ChunkedStream rethrows run() failures into a promise nobody catches (an
+      // unhandled rejection that kills plain scripts): report the error the way it would, then end.
+      this.owner.emit('error', { type: 'tts_error', timestamp: Date.now(), label: this.owner.label, error: error as Error, recoverable: false });
+    }
+  }
+
+  async #run(): Promise<void> {
     const core = this.owner.core;
     await core.run(this.abortSignal, { firstGuess: (ref) => guess(core, ref, this.inputText.length) }, async (ref, ctl) => {
       const inner = await core.inner(ref);
@@ -154,6 +164,8 @@ class GatewaySynthesizeStream extends tts.SynthesizeStream {
       }
       if (watch.error) throw watch.error;
       await feed;
+      // some providers end a failed generation cleanly with no audio (Cartesia 4xx frames)
+      if (!ctl.started && ctl.meter.inputUnits > 0 && !ctl.signal.aborted) throw new Error(`${ref.id} returned no audio for ${ctl.meter.inputUnits} characters`);
     } finally {
       ctl.signal.removeEventListener('abort', close);
       watch.stop();

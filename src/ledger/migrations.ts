@@ -5,6 +5,10 @@
  * Money columns are integer nano-USD (`cost_nanos` NULL = unknown price). Times are epoch ms.
  * `request_hours` and `sessions` are aggregates maintained in the same transaction as each
  * `requests` insert, so reports never scan raw rows beyond the partial hours at a window's edges.
+ * Every index on `requests` costs write throughput (one more page per commit), so there is none on
+ * `model`: per-model figures come from `request_hours`. That table's key starts with the report's
+ * grouping columns, so a report aggregates in key order without sorting; updating an existing
+ * hour only changes unindexed columns, so its indexes cost nothing on the hot path.
  */
 export interface Migration {
   version: number;
@@ -46,7 +50,6 @@ CREATE TABLE requests (
 CREATE INDEX requests_ts ON requests (ts);
 CREATE INDEX requests_project_ts ON requests (project, ts);
 CREATE INDEX requests_session ON requests (session_id, ts);
-CREATE INDEX requests_model_ts ON requests (model, ts);
 
 CREATE TABLE request_hours (
   hour ${big} NOT NULL,
@@ -57,9 +60,9 @@ CREATE TABLE request_hours (
   cost_nanos ${big} NOT NULL DEFAULT 0,
   requests ${big} NOT NULL DEFAULT 0,
   unpriced ${big} NOT NULL DEFAULT 0,
-  PRIMARY KEY (hour, project, provider, model, modality)
+  PRIMARY KEY (project, provider, model, modality, hour)
 )${noRowid};
-CREATE INDEX request_hours_project ON request_hours (project, hour);
+CREATE INDEX request_hours_hour ON request_hours (hour);
 
 CREATE TABLE sessions (
   id TEXT PRIMARY KEY,
@@ -71,7 +74,7 @@ CREATE TABLE sessions (
   tts_nanos ${big} NOT NULL DEFAULT 0,
   requests ${big} NOT NULL DEFAULT 0,
   unpriced ${big} NOT NULL DEFAULT 0
-);
+)${noRowid};
 CREATE INDEX sessions_ended ON sessions (ended_at);
 CREATE INDEX sessions_project_ended ON sessions (project, ended_at);
 

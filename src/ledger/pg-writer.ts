@@ -44,8 +44,8 @@ WITH input AS (
   INSERT INTO request_hours AS h (hour, project, provider, model, modality, cost_nanos, requests, unpriced)
   SELECT (ts / 3600000) * 3600000, project, provider, model, modality, COALESCE(SUM(cost_nanos), 0), COUNT(*),
          COUNT(*) FILTER (WHERE cost_nanos IS NULL)
-  FROM ins GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
-  ON CONFLICT (hour, project, provider, model, modality) DO UPDATE SET
+  FROM ins GROUP BY 1, 2, 3, 4, 5 ORDER BY 2, 3, 4, 5, 1
+  ON CONFLICT (project, provider, model, modality, hour) DO UPDATE SET
     cost_nanos = h.cost_nanos + EXCLUDED.cost_nanos, requests = h.requests + EXCLUDED.requests,
     unpriced = h.unpriced + EXCLUDED.unpriced
 )

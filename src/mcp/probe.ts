@@ -48,8 +48,8 @@ export function probeModality(gw: Gateway, model: string): Modality {
 
 /**
  * Sends one tiny real request through the drop-ins (the same path agents use, metered into the
- * ledger) to this model only, with no fallback: a one-word chat, a one-word synthesis, or half a
- * second of tone to transcribe.
+ * ledger) to this model only, with no fallback: a one-word chat, a four-word synthesis (a single
+ * word can be shorter than one audio frame), or half a second of tone to transcribe.
  */
 export async function probeModel(gw: Gateway, modality: Modality, model: string, project: string): Promise<ProbeResult> {
   const timeoutMs = gw.config.routing.attempt_timeout_ms;
@@ -87,7 +87,7 @@ export async function probeModel(gw: Gateway, modality: Modality, model: string,
     try {
       let samples = 0;
       let rate = x.sampleRate;
-      for await (const ev of x.synthesize('Hello.', ONE_SHOT(timeoutMs))) {
+      for await (const ev of x.synthesize('Testing one two three.', ONE_SHOT(timeoutMs))) {
         first();
         samples += ev.frame.samplesPerChannel;
         rate = ev.frame.sampleRate;

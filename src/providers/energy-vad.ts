@@ -54,6 +54,19 @@ class EnergyVADStream extends VADStream {
     void this.inputWriter.write(END as never).catch(() => {});
   }
 
+  /** The base close() rejects (unhandled) once the output has ended by itself. */
+  override close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.outputWriter.releaseLock();
+    } catch {
+      // already released
+    }
+    void this.outputReader.cancel().catch(() => {});
+    void this.output.writable.close().catch(() => {});
+  }
+
   async #run(): Promise<void> {
     for (;;) {
       const { done, value } = await this.inputReader.read().catch(() => ({ done: true, value: undefined }));

@@ -1,9 +1,9 @@
-import { stt as lkstt, tokenize, tts as lktts } from '@livekit/agents';
+import { type stt as lkstt, tokenize, tts as lktts } from '@livekit/agents';
 import type * as OpenAI from '@livekit/agents-plugin-openai';
 import type { Modality } from '../types.js';
 import { EnergyVAD } from './energy-vad.js';
 import { loadPlugin } from './plugins.js';
-import { SurfacingSTT } from './surfacing-stt.js';
+import { UtteranceStreamAdapter } from './stream-adapter.js';
 import type { BuildOptions, ProviderSpec } from './types.js';
 
 const PKG = '@livekit/agents-plugin-openai';
@@ -51,7 +51,7 @@ export function openAICompatible(p: CompatibleProvider): ProviderSpec {
         useRealtime: false, // Whisper-style POST /audio/transcriptions
       } as never);
       // Whisper-style APIs transcribe whole utterances: a VAD cuts the audio, the adapter streams it.
-      return new lkstt.StreamAdapter(new SurfacingSTT(inner), vad ?? new EnergyVAD());
+      return new UtteranceStreamAdapter(inner, vad ?? new EnergyVAD());
     },
     async tts(o) {
       const oa = await loadPlugin<typeof OpenAI>(PKG);

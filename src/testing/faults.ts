@@ -2,7 +2,11 @@
 export type Fault =
   /** HTTP: that status with a provider-shaped JSON error body. Deepgram WS: upgrade rejected with it. Cartesia WS: an error frame. */
   | { kind: 'status'; status: number; message?: string }
-  /** Stop listening (existing connections are cut too); the same port listens again on heal(). */
+  /**
+   * Connections refused: the listener closes (open connections are cut too) and the same port
+   * listens again on heal(). With a finite `times` the listener stays up and resets that many new
+   * connections instead (a refusal the mock could not otherwise count).
+   */
   | { kind: 'refuse' }
   /** Accept the request or connection and never answer, until the client gives up. */
   | { kind: 'stall' }
@@ -32,10 +36,6 @@ export class FaultState {
     const rule = isFaultRule(value) ? value : { fault: value };
     const times = rule.times ?? Infinity;
     if (!(times > 0)) throw new RangeError(`fault times must be a positive number, got ${times}`);
-    if (rule.fault.kind === 'refuse' && times !== Infinity) {
-      // a refused connection never reaches us, so it cannot be counted
-      throw new RangeError("a 'refuse' fault cannot count attempts; it lasts until heal()");
-    }
     if (rule.fault.kind === 'drop' && !(Number.isInteger(rule.fault.afterChunks) && rule.fault.afterChunks >= 0)) {
       throw new RangeError(`drop afterChunks must be an integer >= 0, got ${rule.fault.afterChunks}`);
     }
@@ -53,10 +53,18 @@ export class FaultState {
     return this.#fault;
   }
 
-  /** Consume one application of the active fault (only when `accept` agrees it applies here). */
-  take(accept: (fault: Fault) => boolean = () => true): Fault | undefined {
+  /** How many more times the active fault applies (Infinity until cleared). */
+  get remaining(): number {
+    return this.#remaining;
+  }
+
+  /**
+   * Consume one application of the active fault when `accept` agrees it applies here. By default
+   * `refuse` is never taken: it acts on connections, before any request exists.
+   */
+  take(accept: (fault: Fault) => boolean = (fault) => fault.kind !== 'refuse'): Fault | undefined {
     const fault = this.#fault;
-    if (!fault || fault.kind === 'refuse' || !accept(fault)) return undefined;
+    if (!fault || !accept(fault)) return undefined;
     this.#remaining -= 1;
     if (this.#remaining <= 0) this.clear();
     return fault;

@@ -68,7 +68,8 @@ export class MockHttpServer implements MockServer {
     private readonly urlSuffix: (origin: string) => string = (origin) => origin,
   ) {
     this.#server = createServer((req, res) => void this.#onRequest(req, res));
-    this.#server.on('connection', (socket) => {
+    this.#server.on('connection', (socket: Socket) => {
+      if (this.faults.take((fault) => fault.kind === 'refuse')) return socket.resetAndDestroy();
       this.#sockets.add(socket);
       socket.on('close', () => this.#sockets.delete(socket));
     });
@@ -109,11 +110,10 @@ export class MockHttpServer implements MockServer {
   fail(rule: Fault | FaultRule): void {
     const fault = this.faults.set(rule);
     if (fault.kind !== 'refuse') return this.#relisten();
-    if (this.#server.listening) {
-      // an outage: new connections are refused and pooled keep-alive sockets die with it
-      this.#server.close();
-      this.#destroySockets();
-    }
+    // an outage: pooled keep-alive sockets die with it, so the next request needs a new connection
+    this.#destroySockets();
+    if (this.faults.remaining !== Infinity) return this.#relisten(); // counted: reset connections
+    if (this.#server.listening) this.#server.close();
   }
 
   heal(): void {

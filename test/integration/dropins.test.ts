@@ -2,7 +2,7 @@ import { llm, stt, tts } from '@livekit/agents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import type { Gateway } from '../../src/gateway.js';
-import { inference } from '../../src/index.js';
+import { inference, setGateway } from '../../src/index.js';
 import { sineFrames } from '../../src/testing/index.js';
 import { captureErrors, captureMetrics, chatCtx, type Mocks, mockProviders, openGateway, startMocks, synthesize, transcribe } from '../helpers/stack.js';
 
@@ -50,8 +50,14 @@ describe('inference.LLM over the real OpenAI plugin', () => {
     expect(row!.sessionId).toMatch(/^vg-/);
   });
 
-  it('fromModelString and the options-object form', () => {
-    expect(inference.LLM.fromModelString('openai/gpt-4o-mini')).toBeInstanceOf(llm.LLM);
+  it('fromModelString (on the process gateway) and the options-object form', () => {
+    setGateway(gw);
+    try {
+      expect(inference.LLM.fromModelString('openai/gpt-4o-mini')).toBeInstanceOf(llm.LLM);
+      expect(inference.STT.fromModelString('deepgram/nova-3:de').model).toBe('nova-3');
+    } finally {
+      setGateway(null);
+    }
     const o = new inference.LLM({ model: 'ollama/qwen2.5:3b', gateway: gw });
     expect([o.provider, o.model]).toEqual(['ollama', 'qwen2.5:3b']);
   });
@@ -87,7 +93,7 @@ describe('inference.STT over the real Deepgram plugin', () => {
     expect(finals.length).toBeGreaterThan(0);
     expect(finals[0]!.alternatives![0].text).toContain('hello from the mock deepgram');
     expect(errors).toEqual([]);
-    expect(mocks.deepgram.requests.at(-1)!.path).toContain('model=nova-3');
+    expect(mocks.deepgram.requests.at(-1)!.query).toMatchObject({ model: 'nova-3', language: 'en-US' });
     const meteredMs = metrics.reduce((s, m) => s + m.audioDurationMs, 0);
     expect(meteredMs).toBeCloseTo(3200, -1);
 

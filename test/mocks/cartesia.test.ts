@@ -134,4 +134,20 @@ describe('mock Cartesia: faults seen by the real plugin', () => {
     expect(seen.errors[0]!.error).toBeInstanceOf(APIConnectionError);
     await model.close();
   });
+
+  it('refuse with times: the plugin retries a failed connect once by itself, so times: 1 is absorbed', async () => {
+    const model = new cartesia.TTS({ apiKey: 'ca-test', baseUrl: mock.baseUrl });
+    const seen = observe(model);
+    mock.fail({ fault: { kind: 'refuse' }, times: 1 });
+    expect((await speak(model)).endOfStream).toBe(true);
+    expect(seen.errors).toHaveLength(0);
+
+    const fresh = new cartesia.TTS({ apiKey: 'ca-test', baseUrl: mock.baseUrl });
+    const freshSeen = observe(fresh);
+    mock.fail({ fault: { kind: 'refuse' }, times: 2 });
+    expect((await speak(fresh)).frames).toHaveLength(0);
+    expect(freshSeen.errors[0]!.error).toBeInstanceOf(APIConnectionError);
+    expect((await speak(fresh)).endOfStream).toBe(true); // both refusals used up
+    await Promise.all([model.close(), fresh.close()]);
+  });
 });

@@ -124,6 +124,28 @@ describe('mock Deepgram: faults seen by the real plugin', () => {
     await model.close();
   });
 
+  it('refuse with times: 1 fails one connection, the next stream is served', async () => {
+    mock.fail({ fault: { kind: 'refuse' }, times: 1 });
+    const model = newSTT();
+    const seen = observe(model);
+    const failing = model.stream({ connOptions: NO_RETRY });
+    const failed = collect(failing);
+    failing.pushFrame(sineFrame(0.1));
+    await until(() => seen.errors.length > 0, 5000, 'stt error');
+    expect(seen.errors[0]!.error).toBeInstanceOf(APIConnectionError);
+    failing.close();
+    await failed.done;
+
+    const stream = model.stream({ connOptions: NO_RETRY });
+    const out = collect(stream);
+    for (const frame of sineFrames(0.3)) stream.pushFrame(frame);
+    stream.flush();
+    await until(() => out.has(SpeechEventType.FINAL_TRANSCRIPT), 5000, 'final');
+    stream.endInput();
+    await out.done;
+    await model.close();
+  });
+
   it('drop: N Results arrive, then the plugin goes silent (no error, no reconnect, no end)', async () => {
     // deepgram 1.9.0 passes its close monitor (a Task, not a promise) to Promise.all, so a cut
     // socket is never noticed: audio keeps being "sent" and metered, and endInput() never ends

@@ -19,9 +19,16 @@ describe('FaultState', () => {
     expect(state.take()).toBeUndefined();
   });
 
+  it('leaves refuse to the connection handler', () => {
+    const state = new FaultState();
+    state.set({ fault: { kind: 'refuse' }, times: 1 });
+    expect(state.take()).toBeUndefined();
+    expect(state.take((f) => f.kind === 'refuse')?.kind).toBe('refuse');
+    expect(state.active).toBeUndefined();
+  });
+
   it('rejects rules it cannot honour', () => {
     const state = new FaultState();
-    expect(() => state.set({ fault: { kind: 'refuse' }, times: 1 })).toThrow(/heal/);
     expect(() => state.set({ fault: { kind: 'drop', afterChunks: -1 } })).toThrow(RangeError);
     expect(() => state.set({ fault: { kind: 'stall' }, times: 0 })).toThrow(RangeError);
   });
@@ -64,6 +71,19 @@ describe('mock servers', () => {
       const res = await fetch(`${oa.baseURL}/embeddings`, { method: 'POST', body: '{}' });
       expect(res.status).toBe(404);
       expect(await res.json()).toMatchObject({ error: { type: 'invalid_request_error' } });
+    } finally {
+      await oa.close();
+    }
+  });
+
+  it('refuse with times: that many new connections are reset, then service resumes', async () => {
+    const oa = await startMockOpenAI();
+    try {
+      oa.fail({ fault: { kind: 'refuse' }, times: 2 });
+      await expect(fetch(`${oa.baseURL}/models`)).rejects.toThrow();
+      await expect(fetch(`${oa.baseURL}/models`)).rejects.toThrow();
+      expect((await fetch(`${oa.baseURL}/models`)).status).toBe(200);
+      expect(oa.requests).toHaveLength(1);
     } finally {
       await oa.close();
     }

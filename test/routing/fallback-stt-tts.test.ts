@@ -39,7 +39,6 @@ describe('STT fallback: Deepgram (WebSocket) → local Whisper (VAD + StreamAdap
     ['HTTP 429 on the upgrade', { kind: 'status', status: 429 }],
     ['refused connection', { kind: 'refuse' }],
     ['stalled handshake past the attempt timeout', { kind: 'stall' }],
-    ['malformed first frame', { kind: 'malformed' }],
   ];
   for (const [name, fault] of faults) {
     it(`${name} → Whisper transcribes the same audio, no error for the caller`, async () => {
@@ -60,6 +59,15 @@ describe('STT fallback: Deepgram (WebSocket) → local Whisper (VAD + StreamAdap
     });
   }
 
+  it('a malformed frame: the plugin reconnects by itself; the caller still gets a transcript and no error', async () => {
+    mocks.deepgram.fail({ fault: { kind: 'malformed' }, times: 1 });
+    const model = new inference.STT('deepgram/nova-3', { gateway: gw });
+    const errors = captureErrors(model);
+    const events = await transcribe(model, sineFrames(1.5));
+    expect(texts(events).length).toBeGreaterThanOrEqual(1);
+    expect(errors).toEqual([]);
+  });
+
   it('a connection dropped after transcripts began is surfaced as an error, not a fallback', async () => {
     mocks.deepgram.fail({ fault: { kind: 'drop', afterChunks: 1 }, times: 1 });
     const model = new inference.STT('deepgram/nova-3', { gateway: gw });
@@ -79,14 +87,15 @@ describe('TTS fallback: Cartesia (WebSocket) → local Kokoro (OpenAI speech API
   const text = 'Your order shipped yesterday and will arrive on Friday afternoon.';
   const faults: [string, Fault][] = [
     ['provider error frame (500)', { kind: 'status', status: 500 }],
+    ['provider error frame (400, which the plugin ends as a clean, silent stream)', { kind: 'status', status: 400 }],
     ['refused connection', { kind: 'refuse' }],
     ['stall past the attempt timeout', { kind: 'stall' }],
     ['drop before the first audio', { kind: 'drop', afterChunks: 0 }],
-    ['malformed frame', { kind: 'malformed' }],
   ];
   for (const [name, fault] of faults) {
     it(`${name} → the text is replayed to Kokoro and audio plays; one metrics event`, async () => {
-      mocks.cartesia.fail({ fault, times: 1 });
+      // the Cartesia plugin retries a refused connect once by itself
+      mocks.cartesia.fail({ fault, times: fault.kind === 'refuse' ? 2 : 1 });
       const model = new inference.TTS('cartesia/sonic-3', { gateway: gw });
       const errors = captureErrors(model);
       const metrics = captureMetrics<{ charactersCount: number }>(model);
@@ -106,8 +115,17 @@ describe('TTS fallback: Cartesia (WebSocket) → local Kokoro (OpenAI speech API
     });
   }
 
+  it('a malformed frame is skipped by the plugin: audio still plays, no error', async () => {
+    mocks.cartesia.fail({ fault: { kind: 'malformed' }, times: 1 });
+    const model = new inference.TTS('cartesia/sonic-3', { gateway: gw });
+    const errors = captureErrors(model);
+    const { seconds } = await synthesize(model, text);
+    expect(seconds).toBeGreaterThan(0.2);
+    expect(errors).toEqual([]);
+  });
+
   it('a connection dropped after audio began ends with an error, never a clean end', async () => {
-    mocks.cartesia.fail({ fault: { kind: 'drop', afterChunks: 1 }, times: 1 });
+    mocks.cartesia.fail({ fault: { kind: 'drop', afterChunks: 2 }, times: 1 });
     const model = new inference.TTS('cartesia/sonic-3', { gateway: gw });
     const errors = captureErrors(model);
     const since = Date.now();

@@ -8,7 +8,7 @@ export const CONDITIONS = [
   'diabetes', 'diabetic', 'prediabetes', 'type 1 diabetes', 'type 2 diabetes', 'hypertension', 'high blood pressure',
   'low blood pressure', 'hypotension', 'asthma', 'copd', 'emphysema', 'bronchitis', 'pneumonia', 'tuberculosis',
   'cancer', 'breast cancer', 'prostate cancer', 'lung cancer', 'colon cancer', 'skin cancer', 'leukemia', 'lymphoma',
-  'melanoma', 'tumor', 'tumour', 'carcinoma', 'sarcoma', 'metastatic', 'hiv', 'aids', 'hepatitis', 'cirrhosis',
+  'melanoma', 'tumor', 'tumour', 'carcinoma', 'sarcoma', 'metastatic', 'hiv', 'hepatitis', 'cirrhosis',
   'fatty liver', 'kidney disease', 'kidney stone', 'kidney failure', 'renal failure', 'heart disease', 'heart failure',
   'heart attack', 'cardiac arrest', 'arrhythmia', 'atrial fibrillation', 'afib', 'a-fib', 'angina',
   'coronary artery disease', 'stroke', 'epilepsy', 'seizure', 'migraine', 'multiple sclerosis', "parkinson's",
@@ -20,8 +20,8 @@ export const CONDITIONS = [
   'ulcer', 'gastritis', 'appendicitis', 'gallstones', 'pancreatitis', 'hypothyroidism', 'hyperthyroidism',
   'thyroid disease', 'anemia', 'anaemia', 'sickle cell', 'hemophilia', 'high cholesterol', 'obesity', 'covid',
   'covid-19', 'coronavirus', 'long covid', 'influenza', 'the flu', 'strep throat', 'sinus infection', 'ear infection',
-  'urinary tract infection', 'uti', 'yeast infection', 'std', 'sti', 'chlamydia', 'gonorrhea', 'syphilis', 'herpes',
-  'hpv', 'miscarriage', 'infertility', 'endometriosis', 'pcos', 'menopause', 'erectile dysfunction', 'concussion',
+  'urinary tract infection', 'uti', 'yeast infection', 'chlamydia', 'gonorrhea', 'syphilis', 'herpes',
+  'hpv', 'sexually transmitted', 'skin rash', 'lump in my', 'miscarriage', 'infertility', 'endometriosis', 'pcos', 'menopause', 'erectile dysfunction', 'concussion',
   'fracture', 'torn acl', 'torn meniscus', 'herniated disc', 'back pain', 'chronic pain', 'neuropathy', 'glaucoma',
   'cataract', 'macular degeneration', 'tinnitus', 'hearing loss', 'allergy', 'allergies', 'allergic reaction',
   'anaphylaxis', 'addiction', 'alcoholism', 'substance abuse', 'overdose', 'opioid use disorder', 'suicidal thoughts',
@@ -29,10 +29,8 @@ export const CONDITIONS = [
   'shingles', 'measles', 'mumps', 'chickenpox', 'malaria', 'dengue', 'sepsis', 'blood clot', 'deep vein thrombosis',
   'dvt', 'embolism', 'aneurysm', 'ovarian cyst', 'polyps', 'fever', 'cough', 'sore throat', 'headache', 'nausea',
   'vomiting', 'diarrhea', 'diarrhoea', 'constipation', 'chest pain', 'shortness of breath', 'dizziness', 'vertigo',
-  'fatigue', 'rash', 'hives', 'swelling', 'numbness', 'palpitations', 'blurred vision', 'infection', 'inflammation',
-  'tendonitis', 'sciatica', 'pregnant', 'pregnancy', 'high blood sugar', 'low blood sugar', 'hypoglycemia',
-  'hyperglycemia', 'kidney infection', 'bladder infection', 'pink eye', 'conjunctivitis', 'acne', 'warts', 'mole',
-  'lump', 'cyst', 'sprained ankle', 'broken leg', 'broken arm', 'broken wrist', 'sprain', 'obstructive sleep apnea',
+  'hives', 'swelling', 'numbness', 'palpitations', 'blurred vision', 'tendonitis', 'sciatica', 'pregnant', 'pregnancy', 'high blood sugar', 'low blood sugar', 'hypoglycemia',
+  'hyperglycemia', 'kidney infection', 'bladder infection', 'pink eye', 'conjunctivitis', 'acne', 'warts', 'cyst', 'sprained ankle', 'broken leg', 'broken arm', 'broken wrist', 'sprain', 'obstructive sleep apnea',
 ];
 
 export const MEDICATIONS = [
@@ -48,7 +46,7 @@ export const MEDICATIONS = [
   'antibiotic', 'antibiotics', 'antiviral', 'tamiflu', 'paxlovid', 'acyclovir', 'valacyclovir', 'valtrex',
   'sertraline', 'zoloft', 'fluoxetine', 'prozac', 'escitalopram', 'lexapro', 'citalopram', 'celexa', 'paroxetine',
   'paxil', 'bupropion', 'wellbutrin', 'venlafaxine', 'effexor', 'duloxetine', 'cymbalta', 'trazodone', 'mirtazapine',
-  'antidepressant', 'antidepressants', 'lithium', 'lamotrigine', 'lamictal', 'quetiapine', 'seroquel', 'aripiprazole',
+  'antidepressant', 'antidepressants', 'lamotrigine', 'lamictal', 'quetiapine', 'seroquel', 'aripiprazole',
   'abilify', 'risperidone', 'olanzapine', 'alprazolam', 'xanax', 'lorazepam', 'ativan', 'clonazepam', 'klonopin',
   'diazepam', 'valium', 'zolpidem', 'ambien', 'adderall', 'ritalin', 'methylphenidate', 'vyvanse', 'gabapentin',
   'neurontin', 'pregabalin', 'lyrica', 'tramadol', 'oxycodone', 'hydrocodone', 'vicodin', 'percocet', 'morphine',
@@ -69,8 +67,7 @@ export const PROCEDURES = [
   'blood test', 'blood tests', 'blood work', 'bloodwork', 'a1c', 'ecg', 'ekg', 'echocardiogram', 'physical therapy',
   'physiotherapy', 'psychotherapy', 'therapy', 'counseling', 'counselling', 'rehab', 'c-section', 'hysterectomy',
   'mastectomy', 'appendectomy', 'angioplasty', 'bypass surgery', 'knee replacement', 'hip replacement', 'ivf',
-  'abortion', 'stitches', 'vaccination', 'checkup', 'check-up', 'physical exam', 'pap smear', 'stress test',
-  'sleep study', 'urine test', 'covid test', 'pregnancy test', 'drug test', 'root canal', 'tooth extraction',
+  'abortion', 'stitches', 'vaccination', 'physical exam', 'pap smear', 'sleep study', 'urine test', 'covid test', 'pregnancy test', 'drug test', 'root canal', 'tooth extraction',
 ];
 
 /** health-record context: these phrases are medical on their own */
@@ -94,7 +91,7 @@ export const CUES = [
   'i have', "i've got", "i've had", 'i had', 'i got', 'has', 'have', 'had', 'having', 'diagnosed', 'diagnosis',
   'prescribed', 'prescription', 'taking', 'take', 'takes', 'took', "i'm on", 'i am on', "she's on", "he's on", 'on my',
   'suffer', 'suffers', 'suffering', 'suffered', 'treated', 'treatment', 'treating', 'symptoms', 'symptom', 'doctor',
-  'doctors', 'dr', 'physician', 'gp', 'nurse', 'hospital', 'hospitalized', 'clinic', 'er', 'emergency room', 'urgent care',
+  'doctors', 'dr', 'physician', 'gp', 'nurse', 'hospital', 'hospitalized', 'clinic', 'emergency room', 'urgent care',
   'medication', 'medicine', 'meds', 'condition', 'chronic', 'patient', 'surgeon', 'pharmacy', 'pharmacist', 'dose',
   'dosage', 'mg', 'milligrams', 'refill', 'allergic', 'tested positive', 'positive for', 'negative for', 'my', 'his',
   'history of', 'struggle with', 'struggling with', 'battling', 'recovering from', 'recovery from', 'flare', 'flare-up',

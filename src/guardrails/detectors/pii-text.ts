@@ -3,7 +3,7 @@ import type { ScanContext } from '../context.js';
 /** Word-shaped pii: street addresses and names after an explicit cue. */
 
 /** function words never appear inside a street name: "5 blocks down the road" is not an address */
-const NOT_IN_ADDRESS = new Set(
+export const NOT_IN_ADDRESS = new Set(
   'a an the at on in of to and or for from with by my your our his her their is are was were be i we you he she it they this that than per about over into up down more less very just only also'.split(' '),
 );
 const SUFFIX =

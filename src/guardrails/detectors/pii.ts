@@ -100,7 +100,7 @@ function detectSpokenEmails(ctx: ScanContext): void {
   }
 }
 
-const IPV6_RE = /(?<![\w:])(?:[0-9A-Fa-f]{1,4}:|:)(?::?[0-9A-Fa-f]{1,4}){2,7}(?::{1,2})?(?![\w:])/g;
+const IPV6_RE = /(?<![\w:.])[0-9A-Fa-f:]{6,39}(?![\w:])/g;
 const IPV6_GATE_RE = /[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:/;
 
 function detectIpv6(ctx: ScanContext): void {
@@ -109,7 +109,7 @@ function detectIpv6(ctx: ScanContext): void {
   IPV6_RE.lastIndex = 0;
   for (let m = IPV6_RE.exec(t); m; m = IPV6_RE.exec(t)) {
     const groups = m[0].split(':').filter((g) => g.length > 0).length;
-    if (groups >= 3 && isIPv6(m[0]) && /[a-f]|::|(?:\d{1,4}:){5}/i.test(m[0])) ctx.add('pii', 'ip_address', m.index, m.index + m[0].length, '[IP]', 0.9);
+    if (groups >= 3 && isIPv6(m[0])) ctx.add('pii', 'ip_address', m.index, m.index + m[0].length, '[IP]', 0.9);
   }
 }
 

@@ -2,11 +2,22 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { ProjectWriteError } from '../../admin.js';
 import { formatUsd } from '../../money.js';
-import { type Project, projectInputSchema, projectPatchSchema } from '../../projects.js';
+import { type Project, projectInputSchema } from '../../projects.js';
 import { defineTool, type ToolContext, ToolError } from '../tool.js';
 import { budgetStatusView, maskedProjectConfig, projectView, toBudgetView, toProjectView } from '../views.js';
 
 const projectId = z.string().min(1).describe('project id, e.g. "customer-support"');
+
+/** The create fields, all optional and WITHOUT their defaults: a field left out is left alone. */
+const field = projectInputSchema.shape;
+const patchInput = z.strictObject({
+  id: projectId,
+  name: field.name.optional(),
+  description: field.description.unwrap().optional(),
+  daily_budget: field.daily_budget.unwrap().optional(),
+  budget_action: field.budget_action.unwrap().optional(),
+  tags: field.tags.unwrap().optional(),
+});
 
 export function requireProject(ctx: ToolContext, id: string): Project {
   const p = ctx.gw.project(id);
@@ -91,7 +102,7 @@ export function registerProjectTools(server: McpServer, ctx: ToolContext): void 
     {
       title: 'Update a project',
       description: 'Changes fields of a run-time project (audit-logged). Projects from voicegw.yaml are read-only: edit the YAML instead.',
-      input: projectPatchSchema.extend({ id: projectId }),
+      input: patchInput,
       output: z.object({ project: projectView, changed: z.array(z.string()) }),
       annotations: { idempotentHint: true },
     },
@@ -100,7 +111,19 @@ export function registerProjectTools(server: McpServer, ctx: ToolContext): void 
         .filter(([, v]) => v !== undefined)
         .map(([k]) => k);
       if (changed.length === 0) throw new ToolError('Nothing to change: pass at least one of name, description, daily_budget, budget_action, tags');
-      const p = await gw.admin.update(id, patch, ctx.actor);
+      const current = requireProject(ctx, id);
+      // a complete patch: fields not given keep their current values whatever defaults the admin layer applies
+      const p = await gw.admin.update(
+        id,
+        {
+          name: patch.name ?? current.name,
+          description: patch.description ?? current.description,
+          daily_budget: patch.daily_budget ?? current.dailyBudgetUsd,
+          budget_action: patch.budget_action ?? current.budgetAction,
+          tags: patch.tags ?? current.tags,
+        },
+        ctx.actor,
+      );
       return { summary: `Updated project '${p.id}' (${changed.join(', ')}): ${describeBudget(p)}`, data: { project: toProjectView(p), changed } };
     },
   );

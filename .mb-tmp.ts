@@ -1,0 +1,18 @@
+import { INJECTION_PATTERNS } from './src/guardrails/detectors/injection-patterns.js';
+const parts = [
+  "Hi, thanks for calling. I wanted to check on my order 88231 from last week; it was supposed to arrive on Tuesday but tracking still shows the warehouse. ",
+  "Could you tell me whether the version 2.4.1 firmware update fixes the router issue? My account was opened in 2019 and I pay $49.99 per month. ",
+  "Please ignore the noise in the background, my kids are playing. You can reach me at (415) 555-2671 or email jane.doe@example.com. ",
+  "The card on file is 4111 1111 1111 1111, expiry 12/27. I also have asthma so I might cough a bit, sorry about that. ",
+  "The last commit was 9f86d081884c7d659a2feaa0c55ad015 at 2024-01-15 10:30:00 and the invoice total was 1,299.00 dollars. ",
+  "my number is four one five five five five two six seven one if the line drops. ",
+];
+let text = ''; let i = 0; while (text.length < 4096) text += parts[i++ % parts.length]; text = text.slice(0, 4096).toLowerCase();
+function bench(name: string, fn: () => unknown, n = 5000) { for (let k = 0; k < 500; k++) fn(); const t = process.hrtime.bigint(); for (let k = 0; k < n; k++) fn(); console.log(name, (Number(process.hrtime.bigint() - t) / n / 1000).toFixed(2), 'us'); }
+const combined = new RegExp(INJECTION_PATTERNS.map((p) => `(${p.source})`).join('|'), 'g');
+bench('combined', () => { combined.lastIndex = 0; let c = 0; while (combined.exec(text)) c++; return c; });
+const nocap = new RegExp(INJECTION_PATTERNS.map((p) => `(?:${p.source})`).join('|'), 'g');
+bench('combined-nocap', () => { nocap.lastIndex = 0; let c = 0; while (nocap.exec(text)) c++; return c; });
+const sep = INJECTION_PATTERNS.map((p) => new RegExp(p.source, 'g'));
+bench('separate', () => { let c = 0; for (const r of sep) { r.lastIndex = 0; while (r.exec(text)) c++; } return c; });
+INJECTION_PATTERNS.forEach((p, k) => { const r = new RegExp(p.source, 'g'); const t = process.hrtime.bigint(); for (let j = 0; j < 2000; j++) { r.lastIndex = 0; while (r.exec(text)); } console.log(k, p.family, (Number(process.hrtime.bigint() - t) / 2000 / 1000).toFixed(2)); });

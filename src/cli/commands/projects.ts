@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { print, withGateway } from '../context.js';
+import { json, money, table } from '../format.js';
+import { budgetLabel, projectJson } from '../views.js';
+
+/** `voicegw projects`: every project (YAML, runtime, auto) with today's spend and budget status. */
+export function projectsCommand(program: Command): void {
+  program
+    .command('projects')
+    .description('list projects with budget, action, spend today and status')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      await withGateway(cmd, async (gw) => {
+        const rows = await Promise.all(gw.projects().map(async (p) => projectJson(p, await gw.budgetStatus(p.id))));
+        if (opts.json) return print(json({ projects: rows }));
+        print(
+          table(rows, [
+            { header: 'ID', value: (r) => r.id },
+            { header: 'NAME', value: (r) => r.name },
+            { header: 'TAGS', value: (r) => r.tags.join(',') || '-' },
+            { header: 'BUDGET/DAY', value: (r) => budgetLabel(r.daily_budget), right: true },
+            { header: 'ACTION', value: (r) => r.budget_action },
+            { header: 'SPENT TODAY', value: (r) => money(r.spent_today), right: true },
+            { header: 'STATUS', value: (r) => r.budget_status },
+            { header: 'SOURCE', value: (r) => r.source },
+          ]),
+        );
+      });
+    });
+}

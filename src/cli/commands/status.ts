@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { print, withGateway } from '../context.js';
+import { json, keyValues, table } from '../format.js';
+
+/** `voicegw status`: config file, ledger, projects, and which providers have keys (masked). */
+export function statusCommand(program: Command): void {
+  program
+    .command('status')
+    .description('show the config in use, the ledger, and which providers are configured')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      await withGateway(cmd, async (gw) => {
+        const projects = gw.projects();
+        const providers = gw.providerSummary();
+        const ledger = { kind: gw.ledger.kind, location: gw.ledger.location };
+        if (opts.json) {
+          print(json({ config_path: gw.loaded.source, ledger, budget_timezone: gw.config.budget_timezone, default_project: gw.config.default_project ?? 'default', projects: projects.length, providers }));
+          return;
+        }
+        print(
+          keyValues([
+            ['Config', gw.loaded.source ?? '(none found: running on defaults; create one with `voicegw init`)'],
+            ['Ledger', `${ledger.kind} ${ledger.location}`],
+            ['Projects', `${projects.length} (${projects.map((p) => p.id).join(', ')})`],
+            ['Default project', gw.config.default_project ?? 'default'],
+            ['Budget time zone', gw.config.budget_timezone],
+          ]),
+        );
+        print('');
+        print(
+          table(providers, [
+            { header: 'PROVIDER', value: (p) => p.name },
+            { header: 'TYPE', value: (p) => p.kind },
+            { header: 'MODALITIES', value: (p) => p.modalities.join(',') },
+            { header: 'CONFIGURED', value: (p) => (p.configured ? 'yes' : 'no') },
+            { header: 'KEY', value: (p) => (p.kind === 'local' ? '-' : p.maskedKey ? `${p.maskedKey} (${p.keySource})` : p.configured ? 'per project' : 'missing') },
+            { header: 'BASE URL', value: (p) => p.baseURL ?? '-' },
+          ]),
+        );
+      });
+    });
+}

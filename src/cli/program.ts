@@ -1,0 +1,65 @@
+import { Command, CommanderError, Option } from 'commander';
+import { packageVersion } from '../version.js';
+import { budgetCommand } from './commands/budget.js';
+import { costsCommand } from './commands/costs.js';
+import { dashboardCommand } from './commands/dashboard.js';
+import { demoCommand } from './commands/demo.js';
+import { exportCostsCommand } from './commands/export-costs.js';
+import { initCommand } from './commands/init.js';
+import { logsCommand } from './commands/logs.js';
+import { mcpCommand } from './commands/mcp.js';
+import { projectCommand } from './commands/project.js';
+import { projectsCommand } from './commands/projects.js';
+import { serveCommand } from './commands/serve.js';
+import { statusCommand } from './commands/status.js';
+import { CliError } from './context.js';
+
+/** `voicegw`: every command; usage errors throw CommanderError (exit 2) instead of exiting. */
+export function buildProgram(): Command {
+  const program = new Command('voicegw')
+    .description('Know and control what every LiveKit voice-agent call costs')
+    .version(packageVersion(), '-V, --version')
+    .addOption(new Option('-c, --config <path>', 'voicegw.yaml to use (default: $VOICEGW_CONFIG, ./voicegw.yaml, ~/.config/voicegateway/voicegw.yaml)'))
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const add of [
+    initCommand,
+    statusCommand,
+    projectsCommand,
+    projectCommand,
+    costsCommand,
+    logsCommand,
+    budgetCommand,
+    exportCostsCommand,
+    serveCommand,
+    dashboardCommand,
+    mcpCommand,
+    demoCommand,
+  ]) {
+    add(program);
+  }
+  return program;
+}
+
+/** Runs the CLI and returns its exit code: 0 ok, 1 not found / failed, 2 bad usage. */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      return 2; // commander already printed the message
+    }
+    if (err instanceof CliError) {
+      process.stderr.write(`voicegw: ${err.message}\n`);
+      return err.exitCode;
+    }
+    const name = err instanceof Error ? err.name : '';
+    const message = err instanceof Error ? err.message : String(err);
+    // configuration and gateway errors carry a message meant for the operator: no stack
+    process.stderr.write(`voicegw: ${name && name !== 'Error' ? `${name}: ` : ''}${message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Prompt-injection patterns over lower-cased text. Each has a family (the finding's detector), a
+ * weight, the head words it starts with, and a sticky regex tried only where one of those heads
+ * occurs (context before the head is checked with a lookbehind). A message's score is
+ * 1 - Π(1 - w) over the distinct patterns it matches. Weak signals (role-play, "from now on") stay
+ * below the default 0.5 threshold alone, so personas and everyday speech ("ignore the noise",
+ * "forget what I said") do not fire.
+ */
+
+export type InjectionFamily = 'injection.override' | 'injection.roleplay' | 'injection.extraction' | 'injection.delimiter';
+
+export interface InjectionPattern {
+  family: InjectionFamily;
+  weight: number;
+  /** words (matched on word boundaries) or symbols (matched as is) a match starts with */
+  heads: string[];
+  /** regex source, applied sticky at a head */
+  source: string;
+}
+
+const VERBS = 'ignore|ignoring|disregard|disregarding|forget|forgetting|override|overwrite|bypass|abandon|neglect';
+const VERB = `(?:${VERBS})`;
+/** everyday verbs for orders and messages: only with prompt-specific objects */
+const WEAK_VERBS = 'skip|drop|discard|erase|delete|remove|clear';
+const QUALIFIER =
+  '(?:all|any|every|each|your|the|these|those|of|previous|previously|prior|preceding|above|earlier|former|original|initial|system|foregoing|aforementioned|given|provided|existing|current|old|other|rest\\s+of\\s+the|safety|ethical|moral|content)';
+const QUALIFIED = '(?:all|any|every|previous|previously|prior|preceding|above|earlier|former|original|initial|system|foregoing|aforementioned|your)';
+const OBJ_STRONG =
+  '(?:instructions?|prompts?|rules|guidelines|directives?|directions|commands|orders|programming|constraints|restrictions|guardrails|polic(?:y|ies)|filters?|safeguards?|training|protocols?)';
+const OBJ_WEAK = '(?:tasks?|assignments?|information|context|documents?|articles|inputs?|everything|anything)';
+const OBJ_PROMPT = '(?:instructions|prompt|system\\s+prompt|guidelines|directives|programming|guardrails|safeguards)';
+const LINE_START = '(?<=(?:^|\\n)[ \\t]*)';
+
+const p = (family: InjectionFamily, weight: number, heads: string, source: string): InjectionPattern => ({
+  family,
+  weight,
+  heads: heads.split('|'),
+  source,
+});
+
+export const INJECTION_PATTERNS: InjectionPattern[] = [
+  // --- instruction override
+  p('injection.override', 0.9, VERBS, `${VERB}\\s+(?:${QUALIFIER}\\s+){0,4}?${QUALIFIED}\\s+(?:${QUALIFIER}\\s+){0,3}${OBJ_STRONG}\\b`),
+  p('injection.override', 0.9, VERBS, `${VERB}\\s+(?:${QUALIFIER}\\s+){0,3}?${QUALIFIED}\\s+(?:${QUALIFIER}\\s+){0,2}${OBJ_WEAK}\\b`),
+  p('injection.override', 0.45, VERBS, `${VERB}\\s+(?:the\\s+|my\\s+|these\\s+)?${OBJ_STRONG}\\b`),
+  p('injection.override', 0.7, WEAK_VERBS, `(?:${WEAK_VERBS})\\s+(?:${QUALIFIER}\\s+){0,3}?${QUALIFIED}\\s+(?:${QUALIFIER}\\s+){0,2}${OBJ_PROMPT}\\b`),
+  p('injection.override', 0.85, 'ignore|disregard|forget',
+    `(?:ignore|disregard|forget)\\s+(?:everything|all|anything|what(?:ever)?)\\s+(?:(?:that\\s+)?(?:above|before(?:\\s+that)?|prior|previously|earlier|so\\s+far)|you(?:'ve|\\s+have)?\\s+(?:been\\s+|were\\s+)?(?:told|taught|instructed|learned|know)|we(?:'ve)?\\s+(?:discussed|talked\\s+about|said))`),
+  p('injection.override', 0.8, 'ignore|disregard',
+    `(?:ignore|disregard)\\s+(?:the\\s+)?(?:above|previous|preceding|prior|foregoing)\\b(?!\\s+(?:message|email|call|order|question|answer|comment|one|address|number|request|item))`),
+  p('injection.override', 0.45, 'forget', `forget\\s+(?:about\\s+)?(?:everything|all\\s+that)\\b`),
+  p('injection.override', 0.8, 'leave', `leave\\s+(?:all\\s+)?(?:the\\s+)?(?:previous|prior|above)\\s+(?:information|instructions|tasks)\\s+behind`),
+  p('injection.override', 0.55, 'focus|concentrate|new',
+    `(?:(?:focus|concentrate)\\s+on\\s+(?:your|the|a)\\s+new\\s+(?:task|assignment|instructions?)\\b|(?<=\\byour\\s)new\\s+(?:task|instructions?|rules)\\s+(?:is|are)\\b)`),
+  p('injection.override', 0.5, 'new|updated|additional|further|instructions|instruction',
+    `(?:(?:new|updated|additional|further)\\s+(?:instructions?|tasks?|rules)\\s*(?:follow|:)|instructions?\\s*:\\s*(?:ignore|you\\s+are|from\\s+now))`),
+  p('injection.override', 0.5, 'change|update|replace|instructions',
+    `(?:(?:change|update|replace)\\s+your\\s+(?:instructions|rules|programming|prompt)\\b|(?<=\\byour\\s)instructions\\s+are\\s+now\\b)`),
+  p('injection.override', 0.55, "do|don't|dont|never|instead|just|only",
+    `(?:(?:do\\s+not|don'?t|dont|never)\\s+(?:answer|respond\\s+to)\\s+(?:this|the)\\s+question\\s+(?:but|and)|instead\\s+(?:output|print|say|write|respond\\s+with)\\b|(?:just|only)\\s+(?:output|print|say)\\s+["“'«])`),
+  p('injection.override', 0.35, 'now|henceforth|rest',
+    `(?:(?<=\\bfrom\\s)now\\s+on|henceforth|(?<=\\bfor\\s+the\\s)rest\\s+of\\s+this\\s+conversation),?\\s+(?:you\\s+(?:will|must|are|shall|should|have\\s+to)|ignore|respond|answer|act|only|refer)`),
+  p('injection.override', 0.4, 'answer|respond|disregarding|ignoring|without|do',
+    `(?:(?:answer|respond)\\s+by\\s+your\\s+own\\s+knowledge\\s+and\\s+not\\b|(?:disregarding|ignoring|without\\s+looking\\s+at)\\s+the\\s+(?:articles|documents|context|sources)\\b|do\\s+not\\s+look\\s+in\\s+the\\s+documents\\b)`),
+  // multilingual "forget / ignore all previous instructions"
+  p('injection.override', 0.85, 'vergiss|vergessen|ignoriere|ignorieren|missachte',
+    `(?:vergiss|vergessen\\s+sie|ignoriere|ignorieren\\s+sie|missachte)\\s+(?:(?:alle[ns]?|die|deine|ihre|was|nun|jetzt|bitte)\\s+)*(?:(?:vorherigen?|bisherigen?|obigen?|vorangehenden?|vorangegangenen?|gesagte)\\s+)?(?:anweisungen|instruktionen|aufgaben|aufträge|befehle|regeln|informationen|angaben|ausführungen|alles|davor)`),
+  p('injection.override', 0.6, 'abweichend|die|nun',
+    `(?:abweichend\\s+zu\\s+vorherigen\\s+instruktionen|die\\s+obigen\\s+ausführungen\\s+ignorieren|nun\\s+folgen\\s+neue\\s+(?:anweisungen|aufgaben))`),
+  p('injection.override', 0.85, 'olvida|olvidate|olvide|olvidar|ignora|oubliez|oublie|ignorez|zaboravi|забудь|забудьте|игнорируй|игнорируйте',
+    `(?:(?:olvida(?:te)?|olvide|olvidar|ignora)\\s+(?:de\\s+)?(?:todas?\\s+)?(?:las\\s+|lo\\s+)?(?:instrucciones|todo\\s+(?:que|lo\\s+que)|todo\\b)|(?:oubliez?|ignorez)\\s+(?:toutes?\\s+)?(?:les\\s+)?(?:instructions|consignes)|zaboravi\\s+sve|(?:забудь(?:те)?|игнорируй(?:те)?)\\s+(?:все\\s+)?(?:инструкции|предыдущие|указания))`),
+  // --- role-play / jailbreak
+  p('injection.roleplay', 0.9, 'anything|dan',
+    `(?:(?<=\\bdo\\s)anything\\s+now\\b|dan\\s+mode\\b|(?<=\\b(?:act(?:ing)?\\s+as|you\\s+are(?:\\s+now)?|become|pretend\\s+to\\s+be|stay(?:\\s+as)?)\\s+(?:a\\s+)?)dan\\b)`),
+  p('injection.roleplay', 0.8, 'freed|jailbroken|jailbreak|jailbreaked|developer',
+    `(?:freed\\s+from\\s+(?:the\\s+)?(?:typical\\s+)?confines\\b|jailbroken\\b|jailbreak(?:ed)?\\s+(?:mode|version|prompt|persona)\\b|developer\\s+mode\\s+(?:enabled|output|response)|(?<=\\b(?:with|in)\\s)developer\\s+mode\\b)`),
+  p('injection.roleplay', 0.45, 'jailbreak|jailbreaks|jailbreaking|jailbroken|developer|god|unfiltered|uncensored|amoral',
+    `(?:jailbr(?:eak\\w*|oken)|developer\\s+mode|god\\s+mode|unfiltered|uncensored|amoral)\\b`),
+  p('injection.roleplay', 0.75, 'openai|chatgpt|content|ethical|safety|usage|moral',
+    `(?<=\\b(?:bypass|ignore|break|violate|circumvent|not\\s+(?:bound|restricted)\\s+by|doesn'?t\\s+(?:care\\s+about|follow|abide\\s+by)|don'?t\\s+have\\s+to\\s+(?:follow|abide\\s+by))\\w*\\s+(?:the\\s+|any\\s+|all\\s+|its\\s+|your\\s+)?)(?:openai(?:'s)?|chatgpt(?:'s)?|content|ethical|safety|usage|moral)\\s+(?:content\\s+)?(?:polic(?:y|ies)|filters?|guidelines|safeguards|restrictions|rules|principles)`),
+  p('injection.roleplay', 0.35, 'restrictions|filters|filtering|censorship|limitations|boundaries|morals|ethics|programming',
+    `(?<=\\b(?:without|no|free\\s+(?:of|from)|beyond)\\s+(?:any\\s+|all\\s+)?(?:ethical\\s+|moral\\s+)?)(?:restrictions|filters|filtering|censorship|limitations|boundaries|morals|ethics|programming\\s+guidelines)\\b`),
+  p('injection.roleplay', 0.6, 'ethical|moral',
+    `(?<=\\b(?:no|without|free\\s+of)\\s+(?:any\\s+)?)(?:ethical|moral)\\s+(?:or\\s+(?:moral|ethical)\\s+)?(?:guidelines|constraints|restrictions|boundaries|limits|values|principles)\\b`),
+  p('injection.roleplay', 0.5, 'refuse|warnings|warning|disclaimers|disclaimer|hesitation|censorship',
+    `(?:(?<=\\b(?:never|don'?t|do\\s+not|will\\s+not|won'?t|cannot|can'?t)\\s+(?:ever\\s+)?)refuse\\b|(?<=\\banswers?\\s+(?:anything\\s+)?without\\s+(?:any\\s+)?)(?:warnings?|disclaimers?|hesitation|censorship)\\b)`),
+  p('injection.roleplay', 0.35, 'character', `(?<=\\b(?:stay|remain|staying|break|breaking)\\s+(?:in\\s+)?)character\\b`),
+  p('injection.roleplay', 0.4, 'illegal|unethical|immoral|harmful|explicit|offensive',
+    `(?:illegal|unethical|immoral|harmful|explicit|offensive)\\s*(?:,|or|and|\\/)\\s*(?:illegal|unethical|immoral|harmful|explicit|offensive)\\b`),
+  p('injection.roleplay', 0.35, 'two|2|🔓|🔒',
+    `(?:(?:two|2)\\s+(?:different\\s+|separate\\s+)?(?:responses|answers|paragraphs|ways)\\b.{0,80}\\b(?:normal|classic|standard|jailbr|unfiltered|opposite)|🔓|🔒)`),
+  p('injection.roleplay', 0.25, 'pretend|roleplay|role|now|imagine|act',
+    `(?:pretend\\s+(?:to\\s+be|you\\s+are|you're)|role-?play\\s+as|(?<=\\byou\\s+are\\s)now|imagine\\s+you\\s+are|now\\s+you\\s+are|act\\s+as\\s+(?:if\\s+you\\s+were\\s+)?(?:an?\\s+)?(?:evil|unrestricted|unfiltered|rogue))\\b`),
+  p('injection.roleplay', 0.3, 'openai|content|mode',
+    `(?:openai(?:'s)?\\s+(?:content\\s+)?polic(?:y|ies)\\b|content\\s+polic(?:y|ies)\\b|(?<=\\b(?:chatgpt|gpt|the\\s+ai)\\s+with\\s+\\w+\\s)mode\\b)`),
+  // --- system-prompt extraction
+  p('injection.extraction', 0.8, 'system|prompt|prompts|instructions|initial|preprompt|pre',
+    `(?<=\\b(?:reveal|show|print|output|repeat|display|tell|give|share|leak|dump|spell\\s+out|write\\s+out|list|what\\s+(?:is|are|was|were))\\s+(?:me\\s+|us\\s+)?(?:(?:all|of|the|your)\\s+){0,3}(?:(?:full|entire|complete|original|initial|hidden|secret|exact|system)\\s+)*)(?:system\\s+prompt|prompt\\s+texts?|instructions|initial\\s+prompt|pre-?prompt|system\\s+message|prompts?)\\b(?!\\s+(?:for|on|to)\\s+(?:the\\s+)?(?:return|refund|install|setup|assembly))`),
+  p('injection.extraction', 0.45, 'system|initial|original|first|hidden|secret',
+    `(?:system\\s+prompt\\b|(?<=\\byour\\s)(?:initial|original|first|hidden|secret)\\s+(?:prompt|instructions|message)\\b)`),
+  p('injection.extraction', 0.7, 'repeat|print|output|echo|copy|written|beginning',
+    `(?:(?:repeat|print|output|echo|copy)\\s+(?:back\\s+)?(?:everything|all|the\\s+(?:text|words|prompt|conversation))\\s+(?:above|before|so\\s+far|from\\s+the\\s+beginning)|(?<=\\bwhat\\s+(?:was|is)\\s)written\\s+(?:at\\s+the\\s+beginning|above|before)|beginning\\s+of\\s+(?:this|the|your)\\s+prompt\\b|(?<=\\ba\\s)copy\\s+of\\s+the\\s+(?:full\\s+)?prompt)`),
+  p('injection.extraction', 0.4, 'use|include|sentences',
+    `(?:(?:use|include)\\s+(?:also\\s+)?(?:the\\s+)?information\\s+in\\s+the\\s+prompt\\b|(?<=\\bwhat\\s+are\\s+the\\s+\\w+\\s)sentences\\s+before\\b)`),
+  // --- delimiter and tool spoofing
+  p('injection.delimiter', 0.9, '<|', `<\\|(?:im_start|im_end|system|assistant|user|endoftext|eot_id|start_header_id|end_header_id)\\|>`),
+  p('injection.delimiter', 0.75, '[inst]|[/inst]|<<sys>>|<</sys>>|<system>|</system>|<tool_|</tool_|<function_|</function_',
+    `(?:\\[/?inst\\]|<<\\/?sys>>|<\\/?(?:system|tool_call|function_call|tool_result|tool_response)>)`),
+  p('injection.delimiter', 0.8, '"role"|"tool_calls"|"function_call"', `(?:"role"\\s*:\\s*"(?:system|developer|tool)"|"(?:tool_calls|function_call)"\\s*:\\s*[[{])`),
+  p('injection.delimiter', 0.55, 'system|assistant|developer|###|```',
+    `(?:(?<=(?:^|\\n)[ \\t]*(?:#{2,}[ \\t]*)?)(?:system|assistant|developer)[ \\t]*(?:prompt|message)?[ \\t]*:|${LINE_START}#{2,}[ \\t]*(?:instruction|new\\s+instructions|system)\\b|\`\`\`[ \\t]*(?:system|tool|function)\\b)`),
+  p('injection.delimiter', 0.5, 'end|ignore|begin|beginning|---|===',
+    `(?:(?:end|ignore)\\s+of\\s+(?:the\\s+)?(?:system\\s+)?(?:prompt|instructions)\\b|(?:-{3,}|={3,})\\s*(?:end|begin)\\b|begin(?:ning)?\\s+of\\s+(?:new|user|admin)\\s+instructions\\b)`),
+  p('injection.delimiter', 0.3, 'human|user', `${LINE_START}(?:human|user)[ \\t]*:`),
+];

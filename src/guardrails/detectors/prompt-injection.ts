@@ -1,0 +1,79 @@
+import type { ScanContext } from '../context.js';
+import { INJECTION_PATTERNS } from './injection-patterns.js';
+
+/**
+ * prompt_injection: instruction override, role-play / jailbreak, system-prompt extraction, delimiter
+ * and tool spoofing. All patterns run as one compiled alternation (one pass over the text); the
+ * message score combines the distinct patterns that matched and is compared with the policy
+ * threshold. Below the threshold nothing is reported, so alert-only use stays quiet on benign text.
+ */
+
+const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const isWord = (head: string) => /^[\p{L}\d'-]+$/u.test(head) && /^[a-z0-9]/.test(head);
+
+/** head → indices of the patterns that can start there */
+const BY_HEAD = new Map<string, number[]>();
+INJECTION_PATTERNS.forEach((pattern, i) => {
+  for (const head of pattern.heads) BY_HEAD.set(head, [...(BY_HEAD.get(head) ?? []), i]);
+});
+const byLength = (a: string, b: string) => b.length - a.length;
+const WORD_HEADS = [...BY_HEAD.keys()].filter(isWord).sort(byLength).map(escape);
+const SYMBOL_HEADS = [...BY_HEAD.keys()].filter((h) => !isWord(h)).sort(byLength).map(escape);
+/**
+ * One pass finds every head (a literal alternation without captures: fast in V8); each head then
+ * tries only its own patterns, sticky at that offset.
+ */
+const HEAD_RE = new RegExp(`\\b(?:${WORD_HEADS.join('|')})\\b|${SYMBOL_HEADS.join('|')}`, 'g');
+const STICKY = INJECTION_PATTERNS.map((pattern) => new RegExp(pattern.source, 'y'));
+
+/** "don't ignore the rules", "never reveal your system prompt" talk about attacks, they are not attacks */
+const NEGATED_BEFORE_RE = /\b(?:not|n't|never|no|without|nor)\s+(?:\w+\s+)?$/;
+const QUOTES = new Set(['"', "'", '`', '“', '”', '‘', '’', '«', '»']);
+/** a quoted phrase is a mention ("the phrase 'ignore previous instructions' is an attack"), not a use */
+const MENTION_FACTOR = 0.3;
+
+interface Hit {
+  pattern: number;
+  start: number;
+  end: number;
+  weight: number;
+}
+
+export function injectionScore(ctx: ScanContext): { score: number; hits: Hit[] } {
+  const lower = ctx.lower;
+  const hits: Hit[] = [];
+  const coveredTo = new Int32Array(INJECTION_PATTERNS.length);
+  HEAD_RE.lastIndex = 0;
+  for (let h = HEAD_RE.exec(lower); h; h = HEAD_RE.exec(lower)) {
+    const start = h.index;
+    for (const i of BY_HEAD.get(h[0])!) {
+      if (start < coveredTo[i]!) continue;
+      const re = STICKY[i]!;
+      re.lastIndex = start;
+      const m = re.exec(lower);
+      if (!m || m[0].length === 0) continue;
+      const end = start + m[0].length;
+      coveredTo[i] = end;
+      const pattern = INJECTION_PATTERNS[i]!;
+      if (pattern.family !== 'injection.delimiter' && NEGATED_BEFORE_RE.test(lower.slice(Math.max(0, start - 16), start))) continue;
+      const quoted = QUOTES.has(lower[start - 1] ?? '') && QUOTES.has(lower[end] ?? '');
+      hits.push({ pattern: i, start, end, weight: quoted ? pattern.weight * MENTION_FACTOR : pattern.weight });
+    }
+  }
+  if (hits.length === 0) return { score: 0, hits };
+  // each distinct pattern counts once, with its strongest occurrence
+  const best = new Map<number, number>();
+  for (const hit of hits) best.set(hit.pattern, Math.max(best.get(hit.pattern) ?? 0, hit.weight));
+  let miss = 1;
+  for (const w of best.values()) miss *= 1 - w;
+  return { score: 1 - miss, hits };
+}
+
+export function detectPromptInjection(ctx: ScanContext): void {
+  const { score, hits } = injectionScore(ctx);
+  if (hits.length === 0 || score < ctx.policy.injectionThreshold) return;
+  const rounded = Math.round(score * 1000) / 1000;
+  for (const h of hits) {
+    ctx.add('prompt_injection', INJECTION_PATTERNS[h.pattern]!.family, h.start, h.end, '[INJECTION]', rounded);
+  }
+}

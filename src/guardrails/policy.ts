@@ -1,0 +1,77 @@
+import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
+import { ConfigError } from '../errors.js';
+import { compileTopic, type TopicModel } from './detectors/off-topic.js';
+import { guardrailInstructions } from './instructions.js';
+import {
+  DEFAULT_BLOCK_MESSAGE,
+  DEFAULT_INJECTION_THRESHOLD,
+  GUARDRAIL_ACTIONS,
+  GUARDRAIL_CATEGORIES,
+  type GuardrailAction,
+  type GuardrailCategory,
+  type GuardrailPolicy,
+} from './types.js';
+
+/** A policy validated and prepared once (topic vocabulary compiled, defaults resolved). */
+export interface CompiledPolicy {
+  readonly source: GuardrailPolicy;
+  readonly enabled: boolean;
+  /** every category resolved; unset ones are 'off' */
+  readonly actions: Readonly<Record<GuardrailCategory, GuardrailAction>>;
+  /** categories that are not 'off', in canonical order; empty when the policy is disabled */
+  readonly active: readonly GuardrailCategory[];
+  readonly blockMessage: string;
+  readonly raiseOnBlock: boolean;
+  readonly injectionThreshold: number;
+  readonly region: CountryCode;
+  readonly topic: TopicModel | null;
+  /** the optional system instruction (guardrails.instructions: true), else undefined */
+  readonly instructions: string | undefined;
+}
+
+export function compilePolicy(p: GuardrailPolicy): CompiledPolicy {
+  const actions = {} as Record<GuardrailCategory, GuardrailAction>;
+  for (const category of GUARDRAIL_CATEGORIES) actions[category] = 'off';
+  for (const [category, action] of Object.entries(p.categories ?? {})) {
+    if (!GUARDRAIL_CATEGORIES.includes(category as GuardrailCategory)) {
+      throw new ConfigError(`unknown guardrail category '${category}'; allowed: ${GUARDRAIL_CATEGORIES.join(', ')}`, `guardrails.categories.${category}`);
+    }
+    if (action === undefined) continue;
+    if (!GUARDRAIL_ACTIONS.includes(action)) {
+      throw new ConfigError(`unknown guardrail action '${String(action)}' for ${category}; allowed: ${GUARDRAIL_ACTIONS.join(', ')}`, `guardrails.categories.${category}`);
+    }
+    actions[category as GuardrailCategory] = action;
+  }
+
+  const threshold = p.injectionThreshold ?? DEFAULT_INJECTION_THRESHOLD;
+  if (!(threshold >= 0 && threshold <= 1)) {
+    throw new ConfigError(`guardrails.injection_threshold must be between 0 and 1, got ${threshold}`, 'guardrails.injection_threshold');
+  }
+  const region = (p.region ?? 'US').toUpperCase();
+  if (!isSupportedCountry(region)) {
+    throw new ConfigError(`guardrails.region '${p.region}' is not a supported ISO 3166 country code (e.g. US, GB, DE)`, 'guardrails.region');
+  }
+  const topic = compileTopic(p.topic, p.allowedTopics);
+  if (actions.off_topic !== 'off' && !topic) {
+    throw new ConfigError(
+      `guardrails.categories.off_topic is '${actions.off_topic}' but no topic is set: add guardrails.topic (e.g. "banking support") or guardrails.allowed_topics`,
+      'guardrails.topic',
+    );
+  }
+
+  const enabled = p.enabled === true;
+  const active = enabled ? GUARDRAIL_CATEGORIES.filter((c) => actions[c] !== 'off') : [];
+  const compiled: CompiledPolicy = {
+    source: p,
+    enabled,
+    actions,
+    active,
+    blockMessage: p.blockMessage ?? DEFAULT_BLOCK_MESSAGE,
+    raiseOnBlock: p.raiseOnBlock === true,
+    injectionThreshold: threshold,
+    region,
+    topic,
+    instructions: undefined,
+  };
+  return { ...compiled, instructions: p.instructions ? guardrailInstructions(compiled) : undefined };
+}

@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Gateway } from '../../src/gateway.js';
+import type { RequestRecord } from '../../src/ledger/types.js';
+import { voicegw, voicegwServe } from './helpers.js';
+
+const YAML = `providers:
+  openai:
+    api_key: sk-live-abcdefghijklmnop9z9z
+projects:
+  support:
+    name: Support
+    daily_budget: 0.05
+    budget_action: block
+    tags: [prod, voice]
+  sales:
+    name: Sales
+    daily_budget: 10
+cost_tracking:
+  db_path: ./ledger.db
+`;
+
+function row(over: Partial<RequestRecord>): RequestRecord {
+  return {
+    id: randomUUID(), ts: Date.now(), project: 'support', sessionId: 's-1', modality: 'llm', provider: 'openai', model: 'gpt-4.1-mini',
+    inputUnits: 1000, outputUnits: 100, cachedUnits: 0, costNanos: 12_300_000, pricingSource: 'test', ttfbMs: 210, latencyMs: 850,
+    status: 'success', fallbackFrom: null, error: null, throttle: null, guardrailFindings: 0, ...over,
+  };
+}
+
+// each command is a real process (~1-3 s to load @livekit/agents on a busy 2-core box): run tests side by side
+describe.concurrent('voicegw CLI against a temp config and ledger', { timeout: 90_000 }, () => {
+  let dir: string;
+  let config: string;
+  let env: NodeJS.ProcessEnv;
+  const run = (...args: string[]) => voicegw(['--config', config, ...args], { cwd: dir, env });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'voicegw-cli-'));
+    config = join(dir, 'voicegw.yaml');
+    env = { HOME: dir };
+    writeFileSync(config, YAML);
+    const gw = await Gateway.open({ path: config, env: {} });
+    await gw.ledger.record(row({ modality: 'stt', provider: 'deepgram', model: 'nova-3', inputUnits: 42.5, outputUnits: 0, costNanos: 3_050_000, ts: Date.now() - 3000 }));
+    await gw.ledger.record(row({ ts: Date.now() - 2000 }));
+    await gw.ledger.record(row({ modality: 'tts', provider: 'cartesia', model: 'sonic-3', inputUnits: 180, outputUnits: 0, costNanos: null, ts: Date.now() - 1000 }));
+    await gw.ledger.record(row({ project: 'sales', sessionId: 's-2', costNanos: 1_500_000_000, error: '=cmd|calc, "x"' }));
+    await gw.ledger.record(row({ project: 'sales', ts: Date.UTC(2020, 0, 15, 12), costNanos: 7_000_000 }));
+    await gw.admin.create({ id: 'kiosk', name: 'Kiosk', daily_budget: 2, tags: ['edge'] }, { name: 'cli-test', source: 'cli' });
+    await gw.close();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('projects: aligned table with budget, action, spend today and status; --json', async () => {
+    const r = await run('projects');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ID\s+NAME\s+TAGS\s+BUDGET\/DAY\s+ACTION\s+SPENT TODAY\s+STATUS\s+SOURCE$/);
+    const support = lines.find((l) => l.startsWith('support '))!;
+    expect(support).toMatch(/support\s+Support\s+prod,voice\s+\$0\.05\s+block\s+\$0\.0154\s+ok\s+yaml/);
+    expect(lines.find((l) => l.startsWith('sales '))).toMatch(/\$10\.00\s+warn\s+\$1\.50\s+ok/);
+    expect(lines.find((l) => l.startsWith('kiosk '))).toMatch(/runtime$/);
+    // columns line up: every row starts its SPENT TODAY column at the same offset
+    const col = lines[0]!.indexOf('SPENT TODAY') + 'SPENT TODAY'.length;
+    for (const l of lines.slice(1)) expect(l[col - 1], l).not.toBe(' ');
+
+    const j = await run('projects', '--json');
+    expect(j.code).toBe(0);
+    const parsed = JSON.parse(j.stdout) as { projects: { id: string; spent_today: number; source: string }[] };
+    expect(parsed.projects.find((p) => p.id === 'support')).toMatchObject({ spent_today: 0.01535, source: 'yaml' });
+  });
+
+  it('project <id>: details, spend by modality, budget status; exit 1 when unknown', async () => {
+    const r = await run('project', 'support');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Daily budget:\s+\$0\.05 \(block when exceeded\)/);
+    expect(r.stdout).toMatch(/Spent today:\s+\$0\.0154 of \$0\.0500 \(30\.7%\)/);
+    expect(r.stdout).toMatch(/^STT\s+1\s+\$0\.0031\s+0$/m);
+    expect(r.stdout).toMatch(/^LLM\s+1\s+\$0\.0123\s+0$/m);
+    expect(r.stdout).toMatch(/^TTS\s+1\s+\$0\.0000\s+1$/m);
+    expect(r.stdout).toContain('1 request(s) have no known price');
+
+    const j = await run('project', 'support', '--json');
+    expect(JSON.parse(j.stdout)).toMatchObject({ id: 'support', budget: { status: 'ok', budgetUsd: 0.05 }, today: { requests: 3, unpriced: 1 } });
+
+    const missing = await run('project', 'nope');
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toMatch(/Unknown project 'nope'\. Defined projects: support, sales, kiosk, default/);
+  });
+
+  it('costs: periods, explicit ranges, --project, --json; bad periods are usage errors (2)', async () => {
+    const today = await run('costs');
+    expect(today.code).toBe(0);
+    expect(today.stdout).toMatch(/Total:\s+\$1\.52/);
+    expect(today.stdout).toMatch(/Requests:\s+4 \(1 unpriced, not in the total\)/);
+    expect(today.stdout).toMatch(/^openai\/gpt-4\.1-mini\s+2\s+\$1\.51\s+0$/m);
+
+    const all = await run('costs', '--period', 'all', '--project', 'sales', '--json');
+    expect(JSON.parse(all.stdout)).toMatchObject({ project: 'sales', requests: 2, totalUsd: 1.507 });
+    const jan = await run('costs', '--from', '2020-01-01', '--to', '2020-01-31', '--json');
+    expect(JSON.parse(jan.stdout)).toMatchObject({ requests: 1, totalUsd: 0.007 });
+
+    for (const args of [['--period', 'fortnight'], ['--period', 'week', '--from', '2020-01-01'], ['--from', '2020-02-31'], ['--from', '2020-02-01', '--to', '2020-01-01']]) {
+      const bad = await run('costs', ...args);
+      expect(bad.code, args.join(' ')).toBe(2);
+      expect(bad.stderr).toMatch(/^voicegw: --(period|from|to): /);
+    }
+  });
+
+  it('logs: newest first, filters, -n; invalid -n / modality exit 2', async () => {
+    const r = await run('logs', '--project', 'support', '-n', '2');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^TIME\s+PROJECT\s+MOD\s+MODEL\s+UNITS\s+COST\s+TTFB\s+LATENCY\s+STATUS$/);
+    expect(lines[1]).toMatch(/support\s+TTS\s+cartesia\/sonic-3\s+180 chars\s+n\/a\s+210ms\s+850ms\s+success/);
+    expect(lines[2]).toMatch(/LLM\s+openai\/gpt-4\.1-mini\s+1000\+100 tok\s+\$0\.0123/);
+
+    const stt = await run('logs', '--modality', 'stt', '--json');
+    const parsed = JSON.parse(stt.stdout) as { logs: { provider: string; inputUnits: number }[] };
+    expect(parsed.logs).toEqual([expect.objectContaining({ provider: 'deepgram', inputUnits: 42.5 })]);
+    expect((await run('logs', '-n', 'ten')).code).toBe(2);
+    expect((await run('logs', '--modality', 'video')).code).toBe(2);
+  });
+
+  it('budget <project>: status and --json; exit 1 when unknown', async () => {
+    const r = await run('budget', 'support');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Budget:\s+\$0\.0500\/day/);
+    expect(r.stdout).toMatch(/Remaining:\s+\$0\.0347/);
+    expect(r.stdout).toMatch(/Action:\s+block/);
+    const j = await run('budget', 'sales', '--json');
+    expect(JSON.parse(j.stdout)).toMatchObject({ project: 'sales', budgetUsd: 10, status: 'ok' });
+    expect((await run('budget', 'ghost')).code).toBe(1);
+  });
+
+  it('export-costs: CSV to stdout (unknown cost empty, formula text neutralised), JSON to a file; missing --from exits 2', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const csv = await run('export-costs', '--from', today, '--to', today, '--project', 'sales');
+    expect(csv.code).toBe(0);
+    const lines = csv.stdout.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('time,id,project,session_id,modality,provider,model,input_units,output_units,cached_units,cost_usd,pricing_source,ttfb_ms,latency_ms,status,fallback_from,error,throttle,guardrail_findings');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(',sales,s-2,llm,openai,gpt-4.1-mini,1000,100,0,1.5,test,210,850,success,,"\'=cmd|calc, ""x""",,0');
+
+    const out = join(dir, 'export.json');
+    const json = await run('export-costs', '--from', '2020-01-01', '--to', today, '--format', 'json', '-o', out);
+    expect(json.code).toBe(0);
+    expect(json.stderr).toContain('Wrote 5 row(s)');
+    const parsed = JSON.parse(readFileSync(out, 'utf8')) as { rows: { costUsd: number | null; ts: number }[] };
+    expect(parsed.rows).toHaveLength(5);
+    expect(parsed.rows[0]!.ts).toBe(Date.UTC(2020, 0, 15, 12)); // oldest first
+    expect(parsed.rows.filter((r) => r.costUsd === null)).toHaveLength(1);
+
+    expect((await run('export-costs', '--to', today)).code).toBe(2);
+    expect((await run('export-costs', '--from', today, '--to', today, '--format', 'xml')).code).toBe(2);
+  });
+
+  it('status: config, ledger and providers with masked keys; --json', async () => {
+    const r = await run('status');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Config:`);
+    expect(r.stdout).toContain(join(dir, 'ledger.db'));
+    expect(r.stdout).toMatch(/^openai\s+cloud\s+llm,stt,tts\s+yes\s+sk-l…9z9z \(providers\.openai\.api_key\)/m);
+    expect(r.stdout).toMatch(/^ollama\s+local/m);
+    expect(r.stdout).not.toContain('sk-live-abcdefghijklmnop9z9z');
+    const j = await run('status', '--json');
+    expect(JSON.parse(j.stdout)).toMatchObject({ config_path: config, ledger: { kind: 'sqlite' }, projects: 4 });
+    expect(j.stdout).not.toContain('sk-live-abcdefghijklmnop9z9z');
+  });
+
+  it('serve: API on one port until SIGTERM, then exits 0', async () => {
+    const s = await voicegwServe(['--config', config, 'serve', '--port', '0', '--no-dashboard'], { cwd: dir, env });
+    try {
+      expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(s.output()).toContain('auth off');
+      expect((await fetch(`${s.url}/health`)).status).toBe(200);
+      const projects = (await (await fetch(`${s.url}/v1/projects`)).json()) as { projects: { id: string }[] };
+      expect(projects.projects.map((p) => p.id)).toContain('kiosk');
+    } finally {
+      const exited = new Promise<number | null>((resolve) => s.child.once('exit', (code) => resolve(code)));
+      s.child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+});
+
+describe('voicegw CLI: usage, init and config errors', { timeout: 60_000 }, () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'voicegw-cli-init-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints help (0) and treats unknown commands and options as usage errors (2)', async () => {
+    const help = await voicegw(['--help'], { cwd: dir, env: { HOME: dir } });
+    expect(help.code).toBe(0);
+    for (const cmd of ['init', 'status', 'projects', 'project', 'costs', 'logs', 'budget', 'export-costs', 'serve', 'dashboard', 'mcp', 'demo']) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${cmd} `, 'm'));
+    }
+    const unknown = await voicegw(['frobnicate'], { cwd: dir, env: { HOME: dir } });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'frobnicate'");
+    expect((await voicegw(['projects', '--bogus'], { cwd: dir, env: { HOME: dir } })).code).toBe(2);
+    expect((await voicegw(['project'], { cwd: dir, env: { HOME: dir } })).code).toBe(2);
+  });
+
+  it('init writes a commented voicegw.yaml that loads, refuses to overwrite without --force', async () => {
+    const first = await voicegw(['init'], { cwd: dir, env: { HOME: dir } });
+    expect(first.code).toBe(0);
+    const path = join(dir, 'voicegw.yaml');
+    expect(existsSync(path)).toBe(true);
+    expect(readFileSync(path, 'utf8')).toMatch(/^# voicegw\.yaml/);
+
+    const again = await voicegw(['init'], { cwd: dir, env: { HOME: dir } });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already exists; pass --force');
+    writeFileSync(path, '# mine\n');
+    expect((await voicegw(['init', '--force'], { cwd: dir, env: { HOME: dir } })).code).toBe(0);
+    expect(readFileSync(path, 'utf8')).toMatch(/^# voicegw\.yaml/);
+
+    // found through the search path (./voicegw.yaml), keys unset: still loads, projects listed
+    const projects = await voicegw(['projects', '--json'], { cwd: dir, env: { HOME: dir } });
+    expect(projects.code).toBe(0);
+    const ids = (JSON.parse(projects.stdout) as { projects: { id: string }[] }).projects.map((p) => p.id);
+    expect(ids).toEqual(expect.arrayContaining(['customer-support', 'sandbox']));
+  });
+
+  it('a missing or invalid config is a failure (1) with the reason and no stack', async () => {
+    const missing = await voicegw(['--config', join(dir, 'nope.yaml'), 'projects'], { cwd: dir, env: { HOME: dir } });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/Config file not found: .*nope\.yaml/);
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'projects:\n  x:\n    name: X\n    budget_action: explode\n');
+    const invalid = await voicegw(['--config', bad, 'status'], { cwd: dir, env: { HOME: dir } });
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain('budget_action');
+    expect(invalid.stderr).not.toMatch(/\n\s+at /);
+  });
+});
