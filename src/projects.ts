@@ -16,18 +16,27 @@ export interface Project {
   config: ProjectConfig;
 }
 
+const projectFields = {
+  name: z.string().trim().min(1, 'must not be empty').max(200),
+  description: z.string().max(2000),
+  daily_budget: z.number().finite().min(0, 'must be ≥ 0 (0 = no limit)').max(1_000_000),
+  budget_action: z.enum(['warn', 'throttle', 'block']),
+  tags: z.array(z.string().trim().min(1).max(50)).max(20),
+};
+
 /** What CLI/API/MCP may set on a runtime project (validated the same way everywhere). */
 export const projectInputSchema = z.strictObject({
   id: z
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1-63 chars of a-z, 0-9, "-" or "_", starting with a letter or digit'),
-  name: z.string().trim().min(1, 'must not be empty').max(200),
-  description: z.string().max(2000).default(''),
-  daily_budget: z.number().finite().min(0, 'must be ≥ 0 (0 = no limit)').max(1_000_000).default(0),
-  budget_action: z.enum(['warn', 'throttle', 'block']).default('warn'),
-  tags: z.array(z.string().trim().min(1).max(50)).max(20).default([]),
+  name: projectFields.name,
+  description: projectFields.description.default(''),
+  daily_budget: projectFields.daily_budget.default(0),
+  budget_action: projectFields.budget_action.default('warn'),
+  tags: projectFields.tags.default([]),
 });
-export const projectPatchSchema = projectInputSchema.omit({ id: true }).partial();
+/** A patch changes only the fields it names (no defaults: an omitted field keeps its value). */
+export const projectPatchSchema = z.strictObject(projectFields).partial();
 export type ProjectInput = z.input<typeof projectInputSchema>;
 export type ProjectPatch = z.input<typeof projectPatchSchema>;
 

@@ -2,6 +2,7 @@ import type { BudgetStatus } from '../budget/enforcer.js';
 import type { Gateway } from '../gateway.js';
 import type { Project } from '../projects.js';
 import { CliError } from './context.js';
+import { money } from './format.js';
 
 /** A project as `--json` prints it (the same snake_case fields as the HTTP API). */
 export function projectJson(p: Project, b: BudgetStatus) {
@@ -27,5 +28,5 @@ export function requireProject(gw: Gateway, id: string): Project {
 }
 
 export function budgetLabel(usd: number): string {
-  return usd > 0 ? `$${usd.toFixed(2)}` : 'none';
+  return usd > 0 ? money(usd) : 'none';
 }

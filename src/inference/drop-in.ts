@@ -51,6 +51,7 @@ export class DropInCore<Inner extends Emitter> {
     this.chain = buildChain(this.gw, modality, primary, this.project, opts.fallback);
     this.active = primary;
     this.#sessionId = currentSessionId();
+    this.gw.registerSecret(opts.apiKey);
     // a missing key is a configuration error: say so now, not mid-call
     for (const ref of this.chain) this.#endpoint(ref);
   }

@@ -79,7 +79,7 @@ export async function recordAttempt(
     latencyMs: meter.latencyMs(),
     status: outcome.status,
     fallbackFrom: outcome.fallbackFrom,
-    error: outcome.error,
+    error: outcome.error === null ? null : gw.redactSecrets(outcome.error),
     throttle: outcome.throttle,
     guardrailFindings: meter.guardrailFindings,
   };

@@ -60,7 +60,7 @@ describe.concurrent('voicegw CLI against a temp config and ledger', { timeout: 9
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID\s+NAME\s+TAGS\s+BUDGET\/DAY\s+ACTION\s+SPENT TODAY\s+STATUS\s+SOURCE$/);
     const support = lines.find((l) => l.startsWith('support '))!;
-    expect(support).toMatch(/support\s+Support\s+prod,voice\s+\$0\.05\s+block\s+\$0\.0154\s+ok\s+yaml/);
+    expect(support).toMatch(/support\s+Support\s+prod,voice\s+\$0\.0500\s+block\s+\$0\.0154\s+ok\s+yaml/);
     expect(lines.find((l) => l.startsWith('sales '))).toMatch(/\$10\.00\s+warn\s+\$1\.50\s+ok/);
     expect(lines.find((l) => l.startsWith('kiosk '))).toMatch(/runtime$/);
     // columns line up: every row starts its SPENT TODAY column at the same offset
@@ -76,7 +76,7 @@ describe.concurrent('voicegw CLI against a temp config and ledger', { timeout: 9
   it('project <id>: details, spend by modality, budget status; exit 1 when unknown', async () => {
     const r = await run('project', 'support');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Daily budget:\s+\$0\.05 \(block when exceeded\)/);
+    expect(r.stdout).toMatch(/Daily budget:\s+\$0\.0500 \(block when exceeded\)/);
     expect(r.stdout).toMatch(/Spent today:\s+\$0\.0154 of \$0\.0500 \(30\.7%\)/);
     expect(r.stdout).toMatch(/^STT\s+1\s+\$0\.0031\s+0$/m);
     expect(r.stdout).toMatch(/^LLM\s+1\s+\$0\.0123\s+0$/m);

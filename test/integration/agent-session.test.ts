@@ -79,3 +79,59 @@ describe('a headless voice.AgentSession built only from drop-ins', () => {
     expect(new Set(rows.map((r) => r.sessionId)).size).toBe(1);
   }, 30_000);
 });
+
+describe('an AgentSession whose primary LLM and TTS are failing', () => {
+  it('keeps talking through the fallbacks and does not close on recovered failures', async () => {
+    const g = await openGateway({
+      providers: mockProviders(mocks),
+      projects: { resilient: { name: 'Resilient' } },
+      fallbacks: { llm: ['ollama/llama3.2'], tts: ['local/kokoro'] },
+      routing: { attempt_timeout_ms: 2000, cooldown_ms: 0 },
+    });
+    mocks.openai.fail({ kind: 'status', status: 503 });
+    mocks.cartesia.fail({ kind: 'status', status: 500 });
+    try {
+      const session = new voice.AgentSession({
+        stt: new inference.STT('deepgram/nova-3', { gateway: g, project: 'resilient' }),
+        llm: new inference.LLM('openai/gpt-4.1-mini', { gateway: g, project: 'resilient' }),
+        tts: new inference.TTS('cartesia/sonic-3', { gateway: g, project: 'resilient' }),
+        vad: null,
+        turnHandling: { turnDetection: 'stt', endpointing: { minDelay: 50, maxDelay: 500 } },
+      });
+      const mic = new FakeAudioInput();
+      const speaker = new FakeAudioOutput();
+      session.input.audio = mic;
+      session.output.audio = speaker;
+      const items = conversation(session);
+      const errors: unknown[] = [];
+      let closed = false;
+      session.on(voice.AgentSessionEventTypes.Error, (e) => errors.push(e));
+      session.on(voice.AgentSessionEventTypes.Close, () => void (closed = true));
+      await session.start({ agent: new voice.Agent({ instructions: 'Be brief.' }) });
+
+      for (let turn = 1; turn <= 2; turn++) {
+        const framesBefore = speaker.frames;
+        for (const f of sineFrames(1.0)) {
+          mic.push(f);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        await waitFor(() => items.filter((i) => i.startsWith('assistant')).length >= turn && speaker.frames > framesBefore, 15_000, `answer ${turn}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(items.filter((i) => i.startsWith('assistant'))).toEqual(['assistant: Hello from the local model.', 'assistant: Hello from the local model.']);
+      expect(errors).toEqual([]);
+      expect(closed).toBe(false);
+      await session.close();
+      await g.drain();
+      const rows = await g.ledger.logs({ project: 'resilient', limit: 50 });
+      const byStatus = (m: string) => rows.filter((r) => r.modality === m).map((r) => `${r.provider}:${r.status}`).sort();
+      expect(byStatus('llm')).toEqual(['ollama:fallback', 'ollama:fallback', 'openai:error', 'openai:error']);
+      expect(byStatus('tts').filter((s) => s === 'kokoro:fallback').length).toBeGreaterThanOrEqual(2);
+      expect(byStatus('tts').every((s) => s === 'kokoro:fallback' || s === 'cartesia:error')).toBe(true);
+    } finally {
+      mocks.openai.heal();
+      mocks.cartesia.heal();
+      await g.close();
+    }
+  }, 40_000);
+});

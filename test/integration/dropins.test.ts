@@ -63,7 +63,7 @@ describe('inference.LLM over the real OpenAI plugin', () => {
   });
 
   it('a provider error ends the stream with a non-recoverable error event, never a silent empty answer', async () => {
-    mocks.openai.fail({ fault: { kind: 'status', status: 401, message: 'bad key' }, times: 1 });
+    mocks.openai.fail({ fault: { kind: 'status', status: 401, message: 'Incorrect API key provided: sk-test-openai' }, times: 1 });
     const model = new inference.LLM('openai/gpt-4.1-mini', { gateway: gw });
     const errors = captureErrors(model);
     const res = await model.chat({ chatCtx: chatCtx('hi') }).collect();
@@ -75,6 +75,8 @@ describe('inference.LLM over the real OpenAI plugin', () => {
     const [row] = await gw.ledger.logs({ project: 'support', modality: 'llm', limit: 1 });
     expect(row).toMatchObject({ status: 'error', costNanos: 0 });
     expect(row!.error).toContain('401');
+    expect(row!.error).not.toContain('sk-test-openai'); // a key echoed by the provider is masked before it is stored
+    expect(row!.error).toContain('sk-t…enai');
   });
 });
 

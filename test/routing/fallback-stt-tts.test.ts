@@ -69,8 +69,9 @@ describe('STT fallback: Deepgram (WebSocket) → local Whisper (VAD + StreamAdap
   });
 
   it('a connection dropped after transcripts began is surfaced as an error, not a fallback', async () => {
-    mocks.deepgram.fail({ fault: { kind: 'drop', afterChunks: 1 }, times: 1 });
-    const model = new inference.STT('deepgram/nova-3', { gateway: gw });
+    // interim + final of the first segment arrive, then the socket dies (the plugin does not notice)
+    mocks.deepgram.fail({ fault: { kind: 'drop', afterChunks: 2 }, times: 1 });
+    const model = new inference.STT('deepgram/nova-3', { gateway: gw, finalizeTimeoutMs: 800 });
     const errors = captureErrors(model);
     const since = Date.now();
     const events = await transcribe(model, sineFrames(2.5));
