@@ -17,7 +17,7 @@ export interface GuardrailSetup {
 }
 import { scopedProject } from './inference/context.js';
 import { openLedger } from './ledger/index.js';
-import type { Ledger } from './ledger/types.js';
+import { isAtomicBudgetStore, type Ledger } from './ledger/types.js';
 import { PriceBook } from './metering/pricing.js';
 import { log, maskSecret } from './log.js';
 import { usdToNanos } from './money.js';
@@ -120,7 +120,9 @@ export class Gateway {
     const sqlitePath = databaseUrl ? undefined : this.ledgerPath();
     if (sqlitePath) mkdirSync(dirname(sqlitePath), { recursive: true });
     this.#ledger = await openLedger({ sqlitePath, databaseUrl });
-    this.budget.attachLedger(this.#ledger!);
+    const ledger = this.#ledger!;
+    // fleets share one budget through the database; a single SQLite file keeps budgets in-process
+    this.budget.attachLedger(ledger, ledger.kind === 'postgres' && isAtomicBudgetStore(ledger) ? ledger : null);
     await this.reloadProjects();
   }
 

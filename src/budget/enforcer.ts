@@ -1,5 +1,5 @@
 import { BudgetExceededError, BudgetThrottleSignal } from '../errors.js';
-import type { BudgetEvent, Ledger } from '../ledger/types.js';
+import type { AtomicBudgetStore, BudgetEvent, Ledger } from '../ledger/types.js';
 import { log } from '../log.js';
 import { formatUsd, type Nanos, nanosToUsd } from '../money.js';
 import type { BudgetAction, BudgetLevel } from '../types.js';
@@ -17,6 +17,10 @@ export interface Reservation {
   project: string;
   day: string;
   estimateNanos: Nanos;
+  /** held in the database (fleet budgets) rather than in this process */
+  atomic?: boolean;
+  /** admitted in-process while the fleet store was down: its cost still goes to the shared day */
+  alsoShared?: boolean;
 }
 
 export interface Admission {
@@ -75,10 +79,26 @@ export class BudgetEnforcer {
     this.#ttl = opts.cacheTtlMs ?? 2000;
   }
 
+  #atomic: AtomicBudgetStore | null = null;
+
   /** Reserves `estimateNanos` for one request and says what the project's budget allows. */
   async admit(project: string, estimateNanos: Nanos): Promise<Admission> {
     const policy = this.opts.policyFor(project);
     if (policy.budgetNanos <= 0) return { kind: 'ok', reservation: null, spentNanos: 0, budgetNanos: 0 };
+    if (this.#atomic) {
+      const shared = await this.#admitAtomic(this.#atomic, project, estimateNanos, policy).catch((e: Error) => {
+        log.once('warn', 'atomic-budget-down', `fleet budget store unavailable (${e.message}); enforcing budgets in-process until it returns`);
+        return null;
+      });
+      if (shared) return shared;
+      // degraded: decide in-process, but still add the real cost to the shared day when it settles
+      const local = await this.#admitLocal(project, estimateNanos, policy);
+      return local.reservation ? { ...local, reservation: { ...local.reservation, alsoShared: true } } : local;
+    }
+    return this.#admitLocal(project, estimateNanos, policy);
+  }
+
+  async #admitLocal(project: string, estimateNanos: Nanos, policy: BudgetPolicy): Promise<Admission> {
     const state = this.#fresh(project, policy) ?? (await this.#load(project, policy));
     const spent = state.baseNanos + state.ownNanos;
     const over = spent + state.reservedNanos >= policy.budgetNanos;
@@ -97,6 +117,19 @@ export class BudgetEnforcer {
 
   /** Replaces a reservation with the real cost (null = unknown price: nothing is counted). */
   settle(reservation: Reservation | null, actualNanos: Nanos | null, project?: string): void {
+    if (reservation?.alsoShared && this.#atomic) this.settle({ ...reservation, estimateNanos: 0, atomic: true, alsoShared: false }, actualNanos);
+    if (reservation?.atomic && this.#atomic) {
+      const { project: p, day, estimateNanos } = reservation;
+      const store = this.#atomic;
+      void store
+        .settle(p, day, estimateNanos, actualNanos)
+        .then(async () => {
+          const state = this.#states.get(p);
+          if (state && state.window.day === day) this.#crossings(p, state, (await store.budgetDay(p, day)).spentNanos);
+        })
+        .catch((e: Error) => log.warn(`could not settle budget for '${p}': ${e.message}`));
+      return;
+    }
     const name = reservation?.project ?? project;
     if (!name) return;
     const state = this.#states.get(name);
@@ -105,16 +138,23 @@ export class BudgetEnforcer {
     if (reservation && sameDay) state.reservedNanos = Math.max(0, state.reservedNanos - reservation.estimateNanos);
     if (actualNanos && actualNanos > 0 && this.#clock() < state.window.end) {
       state.ownNanos += actualNanos;
-      const policy = this.opts.policyFor(name);
-      const spent = state.baseNanos + state.ownNanos;
-      if (policy.budgetNanos > 0 && spent >= policy.budgetNanos) this.#event(name, state, 'exceeded', spent, policy);
-      else if (policy.budgetNanos > 0 && spent * 5 >= policy.budgetNanos * 4) this.#event(name, state, 'warning', spent, policy);
+      this.#crossings(name, state, state.baseNanos + state.ownNanos);
     }
+  }
+
+  /** Records crossing 80% and 100% of the budget, once per project-day. */
+  #crossings(project: string, state: DayState, spent: Nanos): void {
+    const policy = this.opts.policyFor(project);
+    const level = levelOf(spent, policy.budgetNanos);
+    if (level === 'exceeded') this.#event(project, state, 'exceeded', spent, policy);
+    else if (level === 'warning') this.#event(project, state, 'warning', spent, policy);
   }
 
   async status(project: string): Promise<BudgetStatus> {
     const policy = this.opts.policyFor(project);
     const state = this.#fresh(project, policy) ?? (await this.#load(project, policy));
+    const shared = this.#atomic ? await this.#atomic.budgetDay(project, state.window.day).catch(() => null) : null;
+    if (shared) [state.baseNanos, state.ownNanos, state.reservedNanos] = [shared.spentNanos, 0, shared.reservedNanos];
     const spent = state.baseNanos + state.ownNanos;
     const budget = policy.budgetNanos;
     const percent = budget > 0 ? Math.round((spent / budget) * 10000) / 100 : 0;
@@ -140,9 +180,28 @@ export class BudgetEnforcer {
     return s;
   }
 
-  attachLedger(ledger: Ledger): void {
+  /** `atomic`: a store that keeps spend and reservations in the database, shared by every worker. */
+  attachLedger(ledger: Ledger, atomic: AtomicBudgetStore | null = null): void {
     this.opts.ledger = ledger;
+    this.#atomic = atomic;
     this.#states.clear();
+  }
+
+  /** Fleet admission: one conditional update in the database, no cache and no TTL window. */
+  async #admitAtomic(store: AtomicBudgetStore, project: string, estimate: Nanos, policy: BudgetPolicy): Promise<Admission> {
+    const day = dayWindow(this.#clock(), policy.timeZone).day;
+    const r = await retry(() => store.reserve(project, day, estimate, policy.budgetNanos));
+    const spent = r.spentNanos;
+    if (r.admitted) return { kind: 'ok', reservation: { project, day, estimateNanos: estimate, atomic: true }, spentNanos: spent, budgetNanos: policy.budgetNanos };
+    const state = this.#fresh(project, policy) ?? (await this.#load(project, policy));
+    if (policy.action === 'block') {
+      this.#event(project, state, 'blocked', spent, policy);
+      return { kind: 'block', reservation: null, spentNanos: spent, budgetNanos: policy.budgetNanos };
+    }
+    if (policy.action === 'warn') log.once('warn', `budget-warn:${project}:${day}`, exceededMessage(project, spent, policy.budgetNanos));
+    else this.#event(project, state, 'throttled', spent, policy);
+    // over budget but allowed to run: its cost is still settled into the shared day
+    return { kind: policy.action, reservation: { project, day, estimateNanos: 0, atomic: true }, spentNanos: spent, budgetNanos: policy.budgetNanos };
   }
 
   /** Forget cached spend (after runtime edits of a project's budget, or in tests). */
@@ -205,4 +264,16 @@ export function levelOf(spent: Nanos, budget: Nanos): BudgetLevel {
 
 export function exceededMessage(project: string, spent: Nanos, budget: Nanos): string {
   return `Project '${project}' exceeded daily budget: ${formatUsd(nanosToUsd(spent))} / ${formatUsd(nanosToUsd(budget))}`;
+}
+
+/** A dropped connection is usually back within milliseconds: try a few times before degrading. */
+async function retry<T>(fn: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (i >= attempts - 1) throw e;
+      await new Promise((r) => setTimeout(r, 25 * 2 ** i));
+    }
+  }
 }

@@ -1,13 +1,7 @@
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type Context } from 'hono';
 import { dayWindow } from '../budget/day.js';
 import type { Gateway } from '../gateway.js';
 import { nanosToUsd } from '../money.js';
-
-/** Read routes the dashboard needs beyond the core HTTP API (mounted under `/v1`): trend, budget series and events. */
-export interface DashboardApiOptions {
-  /** the API's auth middleware for a scope; omit when the routes are mounted behind it already */
-  authorize?: (scope: 'read') => MiddlewareHandler;
-}
 
 export interface BudgetSeries {
   project: string;
@@ -30,11 +24,12 @@ export interface BudgetEventView {
 
 const BUCKET_MS = 15 * 60_000;
 
-export function dashboardApi(gw: Gateway, opts: DashboardApiOptions = {}): Hono {
+/**
+ * Read routes the dashboard needs beyond the core HTTP API: trend, budget series and events.
+ * Mounted under `/v1` after the API's bearer-auth middleware, so they take the same tokens.
+ */
+export function dashboardApi(gw: Gateway): Hono {
   const api = new Hono();
-  if (opts.authorize) {
-    for (const path of ['/trend', '/budget/:project/*']) api.use(path, opts.authorize('read'));
-  }
 
   api.get('/trend', async (c) => {
     const project = optionalProject(c, gw);

@@ -191,7 +191,12 @@ export class GatewayMetrics {
     this.#projects.reset();
     for (const p of this.gw.projects()) {
       this.#projects.inc({ source: p.source });
-      const s = await this.gw.budgetStatus(p.id);
+      // a project deleted by a concurrent API call while this loop awaits is skipped, not an error
+      const s = await this.gw.budgetStatus(p.id).catch((err: unknown) => {
+        if (this.gw.project(p.id)) throw err;
+        return null;
+      });
+      if (!s) continue;
       this.#budgetSpent.set({ project: p.id }, s.spentUsd);
       this.#budgetLimit.set({ project: p.id }, s.budgetUsd);
       if (s.budgetUsd > 0) this.#budgetUtil.set({ project: p.id }, s.spentUsd / s.budgetUsd);

@@ -34,8 +34,6 @@ export function dashboardConfig(mocks: Mocks, dbPath: string, extra: Record<stri
     },
     fallbacks: {},
     cost_tracking: { db_path: dbPath },
-    // the server process re-reads spend written by this test process on every request
-    budget: { cache_ttl_ms: 0 },
     ...extra,
   };
 }

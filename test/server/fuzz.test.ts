@@ -1,7 +1,9 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, type Running, row, serve, tempSetup, type TempSetup, TOKENS, yamlConfig } from './helpers.js';
+import { mountDashboard } from '../../src/dashboard/index.js';
+import { startServer } from '../../src/server/index.js';
+import { call, openGateway, type Running, row, serve, tempSetup, type TempSetup, TOKENS, yamlConfig } from './helpers.js';
 
 /** mulberry32: a seeded PRNG so a failure reproduces with the same requests. */
 function prng(seed: number): () => number {
@@ -17,6 +19,7 @@ function prng(seed: number): () => number {
 
 const METHODS = ['GET', 'GET', 'GET', 'POST', 'POST', 'PATCH', 'PATCH', 'DELETE', 'PUT', 'HEAD', 'OPTIONS', 'PROPFIND', 'SEARCH'];
 const BASES = [
+  '/v1/trend', '/v1/budget/support/events', '/v1/budget/support/series', '/app.js', '/index.html',
   '/health', '/metrics', '/v1', '/v1/', '/v1/status', '/v1/projects', '/v1/projects/', '/v1/projects/support', '/v1/projects/default',
   '/v1/costs', '/v1/logs', '/v1/sessions', '/v1/sessions/s1', '/v1/budget/support', '/v1/budget/', '/v1/guardrails/events', '/v1/audit',
   '/', '//v1//projects', '/V1/PROJECTS', '/v1/projects/support/extra', '/v2/projects', '/v1/../metrics', '/v1/projects/..%2F..%2Fetc%2Fpasswd',
@@ -158,6 +161,42 @@ describe('fuzz: malformed requests over a real socket', () => {
     const projects = await call(apiLocked.url, 'GET', '/v1/projects', { token: TOKENS.read });
     expect(projects.status).toBe(200);
     expect(projects.json.projects.map((p: { id: string }) => p.id)).toContain('support');
+  });
+
+  it('keeps the same guarantees with the dashboard mounted (what `voicegw serve` runs)', { timeout: 60_000 }, async () => {
+    const gw = await openGateway(locked.configPath);
+    const server = await startServer(gw, { host: '127.0.0.1', port: 0, mount: (app) => mountDashboard(app, gw) });
+    const composed: Running = {
+      gw,
+      server,
+      url: server.url,
+      close: async () => {
+        await server.close();
+        await gw.close();
+      },
+    };
+    try {
+      const results = await fuzz(composed, 23, 400, true);
+      expectNoServerErrors(results);
+      expect((await call(composed.url, 'GET', '/health')).status).toBe(200);
+    } finally {
+      await composed.close();
+    }
+  });
+
+  it('never answers 5xx to concurrent creates, edits, deletes and reads of the same projects', async () => {
+    const ops = Array.from({ length: 120 }, (_, i) => {
+      const id = `race${i % 4}`;
+      const kind = i % 5;
+      if (kind === 0) return call(apiOpen.url, 'POST', '/v1/projects', { body: { id, name: 'R' } });
+      if (kind === 1) return call(apiOpen.url, 'PATCH', `/v1/projects/${id}`, { body: { daily_budget: i } });
+      if (kind === 2) return call(apiOpen.url, 'DELETE', `/v1/projects/${id}`);
+      if (kind === 3) return call(apiOpen.url, 'GET', `/v1/projects/${id}`);
+      return call(apiOpen.url, 'GET', '/v1/projects');
+    });
+    const statuses = (await Promise.all(ops)).map((r) => r.status);
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    expect(new Set(statuses)).toContain(201);
   });
 
   it('survives bytes that are not HTTP', async () => {

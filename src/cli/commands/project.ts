@@ -17,7 +17,7 @@ export function projectCommand(program: Command): void {
         const [budget, today] = await Promise.all([gw.budgetStatus(p.id), gw.reports.costs({ project: p.id, period: 'today' })]);
         const byModality = MODALITIES.map((m) => today.byModality.find((b) => b.key === m) ?? { key: m, costUsd: 0, requests: 0, unpriced: 0 });
         if (opts.json) {
-          print(json({ ...projectJson(p, budget), budget, today: { totalUsd: today.totalUsd, requests: today.requests, unpriced: today.unpriced, byModality } }));
+          print(json({ ...projectJson(p, budget), budget, today: { totalUsd: today.totalUsd, requests: today.requests, unpriced: today.unpriced, byModality }, guardrails: gw.guardrails(p.id) !== null }));
           return;
         }
         print(

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { packageVersion } from '../../version.js';
 import { print, withGateway } from '../context.js';
 import { json, keyValues, table } from '../format.js';
 
@@ -14,7 +15,18 @@ export function statusCommand(program: Command): void {
         const providers = gw.providerSummary();
         const ledger = { kind: gw.ledger.kind, location: gw.ledger.location };
         if (opts.json) {
-          print(json({ config_path: gw.loaded.source, ledger, budget_timezone: gw.config.budget_timezone, default_project: gw.config.default_project ?? 'default', projects: projects.length, providers }));
+          const count = (source: string) => projects.filter((p) => p.source === source).length;
+          print(
+            json({
+              version: packageVersion(),
+              config_path: gw.loaded.source,
+              ledger,
+              budget_timezone: gw.config.budget_timezone,
+              default_project: gw.config.default_project ?? 'default',
+              projects: { total: projects.length, yaml: count('yaml'), runtime: count('runtime') },
+              providers,
+            }),
+          );
           return;
         }
         print(

@@ -1,11 +1,11 @@
 import type { Context, Hono } from 'hono';
+import { z } from 'zod';
 import type { Actor } from '../../admin.js';
 import type { Gateway } from '../../gateway.js';
 import { projectInputSchema, projectPatchSchema } from '../../projects.js';
 import { ApiError } from '../errors.js';
 import { parseJsonBody, parseQuery, pathParam } from '../validate.js';
-import { listProjectViews, projectDetail, projectView } from '../views.js';
-import { z } from 'zod';
+import { listProjectViews, projectDetail, projectView, statusOf } from '../views.js';
 
 const noQuery = z.strictObject({});
 
@@ -19,8 +19,20 @@ function requireProject(gw: Gateway, id: string) {
   return p;
 }
 
+/** Runs writes one at a time: a PATCH racing a DELETE of the same project must not see it half-gone. */
+function serialized(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (fn) => {
+    const run = tail.then(fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
 /** Projects: YAML ones are read-only; runtime ones are created, edited and deleted here (audit-logged). */
 export function projectRoutes(app: Hono, gw: Gateway): void {
+  const write = serialized();
+
   app.get('/v1/projects', async (c) => {
     parseQuery(c, noQuery);
     return c.json({ projects: await listProjectViews(gw) });
@@ -35,8 +47,8 @@ export function projectRoutes(app: Hono, gw: Gateway): void {
   app.post('/v1/projects', async (c) => {
     parseQuery(c, noQuery);
     const input = await parseJsonBody(c, projectInputSchema);
-    const p = await gw.admin.create(input, actor(c));
-    const view = projectView(p, await gw.budgetStatus(p.id));
+    const p = await write(() => gw.admin.create(input, actor(c)));
+    const view = projectView(p, await statusOf(gw, p.id));
     return c.json(view, 201, { Location: `/v1/projects/${encodeURIComponent(p.id)}` });
   });
 
@@ -45,13 +57,14 @@ export function projectRoutes(app: Hono, gw: Gateway): void {
     const id = pathParam(c, 'id');
     requireProject(gw, id);
     const patch = await parseJsonBody(c, projectPatchSchema);
-    const p = await gw.admin.update(id, patch, actor(c));
-    return c.json(projectView(p, await gw.budgetStatus(p.id)));
+    const p = await write(() => gw.admin.update(id, patch, actor(c)));
+    return c.json(projectView(p, await statusOf(gw, p.id)));
   });
 
   app.delete('/v1/projects/:id', async (c) => {
     parseQuery(c, noQuery);
-    const removed = await gw.admin.delete(pathParam(c, 'id'), actor(c));
+    const id = pathParam(c, 'id');
+    const removed = await write(() => gw.admin.delete(id, actor(c)));
     return c.json({ deleted: removed.id });
   });
 }

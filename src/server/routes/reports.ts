@@ -4,6 +4,7 @@ import type { Gateway } from '../../gateway.js';
 import { resolvePeriod } from '../../periods.js';
 import { ApiError } from '../errors.js';
 import { parseQuery, pathParam, q } from '../validate.js';
+import { statusOf } from '../views.js';
 
 const costsQuery = z.strictObject({
   project: q.project.optional(),
@@ -54,7 +55,7 @@ export function reportRoutes(app: Hono, gw: Gateway): void {
     parseQuery(c, noQuery);
     const id = pathParam(c, 'project');
     if (!gw.project(id)) throw new ApiError(404, 'not_found', `Project '${id}' not found`, 'project');
-    return c.json(await gw.budgetStatus(id));
+    return c.json(await statusOf(gw, id));
   });
 
   app.get('/v1/guardrails/events', async (c) => {

@@ -1,11 +1,10 @@
-import { api, type Period, type ProjectView } from '../client.js';
+import { api, type CostsResult, type Period, type ProjectView } from '../client.js';
 import { chartBox, doughnut, MODALITY_COLORS, PALETTE, rankBars, setChartData } from '../charts.js';
 import { emptyState, panel, stat } from '../components.js';
 import { h, setText, show } from '../dom.js';
 import { count, MODALITY_LABEL, percent, usd } from '../format.js';
 import { choiceFilter, isPeriod, type Page, pageHeader, PERIODS, projectFilter, type RefreshContext, type Route, writeQuery } from '../page.js';
 import { dataTable } from '../table.js';
-import type { CostsResult } from '../client.js';
 
 type Bucket = CostsResult['byModel'][number] & { share: number };
 

@@ -58,6 +58,7 @@ export function sessionsPage(route: Route, services: { refreshNow(): void }): Pa
       const shown = sessions.filter((s) => Date.parse(s.endedAt) >= from);
       setText(header.subtitle, `${PERIODS.find((x) => x.value === period)!.label}: ${count(shown.length)} session(s), ${usd(sum(shown))} (${costs.period.timeZone})`);
       table.update(shown);
+      for (const tr of Array.from(table.el.querySelectorAll<HTMLTableRowElement>('tbody tr'))) tr.classList.toggle('selected', tr.dataset.key === selected);
       show(detail.el, one !== null);
       if (one) {
         setText(detailTitle, one.id);
