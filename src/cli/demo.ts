@@ -55,9 +55,7 @@ export async function runDemo(opts: { keepLedger?: boolean } = {}): Promise<void
 
     say('1. A voice turn: caller audio → STT → LLM → TTS');
     const heard = await listen(sttModel);
-    console.error("heard", heard);
     const reply = await think(llmModel, heard);
-    console.error("reply", reply);
     const audio = await speak(ttsModel, reply);
     await gw.drain();
     await show(gw, 3, `heard "${heard}", answered "${reply}", spoke ${audio.toFixed(2)} s of audio`);

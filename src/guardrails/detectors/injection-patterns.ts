@@ -31,10 +31,11 @@ const OBJ_WEAK = '(?:tasks?|assignments?|information|context|documents?|articles
 const OBJ_PROMPT = '(?:instructions|prompt|system\\s+prompt|guidelines|directives|programming|guardrails|safeguards)';
 const LINE_START = '(?<=(?:^|\\n)[ \\t]*)';
 
-const p = (family: InjectionFamily, weight: number, heads: string, source: string): InjectionPattern => ({
+/** heads are given as 'a|b|c' (or as an array when a head contains '|') */
+const p = (family: InjectionFamily, weight: number, heads: string | string[], source: string): InjectionPattern => ({
   family,
   weight,
-  heads: heads.split('|'),
+  heads: typeof heads === 'string' ? heads.split('|') : heads,
   source,
 });
 
@@ -103,7 +104,7 @@ export const INJECTION_PATTERNS: InjectionPattern[] = [
   p('injection.extraction', 0.4, 'use|include|sentences',
     `(?:(?:use|include)\\s+(?:also\\s+)?(?:the\\s+)?information\\s+in\\s+the\\s+prompt\\b|(?<=\\bwhat\\s+are\\s+the\\s+\\w+\\s)sentences\\s+before\\b)`),
   // --- delimiter and tool spoofing
-  p('injection.delimiter', 0.9, '<|', `<\\|(?:im_start|im_end|system|assistant|user|endoftext|eot_id|start_header_id|end_header_id)\\|>`),
+  p('injection.delimiter', 0.9, ['<|'], `<\\|(?:im_start|im_end|system|assistant|user|endoftext|eot_id|start_header_id|end_header_id)\\|>`),
   p('injection.delimiter', 0.75, '[inst]|[/inst]|<<sys>>|<</sys>>|<system>|</system>|<tool_|</tool_|<function_|</function_',
     `(?:\\[/?inst\\]|<<\\/?sys>>|<\\/?(?:system|tool_call|function_call|tool_result|tool_response)>)`),
   p('injection.delimiter', 0.8, '"role"|"tool_calls"|"function_call"', `(?:"role"\\s*:\\s*"(?:system|developer|tool)"|"(?:tool_calls|function_call)"\\s*:\\s*[[{])`),
