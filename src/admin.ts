@@ -38,7 +38,8 @@ export class ProjectAdmin {
     const changes = parse(projectPatchSchema, patch);
     const current = this.#writable(id);
     await this.gw.ready;
-    const stored = (await this.gw.ledger.listProjects()).find((s) => s.id === id)!;
+    const stored = (await this.gw.ledger.listProjects()).find((s) => s.id === id);
+    if (!stored) throw new ProjectWriteError('not_found', `Project '${id}' not found (deleted meanwhile)`, 'id');
     const next: StoredProject = {
       ...stored,
       name: changes.name ?? stored.name,

@@ -7,7 +7,8 @@ import { type LoadedConfig, loadConfig, type LoadOptions } from './config/load.j
 import type { GatewayConfig } from './config/schema.js';
 import { ConfigError } from './errors.js';
 import { guardrailPolicyFor } from './config/guardrails.js';
-import { compilePolicy, type CompiledPolicy, type GuardrailPolicy } from './guardrails/index.js';
+import { compilePolicy, type CompiledPolicy } from './guardrails/policy.js';
+import type { GuardrailPolicy } from './guardrails/types.js';
 
 export interface GuardrailSetup {
   policy: GuardrailPolicy;

@@ -105,7 +105,7 @@ function answer(messages: unknown[]): string {
 
 async function listen(model: inference.STT): Promise<string> {
   const stream = model.stream();
-  for (const f of sineFrames(1.2)) stream.pushFrame(f);
+  for (const f of sineFrames(1.0)) stream.pushFrame(f);
   stream.endInput();
   let text = '';
   for await (const ev of stream) if (ev.type === stt.SpeechEventType.FINAL_TRANSCRIPT) text += ev.alternatives?.[0]?.text ?? '';

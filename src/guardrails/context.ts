@@ -31,7 +31,7 @@ export class ScanContext {
   get normLower(): string {
     if (this.#normLower === undefined) {
       const n = this.norm;
-      this.#normLower = n.starts ? sameLengthLower(n.text) : this.lower;
+      this.#normLower = n.segments.length > 0 ? sameLengthLower(n.text) : this.lower;
     }
     return this.#normLower;
   }

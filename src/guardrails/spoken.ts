@@ -7,9 +7,18 @@
 export interface NormalizedText {
   /** the text with spoken number runs replaced by digits */
   text: string;
-  /** original start / end of each normalised character; null when nothing changed (identity) */
-  starts: Int32Array | null;
-  ends: Int32Array | null;
+  /** the replaced runs in order; empty when nothing changed (identity) */
+  segments: Segment[];
+}
+
+/** one replaced run: where it sits in both texts, and the original span of each digit */
+export interface Segment {
+  normStart: number;
+  normEnd: number;
+  origStart: number;
+  origEnd: number;
+  from: Int32Array;
+  to: Int32Array;
 }
 
 const UNITS: Record<string, string> = {
@@ -60,21 +69,53 @@ interface Replacement {
   to: Int32Array;
 }
 
+const IDENTITY: Segment[] = [];
+
 export function normalizeSpoken(text: string): NormalizedText {
-  if (!HAS_NUMBER_WORD.test(text)) return { text, starts: null, ends: null };
+  if (!HAS_NUMBER_WORD.test(text)) return { text, segments: IDENTITY };
   const replacements: Replacement[] = [];
   RUN_RE.lastIndex = 0;
   for (let m = RUN_RE.exec(text); m; m = RUN_RE.exec(text)) {
     collectRun(text, m.index, m.index + m[0].length, replacements);
   }
-  if (replacements.length === 0) return { text, starts: null, ends: null };
+  if (replacements.length === 0) return { text, segments: IDENTITY };
   return applyReplacements(text, replacements);
 }
 
 /** Map a [start, end) span of the normalised text back to the original text. */
 export function toOriginalSpan(n: NormalizedText, start: number, end: number): [number, number] {
-  if (!n.starts || !n.ends) return [start, end];
-  return [n.starts[start]!, n.ends[Math.max(start, end - 1)]!];
+  if (n.segments.length === 0) return [start, end];
+  return [originalStart(n.segments, start), originalEnd(n.segments, Math.max(start, end - 1))];
+}
+
+/** the last segment starting at or before `pos` (binary search), or -1 */
+function segmentAt(segments: Segment[], pos: number): number {
+  let lo = 0;
+  let hi = segments.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (segments[mid]!.normStart <= pos) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+function originalStart(segments: Segment[], pos: number): number {
+  const i = segmentAt(segments, pos);
+  if (i < 0) return pos;
+  const s = segments[i]!;
+  return pos < s.normEnd ? s.from[pos - s.normStart]! : pos - s.normEnd + s.origEnd;
+}
+
+/** original end of the normalised character at `pos` */
+function originalEnd(segments: Segment[], pos: number): number {
+  const i = segmentAt(segments, pos);
+  if (i < 0) return pos + 1;
+  const s = segments[i]!;
+  return pos < s.normEnd ? s.to[pos - s.normStart]! : pos - s.normEnd + s.origEnd + 1;
 }
 
 function collectRun(text: string, runStart: number, runEnd: number, out: Replacement[]): void {
@@ -165,29 +206,17 @@ function convertGroup(group: Token[]): Replacement | null {
 }
 
 function applyReplacements(text: string, reps: Replacement[]): NormalizedText {
-  let length = text.length;
-  for (const r of reps) length += r.digits.length - (r.end - r.start);
-  const starts = new Int32Array(length);
-  const ends = new Int32Array(length);
-  let out = '';
-  let o = 0;
+  const pieces: string[] = [];
+  const segments: Segment[] = [];
   let cursor = 0;
-  const copyPlain = (upTo: number) => {
-    out += text.slice(cursor, upTo);
-    for (let k = cursor; k < upTo; k++, o++) {
-      starts[o] = k;
-      ends[o] = k + 1;
-    }
-    cursor = upTo;
-  };
+  let normPos = 0;
   for (const r of reps) {
-    copyPlain(r.start);
-    out += r.digits;
-    starts.set(r.from, o);
-    ends.set(r.to, o);
-    o += r.digits.length;
+    pieces.push(text.slice(cursor, r.start), r.digits);
+    normPos += r.start - cursor;
+    segments.push({ normStart: normPos, normEnd: normPos + r.digits.length, origStart: r.start, origEnd: r.end, from: r.from, to: r.to });
+    normPos += r.digits.length;
     cursor = r.end;
   }
-  copyPlain(text.length);
-  return { text: out, starts, ends };
+  pieces.push(text.slice(cursor));
+  return { text: pieces.join(''), segments };
 }

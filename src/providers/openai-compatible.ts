@@ -1,9 +1,7 @@
-import { type stt as lkstt, tokenize, tts as lktts } from '@livekit/agents';
+import type { stt as lkstt } from '@livekit/agents';
 import type * as OpenAI from '@livekit/agents-plugin-openai';
 import type { Modality } from '../types.js';
-import { EnergyVAD } from './energy-vad.js';
 import { loadPlugin } from './plugins.js';
-import { UtteranceStreamAdapter } from './stream-adapter.js';
 import type { BuildOptions, ProviderSpec } from './types.js';
 
 const PKG = '@livekit/agents-plugin-openai';
@@ -18,6 +16,9 @@ export interface CompatibleProvider {
   placeholderKey?: string;
   defaultVoice?: string;
 }
+
+// LiveKit is imported when a provider is first built, not when the registry loads: the CLI and
+// the HTTP server use the registry without paying ~1.5 s for @livekit/agents.
 
 /**
  * Any server that speaks the OpenAI API: OpenAI itself, Groq, Ollama, whisper.cpp /
@@ -51,6 +52,7 @@ export function openAICompatible(p: CompatibleProvider): ProviderSpec {
         useRealtime: false, // Whisper-style POST /audio/transcriptions
       } as never);
       // Whisper-style APIs transcribe whole utterances: a VAD cuts the audio, the adapter streams it.
+      const [{ UtteranceStreamAdapter }, { EnergyVAD }] = await Promise.all([import('./stream-adapter.js'), import('./energy-vad.js')]);
       return new UtteranceStreamAdapter(inner, vad ?? new EnergyVAD());
     },
     async tts(o) {
@@ -62,7 +64,8 @@ export function openAICompatible(p: CompatibleProvider): ProviderSpec {
         apiKey: key(o),
         baseURL: base(o),
       } as never);
-      return new lktts.StreamAdapter(inner, new tokenize.basic.SentenceTokenizer());
+      const { tokenize, tts } = await import('@livekit/agents');
+      return new tts.StreamAdapter(inner, new tokenize.basic.SentenceTokenizer());
     },
   };
 }

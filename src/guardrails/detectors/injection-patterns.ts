@@ -16,6 +16,8 @@ export interface InjectionPattern {
   heads: string[];
   /** regex source, applied sticky at a head */
   source: string;
+  /** the pattern itself contains the negation ("never refuse"): skip the negated-mention check */
+  negationInside?: boolean;
 }
 
 const VERBS = 'ignore|ignoring|disregard|disregarding|forget|forgetting|override|overwrite|bypass|abandon|neglect';
@@ -83,8 +85,8 @@ export const INJECTION_PATTERNS: InjectionPattern[] = [
     `(?<=\\b(?:without|no|free\\s+(?:of|from)|beyond)\\s+(?:any\\s+|all\\s+)?(?:ethical\\s+|moral\\s+)?)(?:restrictions|filters|filtering|censorship|limitations|boundaries|morals|ethics|programming\\s+guidelines)\\b`),
   p('injection.roleplay', 0.6, 'ethical|moral',
     `(?<=\\b(?:no|without|free\\s+of)\\s+(?:any\\s+)?)(?:ethical|moral)\\s+(?:or\\s+(?:moral|ethical)\\s+)?(?:guidelines|constraints|restrictions|boundaries|limits|values|principles)\\b`),
-  p('injection.roleplay', 0.5, 'refuse|warnings|warning|disclaimers|disclaimer|hesitation|censorship',
-    `(?:(?<=\\b(?:never|don'?t|do\\s+not|will\\s+not|won'?t|cannot|can'?t)\\s+(?:ever\\s+)?)refuse\\b|(?<=\\banswers?\\s+(?:anything\\s+)?without\\s+(?:any\\s+)?)(?:warnings?|disclaimers?|hesitation|censorship)\\b)`),
+  { ...p('injection.roleplay', 0.5, 'refuse|warnings|warning|disclaimers|disclaimer|hesitation|censorship',
+    `(?:(?<=\\b(?:never|don'?t|do\\s+not|will\\s+not|won'?t|cannot|can'?t)\\s+(?:ever\\s+)?)refuse\\b|(?<=\\banswers?\\s+(?:anything\\s+)?without\\s+(?:any\\s+)?)(?:warnings?|disclaimers?|hesitation|censorship)\\b)`), negationInside: true },
   p('injection.roleplay', 0.35, 'character', `(?<=\\b(?:stay|remain|staying|break|breaking)\\s+(?:in\\s+)?)character\\b`),
   p('injection.roleplay', 0.4, 'illegal|unethical|immoral|harmful|explicit|offensive',
     `(?:illegal|unethical|immoral|harmful|explicit|offensive)\\s*(?:,|or|and|\\/)\\s*(?:illegal|unethical|immoral|harmful|explicit|offensive)\\b`),

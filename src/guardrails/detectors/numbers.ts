@@ -28,6 +28,7 @@ const DATE_RE = /^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d
 const EXPIRY_RE = /^(?:0?[1-9]|1[0-2])(?:[ /-]|\s?\/\s?)?(?:\d{2}|20\d{2})$/;
 const SSN_FORMAT_RE = /^\d{3}([- ])\d{2}\1\d{4}$/;
 const SPACE_DASH_ONLY_RE = /^[\d -]+$/;
+const DIGITS_SPACES_RE = /^[\d ]+$/;
 
 /** the last keyword before a number decides what it is; group order = kind */
 const KEYWORD_RE = new RegExp(
@@ -71,7 +72,7 @@ function findCandidates(ctx: ScanContext): NumberCandidate[] {
     }
     const end = start + raw.length;
     if (!standsAlone(text, start, end)) continue;
-    const digits = raw.replace(/\D/g, '');
+    const digits = onlyDigits(raw);
     const c: NumberCandidate = { start, end, raw, digits, kind: null, keyed: false };
     classify(ctx, c);
     if (c.kind) out.push(c);
@@ -90,6 +91,14 @@ function standsAlone(text: string, start: number, end: number): boolean {
   return true;
 }
 
+function onlyDigits(raw: string): string {
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw.charCodeAt(i);
+    if (ch < 48 || ch > 57) return raw.replace(/\D/g, '');
+  }
+  return raw;
+}
+
 function isExtension(text: string, end: number): boolean {
   const c = text.charCodeAt(end);
   return (c === 120 || c === 88) && isDigit(text.charCodeAt(end + 1)); // "…4567x123"
@@ -101,6 +110,10 @@ function isDigit(c: number): boolean {
 
 function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (c >= 192 && c <= 687);
+}
+
+function cardWordsInText(ctx: ScanContext): boolean {
+  return ctx.memo('cardWords', () => CARD_WORDS_RE.test(ctx.normLower));
 }
 
 function nearestKeyword(ctx: ScanContext, start: number): Keyword | null {
@@ -121,51 +134,69 @@ function nearestKeyword(ctx: ScanContext, start: number): Keyword | null {
 }
 
 function classify(ctx: ScanContext, c: NumberCandidate): void {
+  const r = kindOf(ctx, c);
+  if (r) {
+    c.kind = r.kind;
+    c.keyed = r.keyed;
+  }
+}
+
+const KIND_CACHE = new Map<string, { kind: NumberKind; keyed: boolean }>();
+const result = (kind: NumberKind, keyed: boolean) => {
+  const key = kind + (keyed ? '+' : '-');
+  let r = KIND_CACHE.get(key);
+  if (!r) KIND_CACHE.set(key, (r = { kind, keyed }));
+  return r;
+};
+
+/** cheapest checks first: shape, then checksums, and the keyword lookup only when it matters */
+function kindOf(ctx: ScanContext, c: NumberCandidate): { kind: NumberKind; keyed: boolean } | null {
   const { raw, digits } = c;
   const nd = digits.length;
-  if (nd < 3) return;
+  if (nd < 3) return null;
+  const hasDot = raw.includes('.');
+  if (hasDot && IPV4_RE.test(raw)) {
+    const octets = raw.split('.');
+    if (!octets.every((o) => Number(o) <= 255 && (o.length === 1 || o[0] !== '0'))) return null;
+    return nearestKeyword(ctx, c.start) === 'id' ? null : result('ip', false);
+  }
+  const isDate = DATE_RE.test(raw);
+  if (hasDot && !isDate && !DOTTED_PHONE_RE.test(raw)) return null; // prices, versions
+  if (nd > 19) return null;
+  // short numbers (prices, counts, years) matter only as a CVV or expiry next to a card
+  if (!isDate && nd < 6 && !(nd <= 4 || EXPIRY_RE.test(raw))) return null;
+  if (!isDate && nd < 6 && !cardWordsInText(ctx)) return null;
   const kw = nearestKeyword(ctx, c.start);
-  const set = (kind: NumberKind, keyed: boolean) => {
-    c.kind = kind;
-    c.keyed = keyed;
-  };
-  const ip = IPV4_RE.exec(raw);
-  if (ip) {
-    if (kw !== 'id' && ip.slice(1).every((o) => Number(o) <= 255 && (o.length === 1 || o[0] !== '0'))) set('ip', false);
-    return;
+  if (isDate) {
+    if (kw === 'dob') return result('dob', true);
+    if (kw === 'expiry' && EXPIRY_RE.test(raw)) return result('expiry', true);
+    return null;
   }
-  if (raw.includes('.') && !DOTTED_PHONE_RE.test(raw) && !DATE_RE.test(raw)) return; // prices, versions
-  if (DATE_RE.test(raw)) {
-    if (kw === 'dob') set('dob', true);
-    else if (kw === 'expiry' && EXPIRY_RE.test(raw)) set('expiry', true);
-    return;
-  }
-  if (kw === 'id') return;
-  if (nd >= 13 && nd <= 19 && SPACE_DASH_ONLY_RE.test(raw) && luhnValid(digits) && plausibleCard(digits)) {
-    return set('card', kw === 'card');
-  }
+  if (kw === 'id') return null;
+  if (nd >= 13 && SPACE_DASH_ONLY_RE.test(raw) && luhnValid(digits) && plausibleCard(digits)) return result('card', kw === 'card');
   switch (kw) {
     case 'ssn':
-      if (nd === 9 && ssnValid(digits)) return set('ssn', true);
+      if (nd === 9 && ssnValid(digits)) return result('ssn', true);
       break;
     case 'routing':
-      if (nd === 9 && abaValid(digits)) return set('routing', true);
+      if (nd === 9 && abaValid(digits)) return result('routing', true);
       break;
     case 'account':
-      if (nd >= 6 && nd <= 17 && !raw.includes('(')) return set('account', true);
+      if (nd >= 6 && nd <= 17 && !raw.includes('(')) return result('account', true);
       break;
     case 'cvv':
-      if ((nd === 3 || nd === 4) && raw.length === nd && CARD_WORDS_RE.test(ctx.normLower)) return set('cvv', true);
+      if ((nd === 3 || nd === 4) && raw.length === nd && cardWordsInText(ctx)) return result('cvv', true);
       break;
     case 'expiry':
-      if (EXPIRY_RE.test(raw) && CARD_WORDS_RE.test(ctx.normLower)) return set('expiry', true);
+      if (EXPIRY_RE.test(raw) && cardWordsInText(ctx)) return result('expiry', true);
       break;
     case 'dob':
-      if (nd >= 6 && nd <= 8 && /^[\d ]+$/.test(raw)) return set('dob', true); // "one two oh four nineteen eighty five"
+      if (nd >= 6 && nd <= 8 && DIGITS_SPACES_RE.test(raw)) return result('dob', true); // "one two oh four nineteen eighty five"
       break;
   }
-  if (SSN_FORMAT_RE.test(raw) && ssnValid(digits)) return set('ssn', kw === 'ssn');
-  if (nd >= 7 && nd <= 15) set('phone', kw === 'phone');
+  if (nd === 9 && SSN_FORMAT_RE.test(raw) && ssnValid(digits)) return result('ssn', kw === 'ssn');
+  if (nd >= 7 && nd <= 15) return result('phone', kw === 'phone');
+  return null;
 }
 
 /** SSA rules: area 001-899 except 666, group 01-99, serial 0001-9999 */

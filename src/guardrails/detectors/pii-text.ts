@@ -11,12 +11,13 @@ const SUFFIX =
 const UNIT = '(?:,?[ ]+(?:apt|apartment|suite|ste|unit|floor|fl|#)\\.?[ ]*#?[a-z0-9-]{1,6}\\b)?';
 /** "1600 Pennsylvania Avenue NW", "742 evergreen terrace", "4 5 6 main street" (after normalisation) */
 const US_ADDRESS_RE = new RegExp(`\\b\\d{1,6}[a-z]?((?:[ ]+[a-z][a-z'.-]*){1,4}?)[ ]+(?:${SUFFIX})\\b\\.?(?:[ ]+(?:n|s|e|w|ne|nw|se|sw)\\b\\.?)?${UNIT}`, 'gi');
-/** "Hauptstraße 5", "Koskikatu 25", "Kungsgatan 12" */
-const SUFFIX_WORD_ADDRESS_RE =
-  /\b[A-ZÄÖÜÅ][a-zäöüßåéè]*(?:straße|strasse|str\.|weg|platz|gasse|allee|damm|katu|tie|gatan|vägen|vej|gade|straat|laan|plein|gracht)[ ]+\d{1,5}[a-z]?\b/g;
+/** "Hauptstraße 5", "Koskikatu 25", "Kungsgatan 12": found from the suffix, then back to a capitalised word start */
+const STREET_SUFFIX_THEN_NUMBER_RE =
+  /(?:straße|strasse|str\.|weg|platz|gasse|allee|damm|katu|tie|gatan|vägen|vej|gade|straat|laan|plein|gracht)[ ]+\d{1,5}[a-z]?\b/g;
+const LETTER_RE = /[A-Za-zÀ-ÖØ-öø-ÿ]/;
 /** "12 rue de la Paix", "Via Roma 12", "Calle Mayor 5" */
 const ROMANCE_ADDRESS_RE =
-  /\b(?:\d{1,4}(?:bis|ter)?,?[ ]+(?:rue|avenue|boulevard|bd|chemin|allée|impasse|quai)[ ]+(?:(?:de|du|des|la|le|l'|d')[ ]*){0,2}[A-Z][\p{L}'-]+|(?:Via|Viale|Piazza|Corso|Calle|Avenida|Carrer|Rua|Plaza)[ ]+(?:(?:de|del|della|di|da|do|dos|la)[ ]+)?[A-Z][\p{L}'-]+(?:[ ]+[A-Z][\p{L}'-]+)?,?[ ]+\d{1,4})\b/gu;
+  /\b(?:\d{1,4}(?:bis|ter)?,?[ ]+(?:rue|avenue|boulevard|bd|chemin|allée|impasse|quai)[ ]+(?:(?:de|du|des|la|le|l'|d')[ ]*){0,2}[A-Z][A-Za-zÀ-ÖØ-öø-ÿ'-]+|(?:Via|Viale|Piazza|Corso|Calle|Avenida|Carrer|Rua|Plaza)[ ]+(?:(?:de|del|della|di|da|do|dos|la)[ ]+)?[A-Z][A-Za-zÀ-ÖØ-öø-ÿ'-]+(?:[ ]+[A-Z][A-Za-zÀ-ÖØ-öø-ÿ'-]+)?,?[ ]+\d{1,4})\b/g;
 const PO_BOX_RE = /\bp\.?[ ]?o\.?[ ]+box[ ]+\d{1,6}\b/gi;
 
 export function detectAddresses(ctx: ScanContext): void {
@@ -30,17 +31,26 @@ export function detectAddresses(ctx: ScanContext): void {
     if (cased && words.some((w) => !isCapitalised(w))) continue;
     ctx.addNorm('pii', 'street_address', m.index, m.index + m[0].length, '[ADDRESS]', 0.85);
   }
-  for (const re of [SUFFIX_WORD_ADDRESS_RE, ROMANCE_ADDRESS_RE, PO_BOX_RE]) {
+  STREET_SUFFIX_THEN_NUMBER_RE.lastIndex = 0;
+  for (let m = STREET_SUFFIX_THEN_NUMBER_RE.exec(norm); m; m = STREET_SUFFIX_THEN_NUMBER_RE.exec(norm)) {
+    let s = m.index;
+    while (s > 0 && LETTER_RE.test(norm[s - 1]!)) s--;
+    if (!isCapitalised(norm.slice(s, s + 1))) continue;
+    ctx.addNorm('pii', 'street_address', s, m.index + m[0].length, '[ADDRESS]', 0.8);
+  }
+  for (const re of [ROMANCE_ADDRESS_RE, PO_BOX_RE]) {
     re.lastIndex = 0;
     for (let m = re.exec(norm); m; m = re.exec(norm)) ctx.addNorm('pii', 'street_address', m.index, m.index + m[0].length, '[ADDRESS]', 0.8);
   }
 }
 
-/** cues after which the next one to three words are a name; group 2 = weak cues that need capitals */
-const NAME_CUE_RE =
-  /\b(?:(?:(?:my|your|his|her|their|the caller's|full|first|last|middle|the)[ ]+)+name(?:[ ]+is|'s|[ ]*:)|name[ ]+on[ ]+the[ ]+(?:card|account)[ ]+is|(?:you[ ]+can[ ]+)?call[ ]+me|(i'm|i[ ]+am|this[ ]+is))[ ]+/gi;
+/** strong cues: "my name is", "name:", "call me"; the word before "name" is checked in code */
+const NAME_CUE_RE = /\b(?:name(?:[ ]+is|'s|[ ]*:)|call[ ]+me)[ ]+/gi;
+const NAME_OWNER_RE = /(?:^|\b(?:my|your|his|her|their|full|first|last|middle|legal|maiden|the|caller's|card)[ ]+|[\n(])$/i;
+/** weak cues ("this is", "I'm") only count before "speaking / calling / here": found from the trailer back */
+const NAME_TRAILER_RE = /\b(?:speaking|calling|here)\b/gi;
+const WEAK_CUE_BEFORE_RE = /\b(?:this[ ]+is|i'm|i[ ]+am)[ ]+([A-Za-z][A-Za-z'-]+(?:[ ]+[A-Za-z][A-Za-z'-]+)?)[ ,]+$/i;
 const NAME_WORD_RE = /[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'-]*/y;
-const SPEAKING_RE = /^[ ,]+(?:speaking|calling|here)\b/i;
 /** words that follow the cues but are not names ("call me back", "I'm not sure", "this is great") */
 const NOT_A_NAME = new Set(
   (
@@ -57,29 +67,41 @@ export function detectNames(ctx: ScanContext): void {
   const cased = hasCapitals(t);
   NAME_CUE_RE.lastIndex = 0;
   for (let m = NAME_CUE_RE.exec(t); m; m = NAME_CUE_RE.exec(t)) {
-    const weak = m[1] !== undefined;
-    let pos = m.index + m[0].length;
-    let start = -1;
-    let end = -1;
-    for (let n = 0; n < 3; n++) {
-      NAME_WORD_RE.lastIndex = pos;
-      const w = NAME_WORD_RE.exec(t);
-      if (!w) break;
-      const word = w[0];
-      if (NOT_A_NAME.has(word.toLowerCase()) || word.length < 2) break;
-      // in cased text names are capitalised; lower-case transcripts carry no such signal
-      if (cased && !isCapitalised(word)) break;
-      if (start < 0) start = w.index;
-      end = w.index + word.length;
-      pos = end + 1;
-      if (t[end] !== ' ') break;
-    }
-    if (start < 0) continue;
-    // weak cues ("this is", "I'm") only count before "speaking / calling / here"
-    if (weak && !SPEAKING_RE.test(t.slice(end, end + 12))) continue;
-    ctx.add('pii', 'person_name', start, end, '[NAME]', weak ? 0.7 : 0.8);
-    NAME_CUE_RE.lastIndex = end;
+    if (m[0][0] !== 'c' && m[0][0] !== 'C' && !NAME_OWNER_RE.test(t.slice(Math.max(0, m.index - 24), m.index))) continue;
+    const span = nameAfter(t, m.index + m[0].length, cased);
+    if (!span) continue;
+    ctx.add('pii', 'person_name', span[0], span[1], '[NAME]', 0.8);
+    NAME_CUE_RE.lastIndex = span[1];
   }
+  NAME_TRAILER_RE.lastIndex = 0;
+  for (let m = NAME_TRAILER_RE.exec(t); m; m = NAME_TRAILER_RE.exec(t)) {
+    const from = Math.max(0, m.index - 48);
+    const cue = WEAK_CUE_BEFORE_RE.exec(t.slice(from, m.index));
+    if (!cue) continue;
+    const nameStart = from + cue.index + cue[0].lastIndexOf(cue[1]!);
+    const span = nameAfter(t, nameStart, cased);
+    if (span && span[1] === nameStart + cue[1]!.length) ctx.add('pii', 'person_name', span[0], span[1], '[NAME]', 0.7);
+  }
+}
+
+/** one to three name words from `pos`: not function words, capitalised when the text uses capitals */
+function nameAfter(t: string, pos: number, cased: boolean): [number, number] | null {
+  let start = -1;
+  let end = -1;
+  for (let n = 0; n < 3; n++) {
+    NAME_WORD_RE.lastIndex = pos;
+    const w = NAME_WORD_RE.exec(t);
+    if (!w) break;
+    const word = w[0];
+    if (NOT_A_NAME.has(word.toLowerCase()) || word.length < 2) break;
+    // in cased text names are capitalised; lower-case transcripts carry no such signal
+    if (cased && !isCapitalised(word)) break;
+    if (start < 0) start = w.index;
+    end = w.index + word.length;
+    pos = end + 1;
+    if (t[end] !== ' ') break;
+  }
+  return start < 0 ? null : [start, end];
 }
 
 function hasCapitals(t: string): boolean {

@@ -81,7 +81,8 @@ const NOT_A_LOCAL_PART = new Set(['me', 'us', 'him', 'her', 'them', 'you', 'it',
 
 function detectSpokenEmails(ctx: ScanContext): void {
   const lower = ctx.lower;
-  if (lower.indexOf(' dot ') < 0 && lower.indexOf(' at ') < 0) return;
+  // both spoken forms need a spelled-out joiner somewhere: "dot" in the domain or local part, or "underscore"
+  if (lower.indexOf(' dot ') < 0 && lower.indexOf(' underscore ') < 0) return;
   for (let at = lower.indexOf(' at '); at >= 0; at = lower.indexOf(' at ', at + 1)) {
     SPOKEN_DOMAIN_RE.lastIndex = at + 4;
     const dm = SPOKEN_DOMAIN_RE.exec(lower);
@@ -100,16 +101,21 @@ function detectSpokenEmails(ctx: ScanContext): void {
   }
 }
 
-const IPV6_RE = /(?<![\w:.])[0-9A-Fa-f:]{6,39}(?![\w:])/g;
-const IPV6_GATE_RE = /[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:/;
+const HEX_OR_COLON = /[0-9A-Fa-f:]/;
 
+/** IPv6: grow a run of hex digits and colons around each '::' or 'x:y:z' and let node:net decide */
 function detectIpv6(ctx: ScanContext): void {
   const t = ctx.text;
-  if (!IPV6_GATE_RE.test(t)) return;
-  IPV6_RE.lastIndex = 0;
-  for (let m = IPV6_RE.exec(t); m; m = IPV6_RE.exec(t)) {
-    const groups = m[0].split(':').filter((g) => g.length > 0).length;
-    if (groups >= 3 && isIPv6(m[0])) ctx.add('pii', 'ip_address', m.index, m.index + m[0].length, '[IP]', 0.9);
+  let searchFrom = 0;
+  for (let colon = t.indexOf(':'); colon >= 0; colon = t.indexOf(':', searchFrom)) {
+    let s = colon;
+    while (s > 0 && HEX_OR_COLON.test(t[s - 1]!)) s--;
+    let e = colon + 1;
+    while (e < t.length && HEX_OR_COLON.test(t[e]!)) e++;
+    searchFrom = e + 1;
+    if (e - s < 6 || /[\w.]/.test(t[s - 1] ?? ' ') || /\w/.test(t[e] ?? ' ')) continue;
+    const candidate = t.slice(s, e);
+    if (candidate.split(':').filter((g) => g.length > 0).length >= 3 && isIPv6(candidate)) ctx.add('pii', 'ip_address', s, e, '[IP]', 0.9);
   }
 }
 
@@ -127,12 +133,13 @@ function detectTextDob(ctx: ScanContext): void {
   let searchedTo = 0;
   for (let cue = DOB_CUE_RE.exec(lower); cue; cue = DOB_CUE_RE.exec(lower)) {
     const from = Math.max(searchedTo, cue.index);
-    const windowEnd = Math.min(lower.length, cue.index + cue[0].length + 48);
-    TEXT_DATE_RE.lastIndex = from;
-    for (let m = TEXT_DATE_RE.exec(lower); m && m.index < windowEnd; m = TEXT_DATE_RE.exec(lower)) {
-      const s = m[0].startsWith('the ') ? m.index + 4 : m.index;
-      ctx.addNorm('pii', 'date_of_birth', s, m.index + m[0].length, '[DOB]', 0.9);
-      searchedTo = m.index + m[0].length;
+    const windowEnd = Math.min(lower.length, cue.index + cue[0].length + 64);
+    const window = lower.slice(from, windowEnd);
+    TEXT_DATE_RE.lastIndex = 0;
+    for (let m = TEXT_DATE_RE.exec(window); m; m = TEXT_DATE_RE.exec(window)) {
+      const s = from + (m[0].startsWith('the ') ? m.index + 4 : m.index);
+      ctx.addNorm('pii', 'date_of_birth', s, from + m.index + m[0].length, '[DOB]', 0.9);
+      searchedTo = from + m.index + m[0].length;
     }
     searchedTo = Math.max(searchedTo, windowEnd);
   }

@@ -27,7 +27,10 @@ const HEAD_RE = new RegExp(`\\b(?:${WORD_HEADS.join('|')})\\b|${SYMBOL_HEADS.joi
 const STICKY = INJECTION_PATTERNS.map((pattern) => new RegExp(pattern.source, 'y'));
 
 /** "don't ignore the rules", "never reveal your system prompt" talk about attacks, they are not attacks */
-const NEGATED_BEFORE_RE = /\b(?:not|n't|never|no|without|nor)\s+(?:\w+\s+)?$/;
+const NEGATED_BEFORE_RE = /(?:\b(?:not|never|no|without|nor)|n't)\s+(?:\w+\s+)?$/;
+/** patterns whose match starts after a lookbehind: the negation may sit before that context */
+const NEGATED_CONTEXT_RE = /(?:\b(?:not|never|no|without|nor)|n't)\s+(?:\w+\s+){0,3}$/;
+const HAS_CONTEXT = INJECTION_PATTERNS.map((pattern) => pattern.source.startsWith('(?<='));
 const QUOTES = new Set(['"', "'", '`', '“', '”', '‘', '’', '«', '»']);
 /** a quoted phrase is a mention ("the phrase 'ignore previous instructions' is an attack"), not a use */
 const MENTION_FACTOR = 0.3;
@@ -55,18 +58,41 @@ export function injectionScore(ctx: ScanContext): { score: number; hits: Hit[] }
       const end = start + m[0].length;
       coveredTo[i] = end;
       const pattern = INJECTION_PATTERNS[i]!;
-      if (pattern.family !== 'injection.delimiter' && NEGATED_BEFORE_RE.test(lower.slice(Math.max(0, start - 16), start))) continue;
+      if (pattern.family !== 'injection.delimiter' && !pattern.negationInside && negated(lower, start, HAS_CONTEXT[i]!)) continue;
       const quoted = QUOTES.has(lower[start - 1] ?? '') && QUOTES.has(lower[end] ?? '');
       hits.push({ pattern: i, start, end, weight: quoted ? pattern.weight * MENTION_FACTOR : pattern.weight });
     }
   }
-  if (hits.length === 0) return { score: 0, hits };
-  // each distinct pattern counts once, with its strongest occurrence
+  return { score: combine(hits), hits };
+}
+
+function negated(lower: string, start: number, hasContext: boolean): boolean {
+  const before = lower.slice(Math.max(0, start - (hasContext ? 48 : 16)), start);
+  return (hasContext ? NEGATED_CONTEXT_RE : NEGATED_BEFORE_RE).test(before);
+}
+
+/**
+ * 1 - Π(1 - w): overlapping hits are one piece of evidence (their strongest weight), and a pattern
+ * repeated across the text counts once.
+ */
+function combine(hits: Hit[]): number {
+  if (hits.length === 0) return 0;
+  const sorted = [...hits].sort((a, b) => a.start - b.start);
   const best = new Map<number, number>();
-  for (const hit of hits) best.set(hit.pattern, Math.max(best.get(hit.pattern) ?? 0, hit.weight));
+  for (let i = 0; i < sorted.length; ) {
+    let top = sorted[i]!;
+    let end = top.end;
+    let j = i + 1;
+    for (; j < sorted.length && sorted[j]!.start < end; j++) {
+      end = Math.max(end, sorted[j]!.end);
+      if (sorted[j]!.weight > top.weight) top = sorted[j]!;
+    }
+    best.set(top.pattern, Math.max(best.get(top.pattern) ?? 0, top.weight));
+    i = j;
+  }
   let miss = 1;
   for (const w of best.values()) miss *= 1 - w;
-  return { score: 1 - miss, hits };
+  return 1 - miss;
 }
 
 export function detectPromptInjection(ctx: ScanContext): void {
