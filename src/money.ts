@@ -14,8 +14,14 @@ export function nanosToUsd(nanos: Nanos): number {
   return nanos / NANOS_PER_USD;
 }
 
-/** `$0.0123`: four decimals below a dollar, two above. */
+/**
+ * `$12.34` from a dollar up, `$0.0123` below, and two significant digits under a hundredth of a
+ * cent (`$0.000028`) so a real cost never prints as zero.
+ */
 export function formatUsd(usd: number | null): string {
   if (usd === null) return 'n/a';
-  return Math.abs(usd) >= 1 ? `$${usd.toFixed(2)}` : `$${usd.toFixed(4)}`;
+  const abs = Math.abs(usd);
+  if (abs >= 1) return `$${usd.toFixed(2)}`;
+  if (abs >= 0.0001 || abs === 0) return `$${usd.toFixed(4)}`;
+  return `$${usd.toFixed(Math.min(9, 1 - Math.floor(Math.log10(abs))))}`;
 }

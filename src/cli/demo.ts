@@ -75,8 +75,8 @@ export async function runDemo(opts: { keepLedger?: boolean } = {}): Promise<void
 
     say('\n4. Budgets: a trial project over its daily budget answers with its block message');
     const trial = new inference.LLM('openai/gpt-4.1-mini', { gateway: gw, project: 'trial' });
-    await think(trial, 'hello?');
-    await think(trial, 'hello again?');
+    say(`   agent: "${await think(trial, 'hello?')}"`);
+    say(`   agent: "${await think(trial, 'hello again?')}"`);
     await gw.drain();
     const status = await gw.budgetStatus('trial');
     say(`   trial: spent ${formatUsd(status.spentUsd)} of ${formatUsd(status.budgetUsd)} → ${status.status} (${status.action})`);

@@ -25,7 +25,7 @@ export class ScanContext {
 
   /** spoken numbers ("four one one …") as digits, with a map back to the original offsets */
   get norm(): NormalizedText {
-    return (this.#norm ??= normalizeSpoken(this.text));
+    return (this.#norm ??= normalizeSpoken(this.text, this.lower));
   }
 
   get normLower(): string {

@@ -47,12 +47,16 @@ export const NUMBER_WORDS: ReadonlySet<string> = new Set([
 const WORD_ALTERNATION = [...NUMBER_WORDS].sort((a, b) => b.length - a.length).join('|');
 
 const TOKEN = `(?:${WORD_ALTERNATION}|\\d+)`;
-const SEP = `(?:[ \\t]*,[ \\t]*|[ \\t]*-[ \\t]*|[ \\t]+(?:dash|hyphen)[ \\t]+|[ \\t]+)`;
-/** a run: optional "plus", then two or more number tokens */
-const RUN_RE = new RegExp(`\\b(?:plus[ \\t]+)?${TOKEN}(?:${SEP}${TOKEN})+\\b`, 'gi');
-const TOKEN_RE = new RegExp(`\\b(?:plus|${TOKEN})\\b`, 'gi');
-/** cheap gate: without one of these words no run can contain a spoken number */
-const HAS_NUMBER_WORD = new RegExp(`\\b(?:${WORD_ALTERNATION})\\b`, 'i');
+const TOKEN_RE = new RegExp(`\\b(?:plus|${TOKEN})\\b`, 'g');
+/** number words only: a literal alternation, which V8 scans fast */
+const NUMBER_WORD_RE = new RegExp(`\\b(?:${WORD_ALTERNATION})\\b`, 'g');
+/** what may sit between two tokens of one run: separators, "dash", or written digit groups */
+const GAP_RE = /^(?:[ \t]*[,-]?[ \t]*|[ \t]+(?:dash|hyphen)[ \t]+)$/;
+const DIGITS_GAP_RE = /^(?:[ \t]*[,-]?[ \t]*\d+)+[ \t]*[,-]?[ \t]*$/;
+const DIGITS_BEFORE_RE = /(?:\d+[ \t]*[,-]?[ \t]*)+$/;
+const DIGITS_AFTER_RE = /^(?:[ \t]*[,-]?[ \t]*\d+)+/;
+const PLUS_BEFORE_RE = /plus[ \t]+$/;
+const MAX_GAP = 24;
 
 interface Token {
   word: string;
@@ -71,15 +75,48 @@ interface Replacement {
 
 const IDENTITY: Segment[] = [];
 
-export function normalizeSpoken(text: string): NormalizedText {
-  if (!HAS_NUMBER_WORD.test(text)) return { text, segments: IDENTITY };
+/** `lower` is text.toLowerCase() (same length) when the caller already has it */
+export function normalizeSpoken(text: string, lower: string = text.toLowerCase()): NormalizedText {
   const replacements: Replacement[] = [];
-  RUN_RE.lastIndex = 0;
-  for (let m = RUN_RE.exec(text); m; m = RUN_RE.exec(text)) {
-    collectRun(text, m.index, m.index + m[0].length, replacements);
+  let runStart = -1;
+  let runEnd = -1;
+  let tokens = 0;
+  NUMBER_WORD_RE.lastIndex = 0;
+  for (let m = NUMBER_WORD_RE.exec(lower); m; m = NUMBER_WORD_RE.exec(lower)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (runStart >= 0 && start - runEnd <= MAX_GAP) {
+      const gap = lower.slice(runEnd, start);
+      if (GAP_RE.test(gap) || DIGITS_GAP_RE.test(gap)) {
+        runEnd = end;
+        tokens += 1 + (gap.match(/\d+/g)?.length ?? 0);
+        continue;
+      }
+    }
+    if (runStart >= 0) closeRun(text, lower, runStart, runEnd, tokens, replacements);
+    runStart = start;
+    runEnd = end;
+    tokens = 1;
   }
+  if (runStart >= 0) closeRun(text, lower, runStart, runEnd, tokens, replacements);
   if (replacements.length === 0) return { text, segments: IDENTITY };
   return applyReplacements(text, replacements);
+}
+
+/** widen a run of number words over written digits ("415 five five five") and a leading "plus" */
+function closeRun(text: string, lower: string, start: number, end: number, tokens: number, out: Replacement[]): void {
+  const before = DIGITS_BEFORE_RE.exec(lower.slice(Math.max(0, start - MAX_GAP), start));
+  if (before && (start - before[0].length === 0 || !/\w/.test(lower[start - before[0].length - 1]!))) {
+    start -= before[0].length;
+    tokens++;
+  }
+  if (PLUS_BEFORE_RE.test(lower.slice(Math.max(0, start - 8), start))) start = lower.lastIndexOf('plus', start);
+  const after = DIGITS_AFTER_RE.exec(lower.slice(end, end + MAX_GAP));
+  if (after && !/\w/.test(lower[end + after[0].length] ?? ' ')) {
+    end += after[0].length;
+    tokens++;
+  }
+  if (tokens >= 2) collectRun(text, start, end, out);
 }
 
 /** Map a [start, end) span of the normalised text back to the original text. */

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import type { Gateway } from '../../src/gateway.js';
 import { inference, setGateway } from '../../src/index.js';
+import { setLogSink } from '../../src/log.js';
 import { sineFrames } from '../../src/testing/index.js';
 import { captureErrors, captureMetrics, chatCtx, type Mocks, mockProviders, openGateway, startMocks, synthesize, transcribe } from '../helpers/stack.js';
 
@@ -175,5 +176,71 @@ describe('construction errors', () => {
 
   it('an unknown project is a clear error', () => {
     expect(() => new inference.LLM('openai/gpt-4.1-mini', { gateway: gw, project: 'nope' })).toThrow(/Unknown project 'nope'. Defined projects: support, nokeys, default/);
+  });
+});
+
+describe('metering edge cases through the drop-ins', () => {
+  it('an unknown model is recorded with cost null and an empty pricing source, warned once', async () => {
+    const lines: string[] = [];
+    const restore = setLogSink((_l, m) => lines.push(m));
+    const level = process.env.VOICEGW_LOG_LEVEL;
+    process.env.VOICEGW_LOG_LEVEL = 'warn';
+    try {
+      const model = new inference.LLM('openai/gpt-9-preview', { gateway: gw });
+      await model.chat({ chatCtx: chatCtx('a') }).collect();
+      await model.chat({ chatCtx: chatCtx('b') }).collect();
+      await gw.drain();
+      const rows = await gw.ledger.logs({ project: 'support', modality: 'llm', limit: 2 });
+      expect(rows.map((r) => [r.model, r.costNanos, r.pricingSource])).toEqual([
+        ['gpt-9-preview', null, ''],
+        ['gpt-9-preview', null, ''],
+      ]);
+      expect(lines.filter((l) => l.includes("'openai/gpt-9-preview'") || l.includes('gpt-9-preview'))).toHaveLength(1);
+      const costs = await gw.reports.costs({ project: 'support' });
+      expect(costs.unpriced).toBeGreaterThanOrEqual(2);
+    } finally {
+      restore();
+      process.env.VOICEGW_LOG_LEVEL = level;
+    }
+  });
+
+  it('a stream the caller closes mid-answer is recorded as cancelled with the units seen so far', async () => {
+    const slow = await startMocks({ openai: { reply: 'one two three four five six seven eight nine ten eleven twelve', chunkDelayMs: 40 } });
+    const g = await openGateway({ providers: mockProviders(slow), projects: { c: { name: 'C' } } });
+    try {
+      const model = new inference.LLM('openai/gpt-4.1-mini', { gateway: g, project: 'c' });
+      const stream = model.chat({ chatCtx: chatCtx('count') });
+      let chunks = 0;
+      for await (const c of stream) {
+        if (c.delta?.content) chunks++;
+        if (chunks === 2) break;
+      }
+      stream.close();
+      await g.drain();
+      const [row] = await g.ledger.logs({ project: 'c', limit: 1 });
+      expect(row).toMatchObject({ status: 'cancelled', provider: 'openai' });
+      expect(row!.ttfbMs).toBeGreaterThan(0);
+    } finally {
+      await g.close();
+      await slow.close();
+    }
+  });
+
+  it('a prices: override in voicegw.yaml (negotiated rate) is what the row is billed at', async () => {
+    const g = await openGateway({
+      providers: mockProviders(mocks),
+      projects: { n: { name: 'Negotiated' } },
+      prices: { llm: { 'openai/gpt-4.1-mini': { input_per_1m: 0.2, output_per_1m: 1.0, cached_input_per_1m: 0.05 } } },
+    });
+    try {
+      await new inference.LLM('openai/gpt-4.1-mini', { gateway: g, project: 'n' }).chat({ chatCtx: chatCtx('x') }).collect();
+      await g.drain();
+      const [row] = await g.ledger.logs({ project: 'n', limit: 1 });
+      // (200 × 0.20 + 1000 × 0.05 + 80 × 1.00) / 1M USD
+      expect(row!.costNanos).toBe(170_000);
+      expect(row!.pricingSource).toBe('config');
+    } finally {
+      await g.close();
+    }
   });
 });

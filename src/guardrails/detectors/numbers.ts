@@ -25,7 +25,8 @@ const NUMBER_RE = /(?:\+[ ]?)?\(?\d(?:(?:[ ./-]|\)[ -]?|[ ]?\()?\d)*\)?/g;
 const IPV4_RE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const DOTTED_PHONE_RE = /^\(?\d{3}\)?\.\d{3}\.\d{4}$/;
 const DATE_RE = /^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))$/;
-const EXPIRY_RE = /^(?:0?[1-9]|1[0-2])(?:[ /-]|\s?\/\s?)?(?:\d{2}|20\d{2})$/;
+/** MM/YY, MM/YYYY, MM-YY, or MMYY written as four digits */
+const EXPIRY_RE = /^(?:(?:0?[1-9]|1[0-2])[ ]?[/-][ ]?(?:\d{2}|20\d{2})|(?:0[1-9]|1[0-2])\d{2})$/;
 const SSN_FORMAT_RE = /^\d{3}([- ])\d{2}\1\d{4}$/;
 const SPACE_DASH_ONLY_RE = /^[\d -]+$/;
 const DIGITS_SPACES_RE = /^[\d ]+$/;
@@ -42,7 +43,7 @@ const KEYWORD_RE = new RegExp(
       '(exp|expiry|expires|expiring|expiration|valid (?:thru|through|until))',
       '(born|birth|dob|d\\.o\\.b|birthday)',
       '(phone|call|calling|mobile|cell|reach|text|tel|fax|whatsapp|dial|ring|contact)',
-      '(order|invoice|tracking|ticket|ref|reference|confirmation|transaction|booking|case|claim|policy|serial|model|version|build|sku|item|id|zip|postal|code|pin|otp|room|flight|page|chapter|release|v|issue|pr|commit)',
+      '(order|invoice|tracking|ticket|ref|reference|confirmation|transaction|booking|case|claim|policy|serial|model|version|build|sku|item|id|zip|postal|code|pin|otp|room|flight|page|chapter|release|v|issue|pr|commit|address|street|apt|apartment|suite|unit|floor|building|step|line|row)',
     ].join('|') +
     ')\\b',
   'g',

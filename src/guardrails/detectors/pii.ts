@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net';
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, PhoneNumber, type CountryCode } from 'libphonenumber-js/max';
 import type { ScanContext } from '../context.js';
 import { numberCandidates, type NumberCandidate } from './numbers.js';
 import { detectAddresses, detectNames } from './pii-text.js';
@@ -37,12 +37,22 @@ export function detectPii(ctx: ScanContext): void {
 /** North American numbering plan regions: a cheap shape check saves most libphonenumber calls */
 const NANP = new Set(['US', 'CA', 'PR', 'GU', 'VI', 'AS', 'MP', 'BS', 'BB', 'JM', 'TT', 'DO']);
 
+/**
+ * Validity by libphonenumber's full metadata. The shapes we can read ourselves (NANP national
+ * numbers, plain "+<digits>") go straight to PhoneNumber (≈5 µs); others take the full parse (≈12 µs).
+ */
 function validPhone(c: NumberCandidate, region: CountryCode): boolean {
   const d = c.digits;
   const international = c.raw.startsWith('+');
-  if (!international && NANP.has(region)) {
-    const national = d.length === 11 && d[0] === '1' ? d.slice(1) : d;
-    if (national.length !== 10 || national[0]! < '2' || national[3]! < '2') return false;
+  try {
+    if (!international && NANP.has(region)) {
+      const national = d.length === 11 && d[0] === '1' ? d.slice(1) : d;
+      if (national.length !== 10 || national[0]! < '2' || national[3]! < '2') return false;
+      return new PhoneNumber(`+1${national}`).isValid();
+    }
+    if (international && !c.raw.includes('(0)')) return new PhoneNumber(`+${d}`).isValid();
+  } catch {
+    return false;
   }
   const parsed = parsePhoneNumberFromString(c.raw, international ? undefined : region);
   return parsed !== undefined && parsed.isValid();
