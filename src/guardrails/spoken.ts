@@ -93,18 +93,18 @@ export function normalizeSpoken(text: string, lower: string = text.toLowerCase()
         continue;
       }
     }
-    if (runStart >= 0) closeRun(text, lower, runStart, runEnd, tokens, replacements);
+    if (runStart >= 0) closeRun(lower, runStart, runEnd, tokens, replacements);
     runStart = start;
     runEnd = end;
     tokens = 1;
   }
-  if (runStart >= 0) closeRun(text, lower, runStart, runEnd, tokens, replacements);
+  if (runStart >= 0) closeRun(lower, runStart, runEnd, tokens, replacements);
   if (replacements.length === 0) return { text, segments: IDENTITY };
   return applyReplacements(text, replacements);
 }
 
 /** widen a run of number words over written digits ("415 five five five") and a leading "plus" */
-function closeRun(text: string, lower: string, start: number, end: number, tokens: number, out: Replacement[]): void {
+function closeRun(lower: string, start: number, end: number, tokens: number, out: Replacement[]): void {
   const before = DIGITS_BEFORE_RE.exec(lower.slice(Math.max(0, start - MAX_GAP), start));
   if (before && (start - before[0].length === 0 || !/\w/.test(lower[start - before[0].length - 1]!))) {
     start -= before[0].length;
@@ -116,7 +116,7 @@ function closeRun(text: string, lower: string, start: number, end: number, token
     end += after[0].length;
     tokens++;
   }
-  if (tokens >= 2) collectRun(text, start, end, out);
+  if (tokens >= 2) collectRun(lower, start, end, out);
 }
 
 /** Map a [start, end) span of the normalised text back to the original text. */

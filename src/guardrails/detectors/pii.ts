@@ -38,8 +38,9 @@ export function detectPii(ctx: ScanContext): void {
 const NANP = new Set(['US', 'CA', 'PR', 'GU', 'VI', 'AS', 'MP', 'BS', 'BB', 'JM', 'TT', 'DO']);
 
 /**
- * Validity by libphonenumber's full metadata. The shapes we can read ourselves (NANP national
- * numbers, plain "+<digits>") go straight to PhoneNumber (≈5 µs); others take the full parse (≈12 µs).
+ * Validity by libphonenumber's full metadata. NANP national numbers, whose shape we can read
+ * ourselves, go straight to PhoneNumber (≈5 µs); others take the full parse (≈12 µs), which also
+ * resolves calling codes shared by several countries (+44: GB, GG, IM, JE).
  */
 function validPhone(c: NumberCandidate, region: CountryCode): boolean {
   const d = c.digits;
@@ -50,7 +51,6 @@ function validPhone(c: NumberCandidate, region: CountryCode): boolean {
       if (national.length !== 10 || national[0]! < '2' || national[3]! < '2') return false;
       return new PhoneNumber(`+1${national}`).isValid();
     }
-    if (international && !c.raw.includes('(0)')) return new PhoneNumber(`+${d}`).isValid();
   } catch {
     return false;
   }
