@@ -27,8 +27,12 @@ export class ReplayBuffer<T> {
       }
       if (this.ended) return;
       await new Promise<void>((resolve) => {
-        this.#waiters.push(resolve);
-        signal.addEventListener('abort', () => resolve(), { once: true });
+        const wake = () => {
+          signal.removeEventListener('abort', wake);
+          resolve();
+        };
+        this.#waiters.push(wake);
+        signal.addEventListener('abort', wake, { once: true });
       });
     }
   }
