@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { GatewayConfig, ProjectConfig } from './config/schema.js';
 import { ConfigError } from './errors.js';
 import type { StoredProject } from './ledger/types.js';
-import type { BudgetAction } from './types.js';
+import type { BudgetStatus } from './budget/enforcer.js';
+import type { BudgetAction, BudgetLevel } from './types.js';
 
 export interface Project {
   id: string;
@@ -89,4 +90,34 @@ export function unknownProjectError(id: string, known: Iterable<string>): Config
   return new ConfigError(
     `Unknown project '${id}'. Defined projects: ${[...known].join(', ')}. Add it under projects: in voicegw.yaml, or create it at run time (dashboard, MCP, or POST /v1/projects)`,
   );
+}
+
+/** A project as the CLI (--json), the HTTP API and MCP show it: snake_case fields mirroring voicegw.yaml. */
+export interface ProjectView {
+  id: string;
+  name: string;
+  description: string;
+  tags: string[];
+  daily_budget: number;
+  budget_action: Project['budgetAction'];
+  /** `yaml` and `auto` (the implicit `default`) are read-only at run time */
+  source: Project['source'];
+  read_only: boolean;
+  spent_today: number;
+  budget_status: BudgetLevel;
+}
+
+export function projectView(p: Project, b: BudgetStatus): ProjectView {
+  return {
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    tags: p.tags,
+    daily_budget: p.dailyBudgetUsd,
+    budget_action: p.budgetAction,
+    source: p.source,
+    read_only: p.source !== 'runtime',
+    spent_today: b.spentUsd,
+    budget_status: b.status,
+  };
 }

@@ -103,8 +103,20 @@ export function normalizeSpoken(text: string, lower: string = text.toLowerCase()
   return applyReplacements(text, replacements);
 }
 
+/** is there a digit within a few separator characters from `i`, walking in direction `step`? */
+function digitNear(lower: string, i: number, step: 1 | -1): boolean {
+  for (let k = 0; k < 4 && i >= 0 && i < lower.length; k++, i += step) {
+    const c = lower.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+    if (c !== 32 && c !== 44 && c !== 45 && c !== 9) return false;
+  }
+  return false;
+}
+
 /** widen a run of number words over written digits ("415 five five five") and a leading "plus" */
 function closeRun(lower: string, start: number, end: number, tokens: number, out: Replacement[]): void {
+  // a lone number word ("one of", "two minutes") with no digit next to it is prose: the common case
+  if (tokens === 1 && !digitNear(lower, start - 1, -1) && !digitNear(lower, end, 1) && !lower.startsWith('plus', start - 5)) return;
   const before = DIGITS_BEFORE_RE.exec(lower.slice(Math.max(0, start - MAX_GAP), start));
   if (before && (start - before[0].length === 0 || !/\w/.test(lower[start - before[0].length - 1]!))) {
     start -= before[0].length;

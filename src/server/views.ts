@@ -1,38 +1,11 @@
 import type { BudgetStatus } from '../budget/enforcer.js';
 import type { Gateway } from '../gateway.js';
 import type { Project } from '../projects.js';
-import { type BudgetLevel, MODALITIES } from '../types.js';
+import { MODALITIES } from '../types.js';
 import { ApiError } from './errors.js';
+import { type ProjectView, projectView } from '../projects.js';
 
-/** A project as the API shows it: snake_case fields mirroring voicegw.yaml. */
-export interface ProjectView {
-  id: string;
-  name: string;
-  description: string;
-  tags: string[];
-  daily_budget: number;
-  budget_action: Project['budgetAction'];
-  /** `yaml` and `auto` (the implicit `default`) are read-only at run time */
-  source: Project['source'];
-  read_only: boolean;
-  spent_today: number;
-  budget_status: BudgetLevel;
-}
-
-export function projectView(p: Project, b: BudgetStatus): ProjectView {
-  return {
-    id: p.id,
-    name: p.name,
-    description: p.description,
-    tags: p.tags,
-    daily_budget: p.dailyBudgetUsd,
-    budget_action: p.budgetAction,
-    source: p.source,
-    read_only: p.source !== 'runtime',
-    spent_today: b.spentUsd,
-    budget_status: b.status,
-  };
-}
+export { type ProjectView, projectView };
 
 /** Every project; one deleted by a concurrent request while the list is built is left out. */
 export async function listProjectViews(gw: Gateway): Promise<ProjectView[]> {

@@ -9,8 +9,13 @@ export const NOT_IN_ADDRESS = new Set(
 const SUFFIX =
   'street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|square|sq|trail|trl|alley|crescent|close|plaza|loop|pike|path|crossing|expressway|freeway';
 const UNIT = '(?:,?[ ]+(?:apt|apartment|suite|ste|unit|floor|fl|#)\\.?[ ]*#?[a-z0-9-]{1,6}\\b)?';
-/** "1600 Pennsylvania Avenue NW", "742 evergreen terrace", "4 5 6 main street" (after normalisation) */
-const US_ADDRESS_RE = new RegExp(`\\b\\d{1,6}[a-z]?((?:[ ]+[a-z][a-z'.-]*){1,4}?)[ ]+(?:${SUFFIX})\\b\\.?(?:[ ]+(?:n|s|e|w|ne|nw|se|sw)\\b\\.?)?${UNIT}`, 'gi');
+/**
+ * "1600 Pennsylvania Avenue NW", "742 evergreen terrace", "4 5 6 main street" (after normalisation).
+ * Found from the street suffix (rare in prose), then back to a house number at most four words earlier.
+ */
+const STREET_SUFFIX_RE = new RegExp(`\\b(?:${SUFFIX})\\b`, 'gi');
+const HOUSE_NUMBER_BEFORE_RE = /\b\d{1,6}[a-z]?((?:[ ]+[a-z][a-z'.-]*){1,4})[ ]+$/i;
+const AFTER_SUFFIX_RE = new RegExp(`^\\.?(?:[ ]+(?:n|s|e|w|ne|nw|se|sw)\\b\\.?)?${UNIT}`, 'i');
 /** "Hauptstraße 5", "Koskikatu 25", "Kungsgatan 12": found from the suffix, then back to a capitalised word start */
 const STREET_SUFFIX_THEN_NUMBER_RE =
   /(?:straße|strasse|str\.|weg|platz|gasse|allee|damm|katu|tie|gatan|vägen|vej|gade|straat|laan|plein|gracht)[ ]+\d{1,5}[a-z]?\b/g;
@@ -23,13 +28,17 @@ const PO_BOX_RE = /\bp\.?[ ]?o\.?[ ]+box[ ]+\d{1,6}\b/gi;
 export function detectAddresses(ctx: ScanContext): void {
   const norm = ctx.norm.text;
   const cased = hasCapitals(ctx.text);
-  US_ADDRESS_RE.lastIndex = 0;
-  for (let m = US_ADDRESS_RE.exec(norm); m; m = US_ADDRESS_RE.exec(norm)) {
-    const words = m[1]!.trim().split(/[ ]+/);
+  STREET_SUFFIX_RE.lastIndex = 0;
+  for (let m = STREET_SUFFIX_RE.exec(norm); m; m = STREET_SUFFIX_RE.exec(norm)) {
+    const from = Math.max(0, m.index - 64);
+    const house = HOUSE_NUMBER_BEFORE_RE.exec(norm.slice(from, m.index));
+    if (!house) continue;
+    const words = house[1]!.trim().split(/[ ]+/);
     if (words.some((w) => NOT_IN_ADDRESS.has(w.toLowerCase()))) continue;
     // in properly cased text a street name is capitalised: "3 apples at the street market" is prose
-    if (cased && words.some((w) => !isCapitalised(w))) continue;
-    ctx.addNorm('pii', 'street_address', m.index, m.index + m[0].length, '[ADDRESS]', 0.85);
+    if (cased && (words.some((w) => !isCapitalised(w)) || !isCapitalised(m[0]))) continue;
+    const end = m.index + m[0].length + (AFTER_SUFFIX_RE.exec(norm.slice(m.index + m[0].length, m.index + m[0].length + 24))?.[0].length ?? 0);
+    ctx.addNorm('pii', 'street_address', from + house.index, end, '[ADDRESS]', 0.85);
   }
   STREET_SUFFIX_THEN_NUMBER_RE.lastIndex = 0;
   for (let m = STREET_SUFFIX_THEN_NUMBER_RE.exec(norm); m; m = STREET_SUFFIX_THEN_NUMBER_RE.exec(norm)) {
