@@ -102,9 +102,9 @@ export async function runRequest(spec: RequestSpec, attempt: Attempt): Promise<v
         return;
       }
       gw.health.fail(ref.id);
-      failures.push({ model: ref.id, error: describe(result.error) });
+      failures.push({ model: ref.id, error: gw.redactSecrets(describe(result.error)) });
       if (result.outputStarted) throw surfaced(result.error);
-      if (i < walk.length - 1) log.warn(`${modality.toUpperCase()} ${ref.id} failed before any output (${describe(result.error)}); falling back to ${walk[i + 1]!.id}`);
+      if (i < walk.length - 1) log.warn(gw.redactSecrets(`${modality.toUpperCase()} ${ref.id} failed before any output (${describe(result.error)}); falling back to ${walk[i + 1]!.id}`));
     }
     throw walk.length === 1 ? surfaced(lastError) : new FallbackExhaustedError(modality, failures);
   } finally {
