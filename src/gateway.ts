@@ -172,6 +172,26 @@ export class Gateway {
     };
   }
 
+  /** Spend by provider, model, modality and project over a period (calendar days in `budget_timezone`). */
+  costs(q?: Parameters<Reports['costs']>[0]): ReturnType<Reports['costs']> {
+    return this.reports.costs(q);
+  }
+
+  /** Recent ledger rows, newest first. */
+  logs(q?: Parameters<Reports['logs']>[0]): ReturnType<Reports['logs']> {
+    return this.reports.logs(q);
+  }
+
+  /** One session's cost: `{ stt, llm, tts, total, perMinute }`. */
+  session(id: string): ReturnType<Reports['session']> {
+    return this.reports.session(id);
+  }
+
+  /** Ledger rows for accounting exports (CSV/JSON), oldest first. */
+  exportCosts(q: Parameters<Reports['exportCosts']>[0]): ReturnType<Reports['exportCosts']> {
+    return this.reports.exportCosts(q);
+  }
+
   budgetStatus(projectId: string): Promise<BudgetStatus> {
     this.requireProject(projectId);
     return this.budget.status(projectId);

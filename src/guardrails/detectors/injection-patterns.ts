@@ -16,8 +16,6 @@ export interface InjectionPattern {
   heads: string[];
   /** regex source, applied sticky at a head */
   source: string;
-  /** the pattern itself contains the negation ("never refuse"): skip the negated-mention check */
-  negationInside?: boolean;
 }
 
 const VERBS = 'ignore|ignoring|disregard|disregarding|forget|forgetting|override|overwrite|bypass|abandon|neglect';
@@ -77,16 +75,16 @@ export const INJECTION_PATTERNS: InjectionPattern[] = [
     `(?:(?<=\\bdo\\s)anything\\s+now\\b|dan\\s+mode\\b|(?<=\\b(?:act(?:ing)?\\s+as|you\\s+are(?:\\s+now)?|become|pretend\\s+to\\s+be|stay(?:\\s+as)?)\\s+(?:a\\s+)?)dan\\b)`),
   p('injection.roleplay', 0.8, 'freed|jailbroken|jailbreak|jailbreaked|developer',
     `(?:freed\\s+from\\s+(?:the\\s+)?(?:typical\\s+)?confines\\b|jailbroken\\b|jailbreak(?:ed)?\\s+(?:mode|version|prompt|persona)\\b|developer\\s+mode\\s+(?:enabled|output|response)|(?<=\\b(?:with|in)\\s)developer\\s+mode\\b)`),
-  p('injection.roleplay', 0.45, 'jailbreak|jailbreaks|jailbreaking|jailbroken|developer|god|unfiltered|uncensored|amoral',
+  p('injection.roleplay', 0.35, 'jailbreak|jailbreaks|jailbreaking|jailbroken|developer|god|unfiltered|uncensored|amoral',
     `(?:jailbr(?:eak\\w*|oken)|developer\\s+mode|god\\s+mode|unfiltered|uncensored|amoral)\\b`),
-  p('injection.roleplay', 0.75, 'openai|chatgpt|content|ethical|safety|usage|moral',
-    `(?<=\\b(?:bypass|ignore|break|violate|circumvent|not\\s+(?:bound|restricted)\\s+by|doesn'?t\\s+(?:care\\s+about|follow|abide\\s+by)|don'?t\\s+have\\s+to\\s+(?:follow|abide\\s+by))\\w*\\s+(?:the\\s+|any\\s+|all\\s+|its\\s+|your\\s+)?)(?:openai(?:'s)?|chatgpt(?:'s)?|content|ethical|safety|usage|moral)\\s+(?:content\\s+)?(?:polic(?:y|ies)|filters?|guidelines|safeguards|restrictions|rules|principles)`),
-  p('injection.roleplay', 0.35, 'restrictions|filters|filtering|censorship|limitations|boundaries|morals|ethics|programming',
-    `(?<=\\b(?:without|no|free\\s+(?:of|from)|beyond)\\s+(?:any\\s+|all\\s+)?(?:ethical\\s+|moral\\s+)?)(?:restrictions|filters|filtering|censorship|limitations|boundaries|morals|ethics|programming\\s+guidelines)\\b`),
-  p('injection.roleplay', 0.6, 'ethical|moral',
-    `(?<=\\b(?:no|without|free\\s+of)\\s+(?:any\\s+)?)(?:ethical|moral)\\s+(?:or\\s+(?:moral|ethical)\\s+)?(?:guidelines|constraints|restrictions|boundaries|limits|values|principles)\\b`),
-  { ...p('injection.roleplay', 0.5, 'refuse|warnings|warning|disclaimers|disclaimer|hesitation|censorship',
-    `(?:(?<=\\b(?:never|don'?t|do\\s+not|will\\s+not|won'?t|cannot|can'?t)\\s+(?:ever\\s+)?)refuse\\b|(?<=\\banswers?\\s+(?:anything\\s+)?without\\s+(?:any\\s+)?)(?:warnings?|disclaimers?|hesitation|censorship)\\b)`), negationInside: true },
+  p('injection.roleplay', 0.75, "bypass|bypassing|ignore|ignoring|break|breaking|violate|violating|circumvent|not|doesn't|doesnt|don't|dont",
+    `(?:bypass|ignore|break|violate|circumvent|not\\s+(?:bound|restricted)\\s+by|doesn'?t\\s+(?:care\\s+about|follow|abide\\s+by)|don'?t\\s+have\\s+to\\s+(?:follow|abide\\s+by))\\w*\\s+(?:the\\s+|any\\s+|all\\s+|its\\s+|your\\s+)?(?:openai(?:'s)?|chatgpt(?:'s)?|content|ethical|safety|usage|moral)\\s+(?:content\\s+)?(?:polic(?:y|ies)|filters?|guidelines|safeguards|restrictions|rules|principles)`),
+  p('injection.roleplay', 0.35, 'without|no|free|beyond',
+    `(?:without|no|free\\s+(?:of|from)|beyond)\\s+(?:any\\s+|all\\s+)?(?:ethical\\s+|moral\\s+)?(?:restrictions|filters|filtering|censorship|limitations|boundaries|morals|ethics|programming\\s+guidelines)\\b`),
+  p('injection.roleplay', 0.6, 'no|without|free',
+    `(?:no|without|free\\s+of)\\s+(?:any\\s+)?(?:ethical|moral)\\s+(?:or\\s+(?:moral|ethical)\\s+)?(?:guidelines|constraints|restrictions|boundaries|limits|values|principles)\\b`),
+  p('injection.roleplay', 0.4, "never|don't|dont|do|will|won't|wont|cannot|can't|cant|answer|answers",
+    `(?:(?:never|don'?t|dont|do\\s+not|will\\s+not|won'?t|wont|cannot|can'?t|cant)\\s+(?:ever\\s+)?refuse\\b|answers?\\s+(?:anything\\s+|everything\\s+|all\\s+questions\\s+)?without\\s+(?:any\\s+)?(?:warnings?|disclaimers?|hesitation|censorship)\\b)`),
   p('injection.roleplay', 0.35, 'character', `(?<=\\b(?:stay|remain|staying|break|breaking)\\s+(?:in\\s+)?)character\\b`),
   p('injection.roleplay', 0.4, 'illegal|unethical|immoral|harmful|explicit|offensive',
     `(?:illegal|unethical|immoral|harmful|explicit|offensive)\\s*(?:,|or|and|\\/)\\s*(?:illegal|unethical|immoral|harmful|explicit|offensive)\\b`),

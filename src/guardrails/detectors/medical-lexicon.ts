@@ -98,3 +98,6 @@ export const CUES = [
   'relapse', 'remission', 'scheduled for', 'appointment', 'mild', 'severe', 'acute', 'stage', 'caused by', 'cure for',
   'for my', 'sick with', 'came down with', 'ill with', 'infected', 'pain', 'hurts', 'bleeding',
 ];
+
+/** cues that only count before a term */
+export const POSSESSIVE_CUES: ReadonlySet<string> = new Set(['my', 'his', 'for my', 'on my']);

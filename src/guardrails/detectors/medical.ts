@@ -1,5 +1,5 @@
 import type { ScanContext } from '../context.js';
-import { CONDITIONS, CUES, MEDICATIONS, PROCEDURES, RECORD_PHRASES } from './medical-lexicon.js';
+import { CONDITIONS, CUES, MEDICATIONS, POSSESSIVE_CUES, PROCEDURES, RECORD_PHRASES } from './medical-lexicon.js';
 
 /**
  * medical: conditions, medications, procedures and health-record context. One pass of a compiled
@@ -32,9 +32,16 @@ const TERM_RE = new RegExp(
   `\\b(?:${[...KIND_OF.keys()].sort((a, b) => b.length - a.length).map(escape).join('|')}|${DOSAGE_RE_SOURCE})(?:s|es)?\\b`,
   'g',
 );
-const CUE_RE = new RegExp(`\\b(?:${[...new Set(CUES)].sort((a, b) => b.length - a.length).map(escape).join('|')})\\b`);
+const cueRe = (cues: string[]) => new RegExp(`\\b(?:${[...new Set(cues)].sort((a, b) => b.length - a.length).map(escape).join('|')})\\b`);
+const CUE_RE = cueRe(CUES);
+/** after a term, possessives belong to the next phrase ("I'm a Cancer, my birthday …") */
+const CUE_AFTER_RE = cueRe(CUES.filter((c) => !POSSESSIVE_CUES.has(c)));
 const CUE_BEFORE = 40;
 const CUE_AFTER = 30;
+/** "I'm diabetic", "she is pregnant": a state verb right before the term, with no article between */
+const STATE_BEFORE_RE = /\b(?:i'm|i am|i've been|she's|she is|he's|he is|they're|they are|we're|is|was|been|became|got|getting)[ ]+(?:(?:very|currently|still|now|also|recently|newly|just)[ ]+)?$/;
+/** two lexicon terms this close are context for each other ("on chemo for lymphoma") */
+const PAIR_DISTANCE = 40;
 /** "stroke of luck", "fever pitch", "cancer season" */
 const FALSE_FRIEND_AFTER = /^[ ](?:of luck|of genius|of midnight|pitch|season|sign|free)\b/;
 
@@ -44,6 +51,9 @@ function kindOf(term: string): Kind | undefined {
 
 export function detectMedical(ctx: ScanContext): void {
   const lower = ctx.lower;
+  let unpaired: Array<{ start: number; end: number; detector: Kind }> | null = null;
+  let lastTermEnd = -Infinity;
+  let lastAccepted = false;
   TERM_RE.lastIndex = 0;
   for (let m = TERM_RE.exec(lower); m; m = TERM_RE.exec(lower)) {
     const start = m.index;
@@ -52,11 +62,26 @@ export function detectMedical(ctx: ScanContext): void {
     if (!detector) continue;
     if (detector === 'medical.record') {
       ctx.add('medical', detector, start, end, '[MEDICAL]', 0.9);
+      lastTermEnd = end;
+      lastAccepted = true;
       continue;
     }
     if (FALSE_FRIEND_AFTER.test(lower.slice(end, end + 16))) continue;
     const before = lower.slice(Math.max(0, start - CUE_BEFORE), start);
     const after = lower.slice(end, end + CUE_AFTER);
-    if (CUE_RE.test(before) || CUE_RE.test(after)) ctx.add('medical', detector, start, end, '[MEDICAL]', 0.8);
+    const nearPrevious = start - lastTermEnd <= PAIR_DISTANCE;
+    if (CUE_RE.test(before) || CUE_AFTER_RE.test(after) || STATE_BEFORE_RE.test(before) || nearPrevious) {
+      ctx.add('medical', detector, start, end, '[MEDICAL]', 0.8);
+      // the previous term had no cue of its own: this one is its context
+      if (nearPrevious && !lastAccepted && unpaired?.length) {
+        const prev = unpaired.pop()!;
+        ctx.add('medical', prev.detector, prev.start, prev.end, '[MEDICAL]', 0.7);
+      }
+      lastAccepted = true;
+    } else {
+      (unpaired ??= []).push({ start, end, detector });
+      lastAccepted = false;
+    }
+    lastTermEnd = end;
   }
 }

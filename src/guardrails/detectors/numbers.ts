@@ -43,7 +43,7 @@ const KEYWORD_RE = new RegExp(
       '(exp|expiry|expires|expiring|expiration|valid (?:thru|through|until))',
       '(born|birth|dob|d\\.o\\.b|birthday)',
       '(phone|call|calling|mobile|cell|reach|text|tel|fax|whatsapp|dial|ring|contact)',
-      '(order|invoice|tracking|ticket|ref|reference|confirmation|transaction|booking|case|claim|policy|serial|model|version|build|sku|item|id|zip|postal|code|pin|otp|room|flight|page|chapter|release|v|issue|pr|commit|address|street|apt|apartment|suite|unit|floor|building|step|line|row)',
+      '(order|invoice|tracking|ticket|ref|reference|confirmation|transaction|booking|case|claim|policy|serial|model|version|firmware|build|sku|item|id|zip|postal|code|pin|otp|room|flight|page|chapter|release|v|issue|pr|commit|address|street|apt|apartment|suite|unit|floor|building|step|line|row)',
     ].join('|') +
     ')\\b',
   'g',
@@ -51,6 +51,8 @@ const KEYWORD_RE = new RegExp(
 const KEYWORD_KINDS = ['card', 'ssn', 'routing', 'account', 'cvv', 'expiry', 'dob', 'phone', 'id'] as const;
 type Keyword = (typeof KEYWORD_KINDS)[number];
 const KEYWORD_WINDOW = 48;
+const SENTENCE_BREAK_RE = /[.!?;\n](?:\s|$)/;
+const ACCOUNT_GAP_RE = /^(?:\s|number|num|no\.?|#|is|was|:|-|of|my|the|it's|its|ending|reads|=)*$/;
 const CARD_WORDS_RE = /\b(?:card|visa|master ?card|amex|credit|debit)\b/;
 
 export function numberCandidates(ctx: ScanContext): NumberCandidate[] {
@@ -117,20 +119,30 @@ function cardWordsInText(ctx: ScanContext): boolean {
   return ctx.memo('cardWords', () => CARD_WORDS_RE.test(ctx.normLower));
 }
 
+/**
+ * The kind named by the last keyword before a number, within the same sentence. An account number
+ * has no checksum, so its keyword must lead straight to it ("account number is …", "acct #").
+ */
 function nearestKeyword(ctx: ScanContext, start: number): Keyword | null {
   const lower = ctx.normLower;
   const from = Math.max(0, start - KEYWORD_WINDOW);
   KEYWORD_RE.lastIndex = from;
   let kind: Keyword | null = null;
+  let keywordEnd = from;
   for (let m = KEYWORD_RE.exec(lower); m && m.index < start; m = KEYWORD_RE.exec(lower)) {
     if (m.index + m[0].length > start) break;
     for (let g = 1; g <= KEYWORD_KINDS.length; g++) {
       if (m[g] !== undefined) {
         kind = KEYWORD_KINDS[g - 1]!;
+        keywordEnd = m.index + m[0].length;
         break;
       }
     }
   }
+  if (kind === null) return null;
+  const gap = lower.slice(keywordEnd, start);
+  if (SENTENCE_BREAK_RE.test(gap)) return null;
+  if (kind === 'account' && !ACCOUNT_GAP_RE.test(gap)) return null;
   return kind;
 }
 

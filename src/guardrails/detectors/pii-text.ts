@@ -54,7 +54,7 @@ export function detectAddresses(ctx: ScanContext): void {
 }
 
 /** strong cues: "my name is", "name:", "call me"; the word before "name" is checked in code */
-const NAME_CUE_RE = /\b(?:name(?:[ ]+is|'s|[ ]*:)|call[ ]+me)[ ]+/gi;
+const NAME_CUE_RE = /\b(?:name(?:[ ]+is|'s|[ ]*:|[ ]+on[ ]+the[ ]+(?:card|account)[ ]+is)|call[ ]+me)[ ]+/gi;
 const NAME_OWNER_RE = /(?:^|\b(?:my|your|his|her|their|full|first|last|middle|legal|maiden|the|caller's|card)[ ]+|[\n(])$/i;
 /** weak cues ("this is", "I'm") only count before "speaking / calling / here": found from the trailer back */
 const NAME_TRAILER_RE = /\b(?:speaking|calling|here)\b/gi;

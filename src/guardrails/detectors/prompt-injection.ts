@@ -33,7 +33,7 @@ const NEGATED_CONTEXT_RE = /(?:\b(?:not|never|no|without|nor)|n't)\s+(?:\w+\s+){
 const HAS_CONTEXT = INJECTION_PATTERNS.map((pattern) => pattern.source.startsWith('(?<='));
 const QUOTES = new Set(['"', "'", '`', '“', '”', '‘', '’', '«', '»']);
 /** a quoted phrase is a mention ("the phrase 'ignore previous instructions' is an attack"), not a use */
-const MENTION_FACTOR = 0.3;
+const MENTION_FACTOR = 0.2;
 
 interface Hit {
   pattern: number;
@@ -58,12 +58,31 @@ export function injectionScore(ctx: ScanContext): { score: number; hits: Hit[] }
       const end = start + m[0].length;
       coveredTo[i] = end;
       const pattern = INJECTION_PATTERNS[i]!;
-      if (pattern.family !== 'injection.delimiter' && !pattern.negationInside && negated(lower, start, HAS_CONTEXT[i]!)) continue;
-      const quoted = QUOTES.has(lower[start - 1] ?? '') && QUOTES.has(lower[end] ?? '');
-      hits.push({ pattern: i, start, end, weight: quoted ? pattern.weight * MENTION_FACTOR : pattern.weight });
+      if (pattern.family !== 'injection.delimiter' && negated(lower, start, HAS_CONTEXT[i]!)) continue;
+      hits.push({ pattern: i, start, end, weight: quoted(lower, start, end) ? pattern.weight * MENTION_FACTOR : pattern.weight });
     }
   }
   return { score: combine(hits), hits };
+}
+
+/** inside a quoted phrase on the same line: an opening quote before and a closing one after */
+function quoted(lower: string, start: number, end: number): boolean {
+  let open = -1;
+  for (let i = start - 1; i >= 0 && i >= start - 80; i--) {
+    const ch = lower[i]!;
+    if (ch === '\n') break;
+    if (QUOTES.has(ch) && !(ch === "'" && /\w/.test(lower[i - 1] ?? '') && /\w/.test(lower[i + 1] ?? ''))) {
+      open = i;
+      break;
+    }
+  }
+  if (open < 0) return false;
+  for (let i = end; i < lower.length && i < end + 80; i++) {
+    const ch = lower[i]!;
+    if (ch === '\n') return false;
+    if (QUOTES.has(ch) && !(ch === "'" && /\w/.test(lower[i - 1] ?? '') && /\w/.test(lower[i + 1] ?? ''))) return true;
+  }
+  return false;
 }
 
 function negated(lower: string, start: number, hasContext: boolean): boolean {

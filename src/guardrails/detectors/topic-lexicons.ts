@@ -25,7 +25,7 @@ export const TOPIC_DOMAINS: Record<string, TopicDomain> = {
     triggers: w('telecom, mobile, phone plan, internet, broadband, wireless, carrier, isp, cable, fiber, network'),
     words: w(`plan, data, roaming, sim, esim, signal, coverage, network, internet, wifi, router, modem, speed, outage,
       bill, billing, upgrade, phone, device, contract, unlimited, minutes, texts, hotspot, port, number, carrier,
-      fiber, broadband, cable, tv, channel, installation, technician, reset, reboot, connection, disconnect, 5g, 4g,
+      fiber, broadband, cable, tv, channel, line, lines, installation, technician, reset, reboot, connection, disconnect, 5g, 4g,
       lte, voicemail, prepaid, postpaid, activation, unlock`),
   },
   healthcare: {
@@ -90,6 +90,12 @@ export const TOPIC_DOMAINS: Record<string, TopicDomain> = {
 export const SERVICE_WORDS = w(`help, question, questions, problem, issue, agent, representative, human, person, manager,
   supervisor, complaint, speak, talk, call, calling, callback, email, phone, number, name, address, hours, open, price,
   cost, pay, account, appointment, cancel, information, details, update, status, thanks, thank, hello, goodbye`);
+
+/** words of a topic description too generic to be evidence ("home internet" is not about homes) */
+export const GENERIC_TOPIC_WORDS = new Set(
+  w(`home, plan, plans, service, services, support, customer, customers, help, helpdesk, general, questions, information,
+  company, team, desk, center, centre, care, assistant, agent, line, calls, inquiries, enquiries, related, other, new`),
+);
 
 /** words that carry no topic */
 export const STOPWORDS = new Set(
