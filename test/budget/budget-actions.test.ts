@@ -208,6 +208,46 @@ describe('budget actions inside the drop-ins', () => {
   });
 });
 
+describe('budget events', () => {
+  it('crossing 80% and 100%, throttling and blocking are recorded once per project-day', async () => {
+    const gw = await gateway({ ev: project(0.0015, 'block') }); // three requests: 37%, 75%, 112%
+    try {
+      const m = new inference.LLM('openai/gpt-4.1-mini', { gateway: gw, project: 'ev' });
+      for (let i = 0; i < 5; i++) await ask(m);
+      await gw.drain();
+      await new Promise((r) => setTimeout(r, 20));
+      const kinds = (await gw.ledger.budgetEvents({ project: 'ev' })).map((e) => e.kind).sort();
+      expect(kinds).toEqual(['blocked', 'exceeded']);
+      const t = await gateway({ tv: project(0.0009, 'throttle') }); // 62% then 124%
+      try {
+        const mt = new inference.LLM('openai/gpt-4.1-mini', { gateway: t, project: 'tv' });
+        for (let i = 0; i < 2; i++) await ask(mt);
+        expect((await t.budgetStatus('tv')).status).toBe('exceeded');
+        for (let i = 0; i < 2; i++) await ask(mt);
+        await t.drain();
+        await new Promise((r) => setTimeout(r, 20));
+        expect((await t.ledger.budgetEvents({ project: 'tv' })).map((e) => e.kind).sort()).toEqual(['exceeded', 'throttled']);
+      } finally {
+        await t.close();
+      }
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('a spend between 80% and 100% records a warning event', async () => {
+    const gw = await gateway({ w8: project(0.00065, 'warn') }); // 86%
+    try {
+      await ask(new inference.LLM('openai/gpt-4.1-mini', { gateway: gw, project: 'w8' }));
+      await gw.drain();
+      await new Promise((r) => setTimeout(r, 20));
+      expect((await gw.ledger.budgetEvents({ project: 'w8' })).map((e) => e.kind)).toEqual(['warning']);
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
 describe('day windows with an injected clock', () => {
   it('resets at local midnight in a non-UTC zone and across a DST change', async () => {
     let now = Date.parse('2026-11-01T03:30:00Z'); // 23:30 on Oct 31 in New York (EDT)
