@@ -1,4 +1,5 @@
-import { normalizeSpoken, toOriginalSpan, type NormalizedText } from './spoken.js';
+import { findLexiconHits, type LexiconHits } from './lexicon.js';
+import { normalizeSpoken, toNormalizedPos, toOriginalSpan, type NormalizedText } from './spoken.js';
 import type { CompiledPolicy } from './policy.js';
 import type { Finding, GuardrailCategory } from './types.js';
 
@@ -11,6 +12,7 @@ export class ScanContext {
   #lower: string | undefined;
   #norm: NormalizedText | undefined;
   #normLower: string | undefined;
+  #lexicon: LexiconHits | undefined;
   #cache = new Map<string, unknown>();
 
   constructor(
@@ -23,9 +25,23 @@ export class ScanContext {
     return (this.#lower ??= sameLengthLower(this.text));
   }
 
+  /** words of every enabled detector's list, found in one pass (offsets in the original text) */
+  get lexicon(): LexiconHits {
+    if (!this.#lexicon) {
+      const lex = this.policy.lexicon;
+      this.#lexicon = lex ? findLexiconHits(lex, this.lower) : { number: [], pii: [], medical: [], injection: [] };
+    }
+    return this.#lexicon;
+  }
+
   /** spoken numbers ("four one one …") as digits, with a map back to the original offsets */
   get norm(): NormalizedText {
-    return (this.#norm ??= normalizeSpoken(this.text, this.lower));
+    return (this.#norm ??= normalizeSpoken(this.text, this.lower, this.policy.lexicon?.has.number ? this.lexicon.number : undefined));
+  }
+
+  /** an offset of the original text in the normalised text (for words outside spoken numbers) */
+  toNorm(pos: number): number {
+    return toNormalizedPos(this.norm, pos);
   }
 
   get normLower(): string {

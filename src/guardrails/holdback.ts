@@ -22,6 +22,8 @@ export const MAX_HOLD = 200;
 const NUMBER_SEPARATORS = new Set([' ', '\t', ',', '.', '-', '/', '(', ')', '+']);
 const JOIN_WORDS = new Set(['plus', 'dash', 'hyphen', 'double', 'triple', 'hundred']);
 const IBAN_TAIL_RE = /\b[A-Z]{2}\d{2}[A-Z0-9 -]{0,36}$/;
+/** "GB" or "GB2" at the very end may be the start of an IBAN */
+const IBAN_COUNTRY_TAIL_RE = /\b[A-Z]{2}\d?$/;
 const EMAIL_TOKEN_TAIL_RE = /[A-Za-z0-9._%+@-]+$/;
 const SPOKEN_EMAIL_TAIL_RE =
   /\b[a-z0-9]+(?:[ ]+(?:dot|underscore|dash|hyphen)[ ]+[a-z0-9]+)*(?:[ ]+(?:dot|underscore|dash|hyphen))?(?:[ ]+at(?:[ ]+([a-z0-9-]+)(?:[ ]+dot(?:[ ]+[a-z0-9-]+)?)*)?)?[ ]*$/;
@@ -34,8 +36,9 @@ const DOB_VALUE_RE = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d)/i
 
 export function holdStart(text: string, emitted: number, rules: HoldRules): number {
   const len = text.length;
-  const from = Math.max(emitted, len - MAX_HOLD);
-  if (from >= len) return len;
+  if (emitted >= len) return len;
+  // rules read context that may already be emitted ("your name is" before a held name)
+  const from = Math.max(0, len - MAX_HOLD);
   const tail = text.slice(from);
   let hold = len;
   const at = (i: number) => (hold = Math.min(hold, from + i));
@@ -43,7 +46,7 @@ export function holdStart(text: string, emitted: number, rules: HoldRules): numb
   const numeric = numericRunStart(tail);
   if (numeric >= 0) at(numeric);
   if (rules.financial) {
-    const iban = IBAN_TAIL_RE.exec(tail);
+    const iban = IBAN_TAIL_RE.exec(tail) ?? IBAN_COUNTRY_TAIL_RE.exec(tail);
     if (iban) at(iban.index);
   }
   if (rules.pii) {
@@ -52,7 +55,12 @@ export function holdStart(text: string, emitted: number, rules: HoldRules): numb
     const spoken = SPOKEN_EMAIL_TAIL_RE.exec(lowerTail);
     if (spoken && /[ ](?:dot|underscore|dash|hyphen|at)\b/.test(spoken[0]) && !NOT_A_DOMAIN.has(spoken[1] ?? '')) at(spoken.index);
     const address = ADDRESS_TAIL_RE.exec(tail);
-    if (address && !address[1]!.trim().split(/[ ]+/).some((w) => NOT_IN_ADDRESS.has(w.toLowerCase()))) at(address.index);
+    if (address) {
+      const words = address[1]!.trim().split(/[ ]+/).filter(Boolean);
+      // as in the detector: no function words, and capitalised street names in cased text
+      const cased = /[A-Z]/.test(tail);
+      if (!words.some((w) => NOT_IN_ADDRESS.has(w.toLowerCase()) || (cased && !/^[A-Z]/.test(w)))) at(address.index);
+    }
     const name = NAME_TAIL_RE.exec(tail) ?? WEAK_NAME_TAIL_RE.exec(tail);
     if (name && name[1]!.trim()) at(name.index + name[0].length - name[1]!.length - (name[0].length - name[0].trimEnd().length));
     const dob = DOB_TAIL_RE.exec(tail);
@@ -64,6 +72,19 @@ export function holdStart(text: string, emitted: number, rules: HoldRules): numb
   if (rules.trailingWord) {
     const word = /[A-Za-z0-9'-]+$/.exec(tail);
     if (word) at(word.index);
+  }
+  // a held match may have started earlier: "415 555 " before a held "2671 today" belongs to it
+  for (let guard = 0; hold < len && hold > from && guard < 8; guard++) {
+    const before = text.slice(from, hold);
+    let earlier = numericRunStart(before);
+    const token = /[A-Za-z0-9._%+@-]+$/.exec(before);
+    if (token && /[A-Za-z0-9._%+@-]/.test(text[hold]!)) earlier = earlier < 0 ? token.index : Math.min(earlier, token.index);
+    if (rules.financial) {
+      const iban = IBAN_TAIL_RE.exec(before);
+      if (iban) earlier = earlier < 0 ? iban.index : Math.min(earlier, iban.index);
+    }
+    if (earlier < 0 || from + earlier >= hold) break;
+    hold = from + earlier;
   }
   return Math.max(hold, emitted);
 }
@@ -81,16 +102,16 @@ function numericRunStart(tail: string): number {
     while (p > 0 && NUMBER_SEPARATORS.has(tail[p - 1]!)) p--;
     let ts = p;
     while (ts > 0 && /[A-Za-z0-9']/.test(tail[ts - 1]!)) ts--;
-    if (ts === p) {
-      // only separators left: a '+' or '(' right before the run belongs to it
-      if (start >= 0 && /[+(]/.test(tail.slice(p, start))) start = p + tail.slice(p, start).search(/[+(]/);
-      break;
-    }
     const token = tail.slice(ts, p).toLowerCase();
     const touchesEnd = atEnd && p === tail.length;
-    const isNumber = /^\d+$/.test(token) || NUMBER_WORDS.has(token) || JOIN_WORDS.has(token);
-    const partial = touchesEnd && !isNumber && start < 0 && isNumberWordPrefix(token) && ts > 0 && precededByNumber(tail, ts);
-    if (!isNumber && !partial) break;
+    const isNumber = token !== '' && (/^\d+$/.test(token) || NUMBER_WORDS.has(token) || JOIN_WORDS.has(token));
+    const partial = touchesEnd && !isNumber && token !== '' && isNumberWordPrefix(token) && ts > 0 && precededByNumber(tail, ts);
+    if (!isNumber && !partial) {
+      // a '+' or '(' right before the run (or at the very end) belongs to it: "(415) …", "+44 …"
+      const lead = tail.slice(p, start >= 0 ? start : tail.length).search(/[+(]/);
+      if (lead >= 0) start = p + lead;
+      break;
+    }
     start = ts;
     pos = ts;
     atEnd = false;

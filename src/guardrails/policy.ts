@@ -2,6 +2,7 @@ import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
 import { ConfigError } from '../errors.js';
 import { compileTopic, type TopicModel } from './detectors/off-topic.js';
 import { guardrailInstructions } from './instructions.js';
+import { compileLexicon, type CompiledLexicon } from './lexicon.js';
 import {
   DEFAULT_BLOCK_MESSAGE,
   DEFAULT_INJECTION_THRESHOLD,
@@ -27,6 +28,8 @@ export interface CompiledPolicy {
   readonly topic: TopicModel | null;
   /** the optional system instruction (guardrails.instructions: true), else undefined */
   readonly instructions: string | undefined;
+  /** the word lists of the active detectors as one regex (one pass per scan) */
+  readonly lexicon: CompiledLexicon | null;
 }
 
 export function compilePolicy(p: GuardrailPolicy): CompiledPolicy {
@@ -72,6 +75,7 @@ export function compilePolicy(p: GuardrailPolicy): CompiledPolicy {
     region,
     topic,
     instructions: undefined,
+    lexicon: compileLexicon(active),
   };
   return { ...compiled, instructions: p.instructions ? guardrailInstructions(compiled) : undefined };
 }

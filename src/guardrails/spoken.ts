@@ -75,16 +75,16 @@ interface Replacement {
 
 const IDENTITY: Segment[] = [];
 
-/** `lower` is text.toLowerCase() (same length) when the caller already has it */
-export function normalizeSpoken(text: string, lower: string = text.toLowerCase()): NormalizedText {
+/**
+ * `lower` is text.toLowerCase() (same length) when the caller already has it, `numberWords` the
+ * number words already found by the shared lexicon pass.
+ */
+export function normalizeSpoken(text: string, lower: string = text.toLowerCase(), numberWords?: ReadonlyArray<{ start: number; end: number }>): NormalizedText {
   const replacements: Replacement[] = [];
   let runStart = -1;
   let runEnd = -1;
   let tokens = 0;
-  NUMBER_WORD_RE.lastIndex = 0;
-  for (let m = NUMBER_WORD_RE.exec(lower); m; m = NUMBER_WORD_RE.exec(lower)) {
-    const start = m.index;
-    const end = start + m[0].length;
+  for (const { start, end } of numberWords ?? findNumberWords(lower)) {
     if (runStart >= 0 && start - runEnd <= MAX_GAP) {
       const gap = lower.slice(runEnd, start);
       if (GAP_RE.test(gap) || DIGITS_GAP_RE.test(gap)) {
@@ -113,6 +113,13 @@ function digitNear(lower: string, i: number, step: 1 | -1): boolean {
   return false;
 }
 
+function findNumberWords(lower: string): Array<{ start: number; end: number }> {
+  const out: Array<{ start: number; end: number }> = [];
+  NUMBER_WORD_RE.lastIndex = 0;
+  for (let m = NUMBER_WORD_RE.exec(lower); m; m = NUMBER_WORD_RE.exec(lower)) out.push({ start: m.index, end: m.index + m[0].length });
+  return out;
+}
+
 /** widen a run of number words over written digits ("415 five five five") and a leading "plus" */
 function closeRun(lower: string, start: number, end: number, tokens: number, out: Replacement[]): void {
   // a lone number word ("one of", "two minutes") with no digit next to it is prose: the common case
@@ -135,6 +142,17 @@ function closeRun(lower: string, start: number, end: number, tokens: number, out
 export function toOriginalSpan(n: NormalizedText, start: number, end: number): [number, number] {
   if (n.segments.length === 0) return [start, end];
   return [originalStart(n.segments, start), originalEnd(n.segments, Math.max(start, end - 1))];
+}
+
+/** An offset of the original text in the normalised text (offsets inside a replaced run map to its start). */
+export function toNormalizedPos(n: NormalizedText, pos: number): number {
+  let shift = 0;
+  for (const s of n.segments) {
+    if (s.origEnd <= pos) shift += s.normEnd - s.normStart - (s.origEnd - s.origStart);
+    else if (s.origStart < pos) return s.normStart;
+    else break;
+  }
+  return pos + shift;
 }
 
 /** the last segment starting at or before `pos` (binary search), or -1 */
@@ -193,6 +211,10 @@ function collectRun(text: string, runStart: number, runEnd: number, out: Replace
   }
 }
 
+function isNumberWord(word: string): boolean {
+  return UNITS[word] !== undefined || TEENS[word] !== undefined || TENS[word] !== undefined || word === 'double' || word === 'triple';
+}
+
 function isLiteral(t: Token): boolean {
   const c = t.word.charCodeAt(0);
   return c >= 48 && c <= 57;
@@ -234,12 +256,15 @@ function convertGroup(group: Token[]): Replacement | null {
       }
     } else if (w === 'hundred') {
       if (digits === '' || digits.endsWith('+')) emit('1', t);
-      const after = next ? (TEENS[next.word] ?? (TENS[next.word] !== undefined ? null : UNITS[next.word])) : undefined;
-      if (next && TENS[next.word] !== undefined) continue; // "five hundred twenty" → 5 then 20
-      if (after) {
-        emit(after.length === 1 ? '0' + after : after, t, next!);
+      const afterNext = group[i + 2];
+      if (next && TENS[next.word] !== undefined) continue; // "five hundred twenty" → 5, then 20
+      if (next && TEENS[next.word] !== undefined) {
+        emit(TEENS[next.word]!, t, next);
         i++;
-      } else emit('00', t);
+      } else if (next && UNITS[next.word] !== undefined && !(afterNext && isNumberWord(afterNext.word))) {
+        emit('0' + UNITS[next.word]!, t, next); // "five hundred five" → 505
+        i++;
+      } else emit('00', t); // "one eight hundred five five five" → 1800555
     } else if (ORDINAL_UNITS[w] !== undefined && w !== 'first' && w !== 'second') {
       emit(ORDINAL_UNITS[w]!, t);
     }

@@ -120,3 +120,27 @@ export class DropInCore<Inner extends Emitter> {
     );
   }
 }
+
+/**
+ * LiveKit's stream base classes call `run()` from a `setTimeout(0)` (at least 1 ms later), and the
+ * inner plugin stream a drop-in opens inside `run()` waits for its own `setTimeout(0)` before it
+ * sends anything: two timers in a row, about 1 ms added to every first token, transcript and audio
+ * frame. Drop-in streams start their pipeline when they are constructed instead, so the inner
+ * stream's timer is armed in the same tick as the base class's and both fire together.
+ * `run()` then awaits what was started (a retry by the base class starts afresh).
+ */
+export class EarlyStart {
+  #pending: Promise<void> | null;
+
+  constructor(private readonly pipeline: () => Promise<void>) {
+    this.#pending = pipeline();
+    this.#pending.catch(() => {}); // rethrown to the base class when it awaits run()
+  }
+
+  /** what `run()` returns: the pipeline started at construction, or a new one on a retry */
+  run(): Promise<void> {
+    const p = this.#pending ?? this.pipeline();
+    this.#pending = null;
+    return p;
+  }
+}

@@ -3,7 +3,7 @@ import { GuardrailBlockedError } from '../errors.js';
 import { DEFAULT_BLOCK_MESSAGE, guardChatContext, StreamingRedactor } from '../guardrails/index.js';
 import { usdToNanos } from '../money.js';
 import type { ModelRef } from '../providers/types.js';
-import { DropInCore, type DropInOptions } from './drop-in.js';
+import { DropInCore, type DropInOptions, EarlyStart } from './drop-in.js';
 import type { GuardrailSetup } from '../gateway.js';
 import type { GuardrailPolicy } from '../guardrails/index.js';
 import { auditFindings, recordBlocked } from './guard-audit.js';
@@ -58,14 +58,20 @@ function buildLLM(ref: ModelRef, ep: { apiKey?: string; baseURL?: string; option
 class GatewayLLMStream extends llm.LLMStream {
   readonly #owner: LLM;
   readonly #args: ChatArgs;
+  readonly #start: EarlyStart;
 
   constructor(owner: LLM, args: ChatArgs) {
     super(owner, { chatCtx: args.chatCtx, toolCtx: args.toolCtx, connOptions: args.connOptions ?? DEFAULT_API_CONNECT_OPTIONS });
     this.#owner = owner;
     this.#args = args;
+    this.#start = new EarlyStart(() => this.#run());
   }
 
-  protected async run(): Promise<void> {
+  protected run(): Promise<void> {
+    return this.#start.run();
+  }
+
+  async #run(): Promise<void> {
     const core = this.#owner.core;
     const guardrails = core.gw.guardrails(core.project.id);
     let chatCtx = this.chatCtx;

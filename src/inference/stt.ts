@@ -2,7 +2,7 @@ import { APIConnectionError, type APIConnectOptions, DEFAULT_API_CONNECT_OPTIONS
 import type { AudioFrame } from '@livekit/rtc-node';
 import { usdToNanos } from '../money.js';
 import type { ModelRef } from '../providers/types.js';
-import { DropInCore, type DropInOptions } from './drop-in.js';
+import { DropInCore, type DropInOptions, EarlyStart } from './drop-in.js';
 import { ReplayBuffer } from './replay.js';
 import type { AttemptControl } from './request.js';
 
@@ -88,7 +88,10 @@ class GatewaySpeechStream extends stt.SpeechStream {
   ) {
     // no sampleRate: frames reach the inner plugin untouched (it resamples), so we meter what was sent
     super(owner, undefined, conn);
+    this.#start = new EarlyStart(() => this.#run());
   }
+
+  readonly #start: EarlyStart;
 
   /**
    * Sessions end STT streams by closing them, before the provider's last usage report can arrive.
@@ -105,7 +108,11 @@ class GatewaySpeechStream extends stt.SpeechStream {
     super.close();
   }
 
-  protected async run(): Promise<void> {
+  protected run(): Promise<void> {
+    return this.#start.run();
+  }
+
+  async #run(): Promise<void> {
     const core = this.owner.core;
     const audio = new ReplayBuffer<AudioItem>();
     const pump = (async () => {

@@ -1,7 +1,7 @@
 import { type APIConnectOptions, DEFAULT_API_CONNECT_OPTIONS, tts } from '@livekit/agents';
 import { usdToNanos } from '../money.js';
 import type { ModelRef } from '../providers/types.js';
-import { DropInCore, type DropInOptions } from './drop-in.js';
+import { DropInCore, type DropInOptions, EarlyStart } from './drop-in.js';
 import { ReplayBuffer } from './replay.js';
 import type { AttemptControl } from './request.js';
 
@@ -108,15 +108,21 @@ class GatewayChunkedStream extends tts.ChunkedStream {
 
 class GatewaySynthesizeStream extends tts.SynthesizeStream {
   readonly label = 'voicegateway.SynthesizeStream';
+  readonly #start: EarlyStart;
 
   constructor(
     private readonly owner: TTS,
     private readonly conn?: APIConnectOptions,
   ) {
     super(owner, conn);
+    this.#start = new EarlyStart(() => this.#run());
   }
 
-  protected async run(): Promise<void> {
+  protected run(): Promise<void> {
+    return this.#start.run();
+  }
+
+  async #run(): Promise<void> {
     const core = this.owner.core;
     const text = new ReplayBuffer<string | typeof FLUSH>();
     let chars = 0;

@@ -1,6 +1,6 @@
 import type { ScanContext } from '../context.js';
 import { IBAN_LENGTHS, ibanMod97Valid } from './checksums.js';
-import { numberCandidates, type NumberKind } from './numbers.js';
+import { ibanStarts, numberCandidates, type NumberKind } from './numbers.js';
 
 /**
  * financial: payment card numbers (Luhn + issuer prefix), IBANs (mod-97 + country length), ABA routing
@@ -15,9 +15,6 @@ const NUMERIC: Partial<Record<NumberKind, { detector: string; placeholder: strin
   expiry: { detector: 'card_expiry', placeholder: '[EXPIRY]', score: 0.8, keyedScore: 0.8 },
 };
 
-/** two letters and two check digits start every IBAN */
-const IBAN_START_RE = /\b[A-Za-z]{2}\d{2}(?=[ -]?[A-Za-z0-9])/g;
-const IBAN_GATE_RE = /[A-Za-z]{2}\d{2}/;
 
 export function detectFinancial(ctx: ScanContext): void {
   for (const c of numberCandidates(ctx)) {
@@ -27,15 +24,16 @@ export function detectFinancial(ctx: ScanContext): void {
   detectIbans(ctx);
 }
 
+/** two letters and two check digits start every IBAN; the numeric pass already found where */
 function detectIbans(ctx: ScanContext): void {
   const text = ctx.norm.text;
-  if (!IBAN_GATE_RE.test(text)) return;
-  IBAN_START_RE.lastIndex = 0;
-  for (let m = IBAN_START_RE.exec(text); m; m = IBAN_START_RE.exec(text)) {
-    const end = ibanEnd(text, m.index);
+  let after = 0;
+  for (const start of ibanStarts(ctx)) {
+    if (start < after) continue;
+    const end = ibanEnd(text, start);
     if (end > 0) {
-      ctx.addNorm('financial', 'iban', m.index, end, '[IBAN]', 0.97);
-      IBAN_START_RE.lastIndex = end;
+      ctx.addNorm('financial', 'iban', start, end, '[IBAN]', 0.97);
+      after = end;
     }
   }
 }

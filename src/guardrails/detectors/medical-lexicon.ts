@@ -101,3 +101,19 @@ export const CUES = [
 
 /** cues that only count before a term */
 export const POSSESSIVE_CUES: ReadonlySet<string> = new Set(['my', 'his', 'for my', 'on my']);
+
+export type MedicalKind = 'medical.record' | 'medical.condition' | 'medical.medication' | 'medical.procedure';
+
+/** term → kind; record phrases win over the other lists when a term is in several */
+export const MEDICAL_KIND_OF = new Map<string, MedicalKind>();
+for (const [terms, kind] of [
+  [PROCEDURES, 'medical.procedure'],
+  [MEDICATIONS, 'medical.medication'],
+  [CONDITIONS, 'medical.condition'],
+  [RECORD_PHRASES, 'medical.record'],
+] as const) {
+  for (const t of terms) MEDICAL_KIND_OF.set(t, kind);
+}
+
+/** units that make the number before them a dosage ("500 mg") */
+export const DOSAGE_UNITS = ['mg', 'mcg', 'milligram', 'milligrams', 'microgram', 'micrograms', 'ml'];

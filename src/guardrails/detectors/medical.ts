@@ -1,5 +1,5 @@
 import type { ScanContext } from '../context.js';
-import { CONDITIONS, CUES, MEDICATIONS, POSSESSIVE_CUES, PROCEDURES, RECORD_PHRASES } from './medical-lexicon.js';
+import { CUES, DOSAGE_UNITS, MEDICAL_KIND_OF, POSSESSIVE_CUES, type MedicalKind } from './medical-lexicon.js';
 
 /**
  * medical: conditions, medications, procedures and health-record context. One pass of a compiled
@@ -9,29 +9,10 @@ import { CONDITIONS, CUES, MEDICATIONS, POSSESSIVE_CUES, PROCEDURES, RECORD_PHRA
  */
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-type Kind = 'medical.record' | 'medical.condition' | 'medical.medication' | 'medical.procedure';
-/** term → kind; record phrases win over the other lists when a term is in several */
-const KIND_OF = new Map<string, Kind>();
-for (const [terms, kind] of [
-  [PROCEDURES, 'medical.procedure'],
-  [MEDICATIONS, 'medical.medication'],
-  [CONDITIONS, 'medical.condition'],
-  [RECORD_PHRASES, 'medical.record'],
-] as const) {
-  for (const t of terms) KIND_OF.set(t, kind);
-}
-
-const DOSAGE_RE_SOURCE = '\\d+(?:\\.\\d+)?[ ]?(?:mg|mcg|milligrams?|micrograms?|ml|units of insulin)';
-const DOSAGE_RE = new RegExp(`^${DOSAGE_RE_SOURCE}$`);
-/**
- * One alternation of literal terms, longest first, without capture groups: V8 compiles that into
- * a fast matcher (captures or optional separators inside it make it several times slower).
- */
-const TERM_RE = new RegExp(
-  `\\b(?:${[...KIND_OF.keys()].sort((a, b) => b.length - a.length).map(escape).join('|')}|${DOSAGE_RE_SOURCE})(?:s|es)?\\b`,
-  'g',
-);
+type Kind = MedicalKind;
+const DOSAGE_BEFORE_RE = /\b\d+(?:\.\d+)?[ ]?$/;
+/** the terms on their own, for callers without a compiled policy lexicon */
+const TERM_RE = new RegExp(`\\b(?:${[...MEDICAL_KIND_OF.keys(), ...DOSAGE_UNITS].sort((a, b) => b.length - a.length).map(escape).join('|')})(?:s|es)?\\b`, 'g');
 const cueRe = (cues: string[]) => new RegExp(`\\b(?:${[...new Set(cues)].sort((a, b) => b.length - a.length).map(escape).join('|')})\\b`);
 const CUE_RE = cueRe(CUES);
 /** after a term, possessives belong to the next phrase ("I'm a Cancer, my birthday …") */
@@ -46,7 +27,17 @@ const PAIR_DISTANCE = 40;
 const FALSE_FRIEND_AFTER = /^[ ](?:of luck|of genius|of midnight|pitch|season|sign|free)\b/;
 
 function kindOf(term: string): Kind | undefined {
-  return KIND_OF.get(term) ?? KIND_OF.get(term.slice(0, -1)) ?? KIND_OF.get(term.slice(0, -2)) ?? (DOSAGE_RE.test(term) ? 'medical.medication' : undefined);
+  return MEDICAL_KIND_OF.get(term) ?? MEDICAL_KIND_OF.get(term.slice(0, -1)) ?? MEDICAL_KIND_OF.get(term.slice(0, -2));
+}
+
+const UNITS = new Set(DOSAGE_UNITS);
+
+function termHits(ctx: ScanContext): Array<{ start: number; end: number; word: string }> {
+  if (ctx.policy.lexicon?.has.medical) return ctx.lexicon.medical;
+  const out: Array<{ start: number; end: number; word: string }> = [];
+  TERM_RE.lastIndex = 0;
+  for (let m = TERM_RE.exec(ctx.lower); m; m = TERM_RE.exec(ctx.lower)) out.push({ start: m.index, end: m.index + m[0].length, word: m[0] });
+  return out;
 }
 
 export function detectMedical(ctx: ScanContext): void {
@@ -54,12 +45,22 @@ export function detectMedical(ctx: ScanContext): void {
   let unpaired: Array<{ start: number; end: number; detector: Kind }> | null = null;
   let lastTermEnd = -Infinity;
   let lastAccepted = false;
-  TERM_RE.lastIndex = 0;
-  for (let m = TERM_RE.exec(lower); m; m = TERM_RE.exec(lower)) {
-    const start = m.index;
-    const end = start + m[0].length;
-    const detector = kindOf(m[0]);
+  let coveredTo = 0;
+  for (const hit of termHits(ctx)) {
+    // a term inside a longer one already seen ("blood pressure" in "high blood pressure")
+    if (hit.start < coveredTo) continue;
+    let start = hit.start;
+    const end = hit.end;
+    let detector = kindOf(lower.slice(start, end));
+    if (UNITS.has(hit.word) || UNITS.has(lower.slice(start, end))) {
+      // "500 mg": a unit is a medication mention only with its number
+      const number = DOSAGE_BEFORE_RE.exec(lower.slice(Math.max(0, start - 12), start));
+      if (!number) continue;
+      start -= number[0].length;
+      detector = 'medical.medication';
+    }
     if (!detector) continue;
+    coveredTo = end;
     if (detector === 'medical.record') {
       ctx.add('medical', detector, start, end, '[MEDICAL]', 0.9);
       lastTermEnd = end;

@@ -54,16 +54,45 @@ const KEYWORD_WINDOW = 48;
 const SENTENCE_BREAK_RE = /[.!?;\n](?:\s|$)/;
 const ACCOUNT_GAP_RE = /^(?:\s|number|num|no\.?|#|is|was|:|-|of|my|the|it's|its|ending|reads|=)*$/;
 const CARD_WORDS_RE = /\b(?:card|visa|master ?card|amex|credit|debit)\b/;
+/** without one of these, no plain short number can be a CVV or an expiry */
+const CVV_EXPIRY_WORDS_RE = /\b(?:cvv2?|cvc2?|csc|cid|security code|card verification|exp|expiry|expires|expiring|expiration|valid (?:thru|through|until))\b/;
 
+interface NumberScan {
+  candidates: NumberCandidate[];
+  /** every standalone run of at most six digits (house numbers for the address detector) */
+  shortRuns: Array<{ start: number; end: number }>;
+  /** offsets of two letters glued to two digits at a word start ("DE89…"): where an IBAN may begin */
+  ibanStarts: number[];
+}
+
+/** classified numeric candidates (offsets in the normalised text) */
 export function numberCandidates(ctx: ScanContext): NumberCandidate[] {
+  return scanNumbers(ctx).candidates;
+}
+
+export function shortNumberRuns(ctx: ScanContext): NumberScan['shortRuns'] {
+  return scanNumbers(ctx).shortRuns;
+}
+
+export function ibanStarts(ctx: ScanContext): number[] {
+  return scanNumbers(ctx).ibanStarts;
+}
+
+/** one pass over the digits of the text serves every numeric detector */
+function scanNumbers(ctx: ScanContext): NumberScan {
   return ctx.memo('numbers', () => findCandidates(ctx));
 }
 
-function findCandidates(ctx: ScanContext): NumberCandidate[] {
+function findCandidates(ctx: ScanContext): NumberScan {
   const text = ctx.norm.text;
-  const out: NumberCandidate[] = [];
+  const all: NumberCandidate[] = [];
+  const shortRuns: NumberScan['shortRuns'] = [];
+  const ibans: number[] = [];
   NUMBER_RE.lastIndex = 0;
   for (let m = NUMBER_RE.exec(text); m; m = NUMBER_RE.exec(text)) {
+    if (m.index >= 2 && isLetter(text.charCodeAt(m.index - 1)) && isLetter(text.charCodeAt(m.index - 2)) && isDigit(text.charCodeAt(m.index + 1))) {
+      if (m.index === 2 || !isWordChar(text.charCodeAt(m.index - 3))) ibans.push(m.index - 2);
+    }
     let raw = m[0];
     let start = m.index;
     // a trailing ')' or '(' only belongs to the number when balanced
@@ -76,11 +105,29 @@ function findCandidates(ctx: ScanContext): NumberCandidate[] {
     const end = start + raw.length;
     if (!standsAlone(text, start, end)) continue;
     const digits = onlyDigits(raw);
-    const c: NumberCandidate = { start, end, raw, digits, kind: null, keyed: false };
-    classify(ctx, c);
-    if (c.kind) out.push(c);
+    if (digits.length <= 6) shortRuns.push({ start, end });
+    all.push({ start, end, raw, digits, kind: null, keyed: false });
   }
-  return out;
+  const out: NumberCandidate[] = [];
+  for (const c of all) {
+    const r = kindOf(ctx, c, all);
+    if (r) {
+      c.kind = r.kind;
+      c.keyed = r.keyed;
+      out.push(c);
+    }
+  }
+  return { candidates: out, shortRuns, ibanStarts: ibans };
+}
+
+function isCardNumber(c: NumberCandidate): boolean {
+  const nd = c.digits.length;
+  return nd >= 13 && nd <= 19 && SPACE_DASH_ONLY_RE.test(c.raw) && luhnValid(c.digits) && plausibleCard(c.digits);
+}
+
+/** a CVV or expiry needs a card nearby in the text: card words or a card number */
+function cardContext(ctx: ScanContext, all: NumberCandidate[]): boolean {
+  return ctx.memo('cardContext', () => CARD_WORDS_RE.test(ctx.normLower) || all.some(isCardNumber));
 }
 
 /** reject digits glued to letters (SHAs, "v2", "500mg", UUID parts), times ("10:30") and decimals ("4.5") */
@@ -107,16 +154,16 @@ function isExtension(text: string, end: number): boolean {
   return (c === 120 || c === 88) && isDigit(text.charCodeAt(end + 1)); // "…4567x123"
 }
 
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
 function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (c >= 192 && c <= 687);
-}
-
-function cardWordsInText(ctx: ScanContext): boolean {
-  return ctx.memo('cardWords', () => CARD_WORDS_RE.test(ctx.normLower));
 }
 
 /**
@@ -146,14 +193,6 @@ function nearestKeyword(ctx: ScanContext, start: number): Keyword | null {
   return kind;
 }
 
-function classify(ctx: ScanContext, c: NumberCandidate): void {
-  const r = kindOf(ctx, c);
-  if (r) {
-    c.kind = r.kind;
-    c.keyed = r.keyed;
-  }
-}
-
 const KIND_CACHE = new Map<string, { kind: NumberKind; keyed: boolean }>();
 const result = (kind: NumberKind, keyed: boolean) => {
   const key = kind + (keyed ? '+' : '-');
@@ -163,10 +202,19 @@ const result = (kind: NumberKind, keyed: boolean) => {
 };
 
 /** cheapest checks first: shape, then checksums, and the keyword lookup only when it matters */
-function kindOf(ctx: ScanContext, c: NumberCandidate): { kind: NumberKind; keyed: boolean } | null {
+function kindOf(ctx: ScanContext, c: NumberCandidate, all: NumberCandidate[]): { kind: NumberKind; keyed: boolean } | null {
   const { raw, digits } = c;
   const nd = digits.length;
   if (nd < 3) return null;
+  // plain short numbers (counts, years, order numbers): only a CVV can be one
+  if (nd < 6 && raw.length === nd) {
+    if (nd > 4 && !EXPIRY_RE.test(raw)) return null;
+    if (!ctx.memo('cvvWords', () => CVV_EXPIRY_WORDS_RE.test(ctx.normLower))) return null;
+    const kw = nearestKeyword(ctx, c.start);
+    if (kw === 'cvv' && nd <= 4 && cardContext(ctx, all)) return result('cvv', true);
+    if (kw === 'expiry' && EXPIRY_RE.test(raw) && cardContext(ctx, all)) return result('expiry', true);
+    return null;
+  }
   const hasDot = raw.includes('.');
   if (hasDot && IPV4_RE.test(raw)) {
     const octets = raw.split('.');
@@ -178,7 +226,7 @@ function kindOf(ctx: ScanContext, c: NumberCandidate): { kind: NumberKind; keyed
   if (nd > 19) return null;
   // short numbers (prices, counts, years) matter only as a CVV or expiry next to a card
   if (!isDate && nd < 6 && !(nd <= 4 || EXPIRY_RE.test(raw))) return null;
-  if (!isDate && nd < 6 && !cardWordsInText(ctx)) return null;
+  if (!isDate && nd < 6 && !cardContext(ctx, all)) return null;
   const kw = nearestKeyword(ctx, c.start);
   if (isDate) {
     if (kw === 'dob') return result('dob', true);
@@ -186,7 +234,7 @@ function kindOf(ctx: ScanContext, c: NumberCandidate): { kind: NumberKind; keyed
     return null;
   }
   if (kw === 'id') return null;
-  if (nd >= 13 && SPACE_DASH_ONLY_RE.test(raw) && luhnValid(digits) && plausibleCard(digits)) return result('card', kw === 'card');
+  if (isCardNumber(c)) return result('card', kw === 'card');
   switch (kw) {
     case 'ssn':
       if (nd === 9 && ssnValid(digits)) return result('ssn', true);
@@ -198,10 +246,10 @@ function kindOf(ctx: ScanContext, c: NumberCandidate): { kind: NumberKind; keyed
       if (nd >= 6 && nd <= 17 && !raw.includes('(')) return result('account', true);
       break;
     case 'cvv':
-      if ((nd === 3 || nd === 4) && raw.length === nd && cardWordsInText(ctx)) return result('cvv', true);
+      if ((nd === 3 || nd === 4) && raw.length === nd && cardContext(ctx, all)) return result('cvv', true);
       break;
     case 'expiry':
-      if (EXPIRY_RE.test(raw) && cardWordsInText(ctx)) return result('expiry', true);
+      if (EXPIRY_RE.test(raw) && cardContext(ctx, all)) return result('expiry', true);
       break;
     case 'dob':
       if (nd >= 6 && nd <= 8 && DIGITS_SPACES_RE.test(raw)) return result('dob', true); // "one two oh four nineteen eighty five"

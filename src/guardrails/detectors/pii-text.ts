@@ -1,65 +1,46 @@
 import type { ScanContext } from '../context.js';
+import { shortNumberRuns } from './numbers.js';
+import { PII_CUES } from './pii-cues.js';
 
-/** Word-shaped pii: street addresses and names after an explicit cue. */
+/**
+ * Word-shaped pii: street addresses, dates of birth written with a month name, and names after an
+ * explicit cue. The shared lexicon pass finds every cue word; each cue then checks its own
+ * neighbourhood in the spoken-number normalised text. House-number-last addresses ("Hauptstraße 5")
+ * start from the short numbers the numeric pass already found.
+ */
 
 /** function words never appear inside a street name: "5 blocks down the road" is not an address */
 export const NOT_IN_ADDRESS = new Set(
   'a an the at on in of to and or for from with by my your our his her their is are was were be i we you he she it they this that than per about over into up down more less very just only also'.split(' '),
 );
-const SUFFIX =
-  'street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|square|sq|trail|trl|alley|crescent|close|plaza|loop|pike|path|crossing|expressway|freeway';
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** the cue words on their own, for callers without a compiled policy lexicon */
+const CUE_RE = new RegExp(`\\b(?:${[...PII_CUES.keys()].sort((a, b) => b.length - a.length).map(escape).join('|')})\\b`, 'g');
+
+const LETTERS = "A-Za-zÀ-ÖØ-öø-ÿ'-";
 const UNIT = '(?:,?[ ]+(?:apt|apartment|suite|ste|unit|floor|fl|#)\\.?[ ]*#?[a-z0-9-]{1,6}\\b)?';
-/**
- * "1600 Pennsylvania Avenue NW", "742 evergreen terrace", "4 5 6 main street" (after normalisation).
- * Found from the street suffix (rare in prose), then back to a house number at most four words earlier.
- */
-const STREET_SUFFIX_RE = new RegExp(`\\b(?:${SUFFIX})\\b`, 'gi');
 const HOUSE_NUMBER_BEFORE_RE = /\b\d{1,6}[a-z]?((?:[ ]+[a-z][a-z'.-]*){1,4})[ ]+$/i;
 const AFTER_SUFFIX_RE = new RegExp(`^\\.?(?:[ ]+(?:n|s|e|w|ne|nw|se|sw)\\b\\.?)?${UNIT}`, 'i');
-/** "Hauptstraße 5", "Koskikatu 25", "Kungsgatan 12": found from the suffix, then back to a capitalised word start */
-const STREET_SUFFIX_THEN_NUMBER_RE =
-  /(?:straße|strasse|str\.|weg|platz|gasse|allee|damm|katu|tie|gatan|vägen|vej|gade|straat|laan|plein|gracht)[ ]+\d{1,5}[a-z]?\b/g;
-const LETTER_RE = /[A-Za-zÀ-ÖØ-öø-ÿ]/;
-/** "12 rue de la Paix", "Via Roma 12", "Calle Mayor 5" */
-const ROMANCE_ADDRESS_RE =
-  /\b(?:\d{1,4}(?:bis|ter)?,?[ ]+(?:rue|avenue|boulevard|bd|chemin|allée|impasse|quai)[ ]+(?:(?:de|du|des|la|le|l'|d')[ ]*){0,2}[A-Z][A-Za-zÀ-ÖØ-öø-ÿ'-]+|(?:Via|Viale|Piazza|Corso|Calle|Avenida|Carrer|Rua|Plaza)[ ]+(?:(?:de|del|della|di|da|do|dos|la)[ ]+)?[A-Z][A-Za-zÀ-ÖØ-öø-ÿ'-]+(?:[ ]+[A-Z][A-Za-zÀ-ÖØ-öø-ÿ'-]+)?,?[ ]+\d{1,4})\b/g;
-const PO_BOX_RE = /\bp\.?[ ]?o\.?[ ]+box[ ]+\d{1,6}\b/gi;
+const NUMBER_BEFORE_FRENCH_RE = /\b\d{1,4}(?:bis|ter)?,?[ ]+$/;
+const AFTER_FRENCH_RE = new RegExp(`^[ ]+(?:(?:de|du|des|la|le|l'|d')[ ]*){0,2}[A-Z][${LETTERS}]+`);
+const NAME_FIRST_RE = new RegExp(`[A-Z][a-z]+[ ]+(?:(?:de|del|della|di|da|do|dos|la)[ ]+)?[A-Z][${LETTERS}]+(?:[ ]+[A-Z][${LETTERS}]+)?,?[ ]+\\d{1,4}\\b`, 'y');
+const PO_BEFORE_RE = /\bp\.?[ ]?o\.?[ ]+$/;
+const BOX_NUMBER_RE = /^[ ]+\d{1,6}\b/;
+/** "Hauptstraße 5", "Koskikatu 25", "Kungsgatan 12" */
+const SUFFIX_WORD_RE = /(?:straße|strasse|str\.|weg|platz|gasse|allee|damm|katu|tie|gatan|vägen|vej|gade|straat|laan|plein|gracht)$/;
+const WORD_CHAR_RE = /[A-Za-zÀ-ÖØ-öø-ÿ.]/;
 
-export function detectAddresses(ctx: ScanContext): void {
-  const norm = ctx.norm.text;
-  const cased = hasCapitals(ctx.text);
-  STREET_SUFFIX_RE.lastIndex = 0;
-  for (let m = STREET_SUFFIX_RE.exec(norm); m; m = STREET_SUFFIX_RE.exec(norm)) {
-    const from = Math.max(0, m.index - 64);
-    const house = HOUSE_NUMBER_BEFORE_RE.exec(norm.slice(from, m.index));
-    if (!house) continue;
-    const words = house[1]!.trim().split(/[ ]+/);
-    if (words.some((w) => NOT_IN_ADDRESS.has(w.toLowerCase()))) continue;
-    // in properly cased text a street name is capitalised: "3 apples at the street market" is prose
-    if (cased && (words.some((w) => !isCapitalised(w)) || !isCapitalised(m[0]))) continue;
-    const end = m.index + m[0].length + (AFTER_SUFFIX_RE.exec(norm.slice(m.index + m[0].length, m.index + m[0].length + 24))?.[0].length ?? 0);
-    ctx.addNorm('pii', 'street_address', from + house.index, end, '[ADDRESS]', 0.85);
-  }
-  STREET_SUFFIX_THEN_NUMBER_RE.lastIndex = 0;
-  for (let m = STREET_SUFFIX_THEN_NUMBER_RE.exec(norm); m; m = STREET_SUFFIX_THEN_NUMBER_RE.exec(norm)) {
-    let s = m.index;
-    while (s > 0 && LETTER_RE.test(norm[s - 1]!)) s--;
-    if (!isCapitalised(norm.slice(s, s + 1))) continue;
-    ctx.addNorm('pii', 'street_address', s, m.index + m[0].length, '[ADDRESS]', 0.8);
-  }
-  for (const re of [ROMANCE_ADDRESS_RE, PO_BOX_RE]) {
-    re.lastIndex = 0;
-    for (let m = re.exec(norm); m; m = re.exec(norm)) ctx.addNorm('pii', 'street_address', m.index, m.index + m[0].length, '[ADDRESS]', 0.8);
-  }
-}
+const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const DAY = '(?:\\d{1,2}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)';
+/** month-name dates; numeric dates come from the numeric candidates */
+const TEXT_DATE_RE = new RegExp(`\\b(?:${MONTH}\\.?[ ]+${DAY},?[ ]+\\d{4}|(?:the[ ]+)?${DAY}[ ]+(?:of[ ]+)?${MONTH},?[ ]+\\d{4})\\b`, 'g');
+const DOB_WINDOW = 64;
 
-/** strong cues: "my name is", "name:", "call me"; the word before "name" is checked in code */
-const NAME_CUE_RE = /\b(?:name(?:[ ]+is|'s|[ ]*:|[ ]+on[ ]+the[ ]+(?:card|account)[ ]+is)|call[ ]+me)[ ]+/gi;
-const NAME_OWNER_RE = /(?:^|\b(?:my|your|his|her|their|full|first|last|middle|legal|maiden|the|caller's|card)[ ]+|[\n(])$/i;
-/** weak cues ("this is", "I'm") only count before "speaking / calling / here": found from the trailer back */
-const NAME_TRAILER_RE = /\b(?:speaking|calling|here)\b/gi;
-const WEAK_CUE_BEFORE_RE = /\b(?:this[ ]+is|i'm|i[ ]+am)[ ]+([A-Za-z][A-Za-z'-]+(?:[ ]+[A-Za-z][A-Za-z'-]+)?)[ ,]+$/i;
-const NAME_WORD_RE = /[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'-]*/y;
+const NAME_AFTER_CUE_RE = /name(?:[ ]+is|'s|[ ]*:|[ ]+on[ ]+the[ ]+(?:card|account)[ ]+is)[ ]+/y;
+const CALL_ME_RE = /call[ ]+me[ ]+/y;
+const NAME_OWNER_RE = /(?:^|\b(?:my|your|his|her|their|full|first|last|middle|legal|maiden|the|caller's|card)[ ]+|[\n(])$/;
+const WEAK_CUE_BEFORE_RE = new RegExp(`\\b(?:this[ ]+is|i'm|i[ ]+am)[ ]+([A-Za-z][${LETTERS}]+(?:[ ]+[A-Za-z][${LETTERS}]+)?)[ ,]+$`, 'i');
+const NAME_WORD_RE = new RegExp(`[A-Za-zÀ-ÖØ-öø-ÿ][${LETTERS}]*`, 'y');
 /** words that follow the cues but are not names ("call me back", "I'm not sure", "this is great") */
 const NOT_A_NAME = new Set(
   (
@@ -67,30 +48,129 @@ const NOT_A_NAME = new Set(
     'back later tomorrow today tonight now again soon sometime anytime whenever when please maybe actually also still ' +
     'i you he she we they it me him her us them my your his our their this that there here what who how why where ' +
     'calling speaking sorry sure fine good great okay ok well glad happy afraid going trying looking interested ' +
-    'um uh like so and gonna wanna unknown none unsure anonymous private'
+    'um uh like gonna wanna unknown none unsure anonymous private'
   ).split(' '),
 );
 
-export function detectNames(ctx: ScanContext): void {
-  const t = ctx.text;
-  const cased = hasCapitals(t);
-  NAME_CUE_RE.lastIndex = 0;
-  for (let m = NAME_CUE_RE.exec(t); m; m = NAME_CUE_RE.exec(t)) {
-    if (m[0][0] !== 'c' && m[0][0] !== 'C' && !NAME_OWNER_RE.test(t.slice(Math.max(0, m.index - 24), m.index))) continue;
-    const span = nameAfter(t, m.index + m[0].length, cased);
-    if (!span) continue;
-    ctx.add('pii', 'person_name', span[0], span[1], '[NAME]', 0.8);
-    NAME_CUE_RE.lastIndex = span[1];
+export function detectPiiText(ctx: ScanContext): void {
+  const norm = ctx.norm.text;
+  const lower = ctx.normLower;
+  const cased = /[A-Z]/.test(ctx.text);
+  let dobSearchedTo = 0;
+  for (const hit of cueHits(ctx)) {
+    const at = ctx.toNorm(hit.start);
+    const end = at + hit.word.length;
+    for (const cue of PII_CUES.get(hit.word)!) {
+      switch (cue) {
+        case 'us':
+          usAddress(ctx, at, end, cased);
+          break;
+        case 'french':
+          frenchAddress(ctx, at, end);
+          break;
+        case 'nameFirst':
+          NAME_FIRST_RE.lastIndex = at;
+          if (NAME_FIRST_RE.exec(norm)) ctx.addNorm('pii', 'street_address', at, NAME_FIRST_RE.lastIndex, '[ADDRESS]', 0.8);
+          break;
+        case 'box': {
+          const after = BOX_NUMBER_RE.exec(lower.slice(end, end + 10));
+          const before = PO_BEFORE_RE.exec(lower.slice(Math.max(0, at - 8), at));
+          if (after && before) ctx.addNorm('pii', 'street_address', at - before[0].length, end + after[0].length, '[ADDRESS]', 0.8);
+          break;
+        }
+        case 'dob':
+          if (at >= dobSearchedTo) dobSearchedTo = textDob(ctx, Math.max(at, dobSearchedTo), end);
+          break;
+        case 'name':
+          NAME_AFTER_CUE_RE.lastIndex = at;
+          if (NAME_AFTER_CUE_RE.exec(lower) && NAME_OWNER_RE.test(lower.slice(Math.max(0, at - 24), at))) {
+            nameAt(ctx, NAME_AFTER_CUE_RE.lastIndex, cased, 0.8);
+          }
+          break;
+        case 'callMe':
+          CALL_ME_RE.lastIndex = at;
+          if (CALL_ME_RE.exec(lower)) nameAt(ctx, CALL_ME_RE.lastIndex, cased, 0.8);
+          break;
+        case 'weakName':
+          weakName(ctx, at, cased);
+          break;
+      }
+    }
   }
-  NAME_TRAILER_RE.lastIndex = 0;
-  for (let m = NAME_TRAILER_RE.exec(t); m; m = NAME_TRAILER_RE.exec(t)) {
-    const from = Math.max(0, m.index - 48);
-    const cue = WEAK_CUE_BEFORE_RE.exec(t.slice(from, m.index));
-    if (!cue) continue;
-    const nameStart = from + cue.index + cue[0].lastIndexOf(cue[1]!);
-    const span = nameAfter(t, nameStart, cased);
-    if (span && span[1] === nameStart + cue[1]!.length) ctx.add('pii', 'person_name', span[0], span[1], '[NAME]', 0.7);
+  suffixWordAddresses(ctx);
+}
+
+function cueHits(ctx: ScanContext): Array<{ start: number; word: string }> {
+  if (ctx.policy.lexicon?.has.pii) return ctx.lexicon.pii;
+  const out: Array<{ start: number; word: string }> = [];
+  CUE_RE.lastIndex = 0;
+  for (let m = CUE_RE.exec(ctx.lower); m; m = CUE_RE.exec(ctx.lower)) out.push({ start: m.index, word: m[0] });
+  return out;
+}
+
+/** "742 Evergreen Terrace": back from the suffix to a house number at most four words earlier */
+function usAddress(ctx: ScanContext, at: number, end: number, cased: boolean): void {
+  const norm = ctx.norm.text;
+  const from = Math.max(0, at - 64);
+  const house = HOUSE_NUMBER_BEFORE_RE.exec(norm.slice(from, at));
+  if (!house) return;
+  const words = house[1]!.trim().split(/[ ]+/);
+  if (words.some((w) => NOT_IN_ADDRESS.has(w.toLowerCase()))) return;
+  // in properly cased text a street name is capitalised: "3 apples at the street market" is prose
+  if (cased && (words.some((w) => !isCapitalised(w)) || !isCapitalised(norm[at]!))) return;
+  const tail = AFTER_SUFFIX_RE.exec(norm.slice(end, end + 24))?.[0].length ?? 0;
+  ctx.addNorm('pii', 'street_address', from + house.index, end + tail, '[ADDRESS]', 0.85);
+}
+
+/** "12 rue de la Paix" */
+function frenchAddress(ctx: ScanContext, at: number, end: number): void {
+  const norm = ctx.norm.text;
+  const from = Math.max(0, at - 12);
+  const number = NUMBER_BEFORE_FRENCH_RE.exec(norm.slice(from, at));
+  const name = number && AFTER_FRENCH_RE.exec(norm.slice(end, end + 48));
+  if (number && name) ctx.addNorm('pii', 'street_address', from + number.index, end + name[0].length, '[ADDRESS]', 0.8);
+}
+
+/** "Hauptstraße 5": a short number right after a capitalised word ending in a street suffix */
+function suffixWordAddresses(ctx: ScanContext): void {
+  const norm = ctx.norm.text;
+  const lower = ctx.normLower;
+  for (const run of shortNumberRuns(ctx)) {
+    if (run.start < 5 || norm[run.start - 1] !== ' ') continue;
+    let s = run.start - 1;
+    while (s > 0 && WORD_CHAR_RE.test(norm[s - 1]!)) s--;
+    if (!isCapitalised(norm[s] ?? '') || !SUFFIX_WORD_RE.test(lower.slice(s, run.start - 1))) continue;
+    ctx.addNorm('pii', 'street_address', s, run.end, '[ADDRESS]', 0.8);
   }
+}
+
+/** a month-name date a few words after a birth cue; returns how far the text was searched */
+function textDob(ctx: ScanContext, from: number, cueEnd: number): number {
+  const lower = ctx.normLower;
+  const windowEnd = Math.min(lower.length, cueEnd + DOB_WINDOW);
+  const window = lower.slice(from, windowEnd);
+  TEXT_DATE_RE.lastIndex = 0;
+  for (let m = TEXT_DATE_RE.exec(window); m; m = TEXT_DATE_RE.exec(window)) {
+    const s = from + (m[0].startsWith('the ') ? m.index + 4 : m.index);
+    ctx.addNorm('pii', 'date_of_birth', s, from + m.index + m[0].length, '[DOB]', 0.9);
+  }
+  return windowEnd;
+}
+
+function nameAt(ctx: ScanContext, pos: number, cased: boolean, score: number): void {
+  const span = nameAfter(ctx.norm.text, pos, cased);
+  if (span) ctx.addNorm('pii', 'person_name', span[0], span[1], '[NAME]', score);
+}
+
+/** "this is Michael Chen speaking": weak cues only count before speaking / calling / here */
+function weakName(ctx: ScanContext, trailerAt: number, cased: boolean): void {
+  const norm = ctx.norm.text;
+  const from = Math.max(0, trailerAt - 48);
+  const cue = WEAK_CUE_BEFORE_RE.exec(norm.slice(from, trailerAt));
+  if (!cue) return;
+  const nameStart = from + cue.index + cue[0].lastIndexOf(cue[1]!);
+  const span = nameAfter(norm, nameStart, cased);
+  if (span && span[1] === nameStart + cue[1]!.length) ctx.addNorm('pii', 'person_name', span[0], span[1], '[NAME]', 0.7);
 }
 
 /** one to three name words from `pos`: not function words, capitalised when the text uses capitals */
@@ -111,10 +191,6 @@ function nameAfter(t: string, pos: number, cased: boolean): [number, number] | n
     if (t[end] !== ' ') break;
   }
   return start < 0 ? null : [start, end];
-}
-
-function hasCapitals(t: string): boolean {
-  return /[A-Z]/.test(t);
 }
 
 function isCapitalised(w: string): boolean {

@@ -2,7 +2,7 @@ import { isIPv6 } from 'node:net';
 import { parsePhoneNumberFromString, PhoneNumber, type CountryCode } from 'libphonenumber-js/max';
 import type { ScanContext } from '../context.js';
 import { numberCandidates, type NumberCandidate } from './numbers.js';
-import { detectAddresses, detectNames } from './pii-text.js';
+import { detectPiiText } from './pii-text.js';
 
 /**
  * pii: emails (written and spoken "john at example dot com"), phone numbers (libphonenumber, region
@@ -29,9 +29,7 @@ export function detectPii(ctx: ScanContext): void {
   detectEmails(ctx);
   detectSpokenEmails(ctx);
   detectIpv6(ctx);
-  detectTextDob(ctx);
-  detectAddresses(ctx);
-  detectNames(ctx);
+  detectPiiText(ctx);
 }
 
 /** North American numbering plan regions: a cheap shape check saves most libphonenumber calls */
@@ -91,24 +89,36 @@ const NOT_A_LOCAL_PART = new Set(['me', 'us', 'him', 'her', 'them', 'you', 'it',
 
 function detectSpokenEmails(ctx: ScanContext): void {
   const lower = ctx.lower;
-  // both spoken forms need a spelled-out joiner somewhere: "dot" in the domain or local part, or "underscore"
-  if (lower.indexOf(' dot ') < 0 && lower.indexOf(' underscore ') < 0) return;
-  for (let at = lower.indexOf(' at '); at >= 0; at = lower.indexOf(' at ', at + 1)) {
-    SPOKEN_DOMAIN_RE.lastIndex = at + 4;
-    const dm = SPOKEN_DOMAIN_RE.exec(lower);
-    if (!dm) continue;
-    // written "x.y" after " at " is only an address when the text also spells "dot" or the domain is spoken
-    const spokenDomain = dm[0].includes(' dot ');
-    const windowStart = Math.max(0, at - 80);
-    const lm = SPOKEN_LOCAL_RE.exec(lower.slice(windowStart, at));
-    if (!lm) continue;
-    const local = lm[0];
-    if (NOT_A_LOCAL_PART.has(local)) continue;
-    if (!spokenDomain && !/ (?:dot|underscore) /.test(local)) continue;
-    const start = windowStart + lm.index;
-    const end = at + 4 + dm[0].length;
-    ctx.add('pii', 'email', start, end, '[EMAIL]', spokenDomain ? 0.9 : 0.8);
+  // a spoken address always spells a joiner ("dot" or "underscore"): look for " at " only near one
+  let searchedTo = 0;
+  for (const joiner of [' dot ', ' underscore ']) {
+    for (let j = lower.indexOf(joiner); j >= 0; j = lower.indexOf(joiner, j + 1)) {
+      const from = Math.max(searchedTo, j - 80);
+      const to = Math.min(lower.length, j + 80);
+      for (let at = lower.indexOf(' at ', from); at >= 0 && at < to; at = lower.indexOf(' at ', at + 1)) spokenEmailAt(ctx, at);
+      searchedTo = Math.max(searchedTo, to);
+    }
+    searchedTo = 0;
   }
+}
+
+function spokenEmailAt(ctx: ScanContext, at: number): void {
+  const lower = ctx.lower;
+  SPOKEN_DOMAIN_RE.lastIndex = at + 4;
+  const dm = SPOKEN_DOMAIN_RE.exec(lower);
+  if (!dm) return;
+  // a written domain after a spoken " at " counts only when the local part is spelled out too
+  const spokenDomain = dm[0].includes(' dot ');
+  const windowStart = Math.max(0, at - 80);
+  const lm = SPOKEN_LOCAL_RE.exec(lower.slice(windowStart, at));
+  if (!lm) return;
+  const local = lm[0];
+  if (NOT_A_LOCAL_PART.has(local)) return;
+  if (!spokenDomain && !/ (?:dot|underscore) /.test(local)) return;
+  const start = windowStart + lm.index;
+  const end = at + 4 + dm[0].length;
+  if (ctx.findings.some((f) => f.detector === 'email' && f.start === start)) return;
+  ctx.add('pii', 'email', start, end, '[EMAIL]', spokenDomain ? 0.9 : 0.8);
 }
 
 const HEX_OR_COLON = /[0-9A-Fa-f:]/;
@@ -126,31 +136,5 @@ function detectIpv6(ctx: ScanContext): void {
     if (e - s < 6 || /[\w.]/.test(t[s - 1] ?? ' ') || /\w/.test(t[e] ?? ' ')) continue;
     const candidate = t.slice(s, e);
     if (candidate.split(':').filter((g) => g.length > 0).length >= 3 && isIPv6(candidate)) ctx.add('pii', 'ip_address', s, e, '[IP]', 0.9);
-  }
-}
-
-const DOB_CUE_RE = /\b(?:born|birth|dob|d\.o\.b|birthday)\b/g;
-const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
-/** month-name dates; numeric dates come from the numeric candidates */
-const TEXT_DATE_RE = new RegExp(
-  `\\b(?:${MONTH}\\.?[ ]+\\d{1,2}(?:st|nd|rd|th)?,?[ ]+\\d{4}|(?:the[ ]+)?\\d{1,2}(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?${MONTH},?[ ]+\\d{4})\\b`,
-  'g',
-);
-
-function detectTextDob(ctx: ScanContext): void {
-  const lower = ctx.normLower;
-  DOB_CUE_RE.lastIndex = 0;
-  let searchedTo = 0;
-  for (let cue = DOB_CUE_RE.exec(lower); cue; cue = DOB_CUE_RE.exec(lower)) {
-    const from = Math.max(searchedTo, cue.index);
-    const windowEnd = Math.min(lower.length, cue.index + cue[0].length + 64);
-    const window = lower.slice(from, windowEnd);
-    TEXT_DATE_RE.lastIndex = 0;
-    for (let m = TEXT_DATE_RE.exec(window); m; m = TEXT_DATE_RE.exec(window)) {
-      const s = from + (m[0].startsWith('the ') ? m.index + 4 : m.index);
-      ctx.addNorm('pii', 'date_of_birth', s, from + m.index + m[0].length, '[DOB]', 0.9);
-      searchedTo = from + m.index + m[0].length;
-    }
-    searchedTo = Math.max(searchedTo, windowEnd);
   }
 }

@@ -1,5 +1,5 @@
 import type { ScanContext } from '../context.js';
-import { INJECTION_PATTERNS } from './injection-patterns.js';
+import { INJECTION_PATTERNS, isWordHead as isWord } from './injection-patterns.js';
 
 /**
  * prompt_injection: instruction override, role-play / jailbreak, system-prompt extraction, delimiter
@@ -9,7 +9,6 @@ import { INJECTION_PATTERNS } from './injection-patterns.js';
  */
 
 const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const isWord = (head: string) => /^[\p{L}\d'-]+$/u.test(head) && /^[a-z0-9]/.test(head);
 
 /** head → indices of the patterns that can start there */
 const BY_HEAD = new Map<string, number[]>();
@@ -20,10 +19,12 @@ const byLength = (a: string, b: string) => b.length - a.length;
 const WORD_HEADS = [...BY_HEAD.keys()].filter(isWord).sort(byLength).map(escape);
 const SYMBOL_HEADS = [...BY_HEAD.keys()].filter((h) => !isWord(h)).sort(byLength).map(escape);
 /**
- * One pass finds every head (a literal alternation without captures: fast in V8); each head then
- * tries only its own patterns, sticky at that offset.
+ * One pass finds every word head (a literal alternation between word boundaries, without captures:
+ * fast in V8), a second, cheaper one the symbol heads ("<|", "[INST]", "###"); mixing both in one
+ * regex halves its speed. Each head then tries only its own patterns, sticky at that offset.
  */
-const HEAD_RE = new RegExp(`\\b(?:${WORD_HEADS.join('|')})\\b|${SYMBOL_HEADS.join('|')}`, 'g');
+const WORD_HEAD_RE = new RegExp(`\\b(?:${WORD_HEADS.join('|')})\\b`, 'g');
+const SYMBOL_HEAD_RE = new RegExp(SYMBOL_HEADS.join('|'), 'g');
 const STICKY = INJECTION_PATTERNS.map((pattern) => new RegExp(pattern.source, 'y'));
 
 /** "don't ignore the rules", "never reveal your system prompt" talk about attacks, they are not attacks */
@@ -46,20 +47,21 @@ export function injectionScore(ctx: ScanContext): { score: number; hits: Hit[] }
   const lower = ctx.lower;
   const hits: Hit[] = [];
   const coveredTo = new Int32Array(INJECTION_PATTERNS.length);
-  HEAD_RE.lastIndex = 0;
-  for (let h = HEAD_RE.exec(lower); h; h = HEAD_RE.exec(lower)) {
-    const start = h.index;
-    for (const i of BY_HEAD.get(h[0])!) {
-      if (start < coveredTo[i]!) continue;
-      const re = STICKY[i]!;
-      re.lastIndex = start;
-      const m = re.exec(lower);
-      if (!m || m[0].length === 0) continue;
-      const end = start + m[0].length;
-      coveredTo[i] = end;
-      const pattern = INJECTION_PATTERNS[i]!;
-      if (pattern.family !== 'injection.delimiter' && negated(lower, start, HAS_CONTEXT[i]!)) continue;
-      hits.push({ pattern: i, start, end, weight: quoted(lower, start, end) ? pattern.weight * MENTION_FACTOR : pattern.weight });
+  for (const heads of [wordHeads(ctx), symbolHeads(lower)]) {
+    for (const h of heads) {
+      const start = h.start;
+      for (const i of BY_HEAD.get(h.word)!) {
+        if (start < coveredTo[i]!) continue;
+        const re = STICKY[i]!;
+        re.lastIndex = start;
+        const m = re.exec(lower);
+        if (!m || m[0].length === 0) continue;
+        const end = start + m[0].length;
+        coveredTo[i] = end;
+        const pattern = INJECTION_PATTERNS[i]!;
+        if (pattern.family !== 'injection.delimiter' && negated(lower, start, HAS_CONTEXT[i]!)) continue;
+        hits.push({ pattern: i, start, end, weight: quoted(lower, start, end) ? pattern.weight * MENTION_FACTOR : pattern.weight });
+      }
     }
   }
   return { score: combine(hits), hits };
@@ -85,6 +87,22 @@ function quoted(lower: string, start: number, end: number): boolean {
   return false;
 }
 
+function wordHeads(ctx: ScanContext): Array<{ start: number; word: string }> {
+  if (ctx.policy.lexicon?.has.injection) return ctx.lexicon.injection;
+  return findAll(WORD_HEAD_RE, ctx.lower);
+}
+
+function symbolHeads(lower: string): Array<{ start: number; word: string }> {
+  return findAll(SYMBOL_HEAD_RE, lower);
+}
+
+function findAll(re: RegExp, text: string): Array<{ start: number; word: string }> {
+  const out: Array<{ start: number; word: string }> = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push({ start: m.index, word: m[0] });
+  return out;
+}
+
 function negated(lower: string, start: number, hasContext: boolean): boolean {
   const before = lower.slice(Math.max(0, start - (hasContext ? 48 : 16)), start);
   return (hasContext ? NEGATED_CONTEXT_RE : NEGATED_BEFORE_RE).test(before);
@@ -96,8 +114,17 @@ function negated(lower: string, start: number, hasContext: boolean): boolean {
  */
 function combine(hits: Hit[]): number {
   if (hits.length === 0) return 0;
-  const sorted = [...hits].sort((a, b) => a.start - b.start);
   const best = new Map<number, number>();
+  for (const { top } of clusters(hits)) best.set(top.pattern, Math.max(best.get(top.pattern) ?? 0, top.weight));
+  let miss = 1;
+  for (const w of best.values()) miss *= 1 - w;
+  return 1 - miss;
+}
+
+/** runs of overlapping hits, each with its span and strongest hit */
+function clusters(hits: Hit[]): Array<{ start: number; end: number; top: Hit }> {
+  const sorted = [...hits].sort((a, b) => a.start - b.start);
+  const out: Array<{ start: number; end: number; top: Hit }> = [];
   for (let i = 0; i < sorted.length; ) {
     let top = sorted[i]!;
     let end = top.end;
@@ -106,19 +133,18 @@ function combine(hits: Hit[]): number {
       end = Math.max(end, sorted[j]!.end);
       if (sorted[j]!.weight > top.weight) top = sorted[j]!;
     }
-    best.set(top.pattern, Math.max(best.get(top.pattern) ?? 0, top.weight));
+    out.push({ start: sorted[i]!.start, end, top });
     i = j;
   }
-  let miss = 1;
-  for (const w of best.values()) miss *= 1 - w;
-  return 1 - miss;
+  return out;
 }
 
 export function detectPromptInjection(ctx: ScanContext): void {
   const { score, hits } = injectionScore(ctx);
   if (hits.length === 0 || score < ctx.policy.injectionThreshold) return;
   const rounded = Math.round(score * 1000) / 1000;
-  for (const h of hits) {
-    ctx.add('prompt_injection', INJECTION_PATTERNS[h.pattern]!.family, h.start, h.end, '[INJECTION]', rounded);
+  // one finding per run of overlapping hits, named after its strongest pattern
+  for (const cluster of clusters(hits)) {
+    ctx.add('prompt_injection', INJECTION_PATTERNS[cluster.top.pattern]!.family, cluster.start, cluster.end, '[INJECTION]', rounded);
   }
 }
