@@ -13,7 +13,7 @@ import type { GuardrailPolicy } from './guardrails/types.js';
 export interface GuardrailSetup {
   policy: GuardrailPolicy;
   compiled: CompiledPolicy;
-  /** pii or financial set to redact: the streamed answer goes through a StreamingRedactor */
+  /** pii or financial active: the streamed answer goes through a StreamingRedactor (redact/block redact, alert records) */
   redactsOutput: boolean;
 }
 import { scopedProject } from './inference/context.js';
@@ -202,7 +202,7 @@ export class Gateway {
     if (this.#policies.has(projectId)) return this.#policies.get(projectId)!;
     const policy = guardrailPolicyFor(this.config.guardrails, this.requireProject(projectId).config.guardrails);
     const setup = policy
-      ? { policy, compiled: compilePolicy(policy), redactsOutput: policy.categories.pii === 'redact' || policy.categories.financial === 'redact' }
+      ? { policy, compiled: compilePolicy(policy), redactsOutput: outputGuarded(policy) }
       : null;
     this.#policies.set(projectId, setup);
     return setup;
@@ -304,4 +304,8 @@ function collectSecrets(config: GatewayConfig, env: NodeJS.ProcessEnv): string[]
   for (const k of config.auth.api_keys) add(k.token);
   for (const name of ['DEEPGRAM_API_KEY', 'OPENAI_API_KEY', 'CARTESIA_API_KEY', 'GROQ_API_KEY', 'VOICEGW_API_KEY', 'VOICEGW_MCP_TOKEN']) add(env[name]);
   return [...found].sort((a, b) => b.length - a.length);
+}
+
+function outputGuarded(policy: GuardrailPolicy): boolean {
+  return (['pii', 'financial'] as const).some((c) => (policy.categories[c] ?? 'off') !== 'off');
 }

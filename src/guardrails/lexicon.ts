@@ -82,18 +82,18 @@ export function findLexiconHits(lex: CompiledLexicon, lower: string): LexiconHit
     const start = m.index;
     const text = m[0];
     const space = text.indexOf(' ');
-    record(lex, hits, kindsOf(lex, text), start, text.length, true);
+    record(hits, kindsOf(lex, text), start, text.length, true);
     if (space > 0) {
       const first = text.slice(0, space);
       const alone = kindsOf(lex, first);
-      if (alone && alone[0] !== text) record(lex, hits, alone, start, first.length, false);
+      if (alone && alone[0] !== text) record(hits, alone, start, first.length, false);
       re.lastIndex = start + space;
     }
   }
   return hits;
 }
 
-function record(lex: CompiledLexicon, hits: LexiconHits, found: [string, number] | null, start: number, length: number, whole: boolean): void {
+function record(hits: LexiconHits, found: [string, number] | null, start: number, length: number, whole: boolean): void {
   if (!found) return;
   const [word, kind] = found;
   const hit = { start, end: start + (whole ? length : word.length), word };

@@ -78,8 +78,10 @@ class GatewayLLMStream extends llm.LLMStream {
     let findings = 0;
     if (guardrails) {
       const guard = guardChatContext(chatCtx, guardrails.compiled);
-      findings = guard.findings.length;
-      if (findings > 0) await auditFindings(core, guard.findings, 'in');
+      // the whole history is scanned every turn; only findings new since the last answer are recorded
+      const fresh = guard.findings.filter((f) => f.fresh);
+      findings = fresh.length;
+      if (findings > 0) await auditFindings(core, fresh, 'in');
       if (guard.action === 'block') return this.#blocked(guardrails.policy, guard.findings, findings);
       chatCtx = guard.chatCtx;
       if (guard.instructions) {
@@ -135,7 +137,7 @@ class GatewayLLMStream extends llm.LLMStream {
         const rest = redactor.end();
         if (rest && !ctl.signal.aborted) this.queue.put({ id: lastId, delta: { role: 'assistant', content: rest } });
         ctl.meter.guardrailFindings += redactor.findings.length;
-        if (redactor.findings.length > 0) await auditFindings(core, redactor.findings.map((f) => ({ ...f, action: 'redact' as const, excerpt: f.placeholder })), 'out');
+        if (redactor.findings.length > 0) await auditFindings(core, redactor.findings, 'out');
       }
     }
   }

