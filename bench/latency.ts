@@ -1,0 +1,156 @@
+/**
+ * P1 / P2: what the drop-ins add to time-to-first-output, measured against the raw LiveKit plugins
+ * in one process, against the same mock servers (no artificial delays), interleaved A/B/B/A so that
+ * machine noise hits both sides equally. Prints one JSON document.
+ *
+ *   npx tsx bench/latency.ts [--pairs 2000] [--warmup 200] [--context-chars 2000] [--only llm,stt,tts]
+ */
+import { type llm, stt, tts } from '@livekit/agents';
+import * as cartesia from '@livekit/agents-plugin-cartesia';
+import * as deepgram from '@livekit/agents-plugin-deepgram';
+import * as openai from '@livekit/agents-plugin-openai';
+import type { AudioFrame } from '@livekit/rtc-node';
+import { inference } from '../src/index.js';
+import { sineFrames } from '../src/testing/index.js';
+import { argNumber, argList } from './lib/args.js';
+import { contextChars, conversation } from './lib/conversation.js';
+import { compare } from './lib/stats.js';
+import { openBenchGateway } from './lib/gateway.js';
+import { startBenchMocks } from './lib/mocks.js';
+import { quietLogs, RAW_KEYS, SPOKEN } from './lib/setup.js';
+
+const PAIRS = argNumber('pairs', 2000);
+const WARMUP = argNumber('warmup', 200);
+const CONTEXT_CHARS = argNumber('context-chars', 2000);
+const ONLY = argList('only', ['llm', 'stt', 'tts']);
+
+quietLogs();
+const mocks = await startBenchMocks();
+const { gw, close } = await openBenchGateway(mocks.urls);
+const errors = { dropIn: 0, raw: 0 };
+const countErrors = (side: keyof typeof errors) => (m: { on(ev: 'error', fn: () => void): unknown }) => void m.on('error', () => errors[side]++);
+
+/** ms from `chat()` to the first content chunk; the stream is read to its end (ledger row written). */
+async function llmTtft(model: llm.LLM, chatCtx: llm.ChatContext): Promise<number> {
+  const t0 = performance.now();
+  let first = -1;
+  for await (const chunk of model.chat({ chatCtx })) if (first < 0 && chunk.delta?.content) first = performance.now() - t0;
+  return first;
+}
+
+/** ms from `stream()` to the first final transcript of an utterance pushed at once and flushed. */
+async function sttFirstFinal(model: stt.STT, audio: AudioFrame[]): Promise<number> {
+  const t0 = performance.now();
+  const s = model.stream();
+  for (const f of audio) s.pushFrame(f);
+  s.flush();
+  let first = -1;
+  for await (const ev of s) {
+    if (ev.type === stt.SpeechEventType.FINAL_TRANSCRIPT) {
+      first = performance.now() - t0;
+      break;
+    }
+  }
+  s.close();
+  return first;
+}
+
+/** ms from `stream()` to the first audio frame of a sentence pushed and flushed; read to the end. */
+async function ttsFirstAudio(model: tts.TTS, text: string): Promise<number> {
+  const t0 = performance.now();
+  const s = model.stream();
+  s.pushText(text);
+  s.flush();
+  s.endInput();
+  let first = -1;
+  for await (const a of s) {
+    if (a === tts.SynthesizeStream.END_OF_STREAM) break;
+    if (first < 0) first = performance.now() - t0;
+  }
+  s.close();
+  return first;
+}
+
+/** Warm-up, then `pairs` A/B pairs in alternating order; a missing first output is an error, not a sample. */
+async function abRun(dropIn: () => Promise<number>, raw: () => Promise<number>) {
+  const settle = () => gw.drain();
+  for (let i = 0; i < WARMUP; i++) {
+    await dropIn();
+    await raw();
+    await settle();
+  }
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    let x: number, y: number;
+    if (i % 2 === 0) {
+      x = await dropIn();
+      y = await raw();
+    } else {
+      y = await raw();
+      x = await dropIn();
+    }
+    await settle();
+    if (x < 0) errors.dropIn++;
+    if (y < 0) errors.raw++;
+    if (x >= 0 && y >= 0) {
+      a.push(x);
+      b.push(y);
+    }
+    if (i % 250 === 0) mocks.reset();
+  }
+  return compare(a, b);
+}
+
+const result: Record<string, unknown> = { bench: 'latency', pairs: PAIRS, warmup: WARMUP };
+
+if (ONLY.includes('llm')) {
+  const dropIn = new inference.LLM('openai/gpt-4.1-mini', { gateway: gw, project: 'bench' });
+  const raw = new openai.LLM({ model: 'gpt-4.1-mini', apiKey: RAW_KEYS.openai, baseURL: mocks.urls.openai });
+  [dropIn, raw].forEach((m, i) => countErrors(i === 0 ? 'dropIn' : 'raw')(m));
+  const ctx = conversation(CONTEXT_CHARS);
+  result.llm = {
+    what: 'time to first token: chat() → first content chunk',
+    context: { chars: contextChars(ctx), items: ctx.items.length },
+    dropInSetup: 'guardrails pii+financial redact, prompt_injection block; daily budget (block); SQLite ledger',
+    ...(await abRun(
+      () => llmTtft(dropIn, ctx),
+      () => llmTtft(raw, ctx),
+    )),
+  };
+}
+
+if (ONLY.includes('stt')) {
+  const dropIn = new inference.STT('deepgram/nova-3:en-US', { gateway: gw, project: 'bench' });
+  const raw = new deepgram.STT({ model: 'nova-3', language: 'en-US', apiKey: RAW_KEYS.deepgram, baseUrl: mocks.urls.deepgram });
+  [dropIn, raw].forEach((m, i) => countErrors(i === 0 ? 'dropIn' : 'raw')(m));
+  const audio = sineFrames(0.5);
+  result.stt = {
+    what: 'time to first final transcript: stream() + 0.5 s of audio + flush() → first FINAL_TRANSCRIPT (includes the WebSocket connect)',
+    ...(await abRun(
+      () => sttFirstFinal(dropIn, audio),
+      () => sttFirstFinal(raw, audio),
+    )),
+  };
+}
+
+if (ONLY.includes('tts')) {
+  const dropIn = new inference.TTS('cartesia/sonic-3', { gateway: gw, project: 'bench' });
+  const raw = new cartesia.TTS({ model: 'sonic-3', sampleRate: 24000, apiKey: RAW_KEYS.cartesia, baseUrl: mocks.urls.cartesia });
+  [dropIn, raw].forEach((m, i) => countErrors(i === 0 ? 'dropIn' : 'raw')(m));
+  result.tts = {
+    what: 'time to first audio: stream() + one sentence + flush() → first audio frame (pooled WebSocket)',
+    text: { chars: SPOKEN.length },
+    ...(await abRun(
+      () => ttsFirstAudio(dropIn, SPOKEN),
+      () => ttsFirstAudio(raw, SPOKEN),
+    )),
+  };
+}
+
+result.errors = errors;
+await close();
+await mocks.close();
+console.log(JSON.stringify(result, null, 2));
+// the plugins keep pooled sockets and timers; the figures are printed
+process.exit(0);

@@ -1,0 +1,283 @@
+import type { MockUrls } from './setup.js';
+import { runChild } from './child.js';
+import { ms, type Row, signedMs } from './report.js';
+import type { Comparison } from './stats.js';
+import { round } from './stats.js';
+
+export interface RunContext {
+  quick: boolean;
+  /** mock providers hosted by bench/run.ts (P7 and the load run) */
+  mocks: () => Promise<MockUrls>;
+}
+
+export interface FigureResult {
+  rows: Row[];
+  data: unknown;
+}
+
+export interface Figure {
+  id: string;
+  title: string;
+  run(ctx: RunContext): Promise<FigureResult>;
+}
+
+const MIN = 60_000;
+const mocksEnv = async (ctx: RunContext) => ({ VOICEGW_BENCH_MOCKS: JSON.stringify(await ctx.mocks()) });
+
+/** one latency comparison as two rows: median (with its target) and p99 */
+function latencyRows(label: string, c: Comparison, medianTarget: number, p99Target: number | null): Row[] {
+  const cell = (added: number, a: number, b: number, ratio: number) => `${signedMs(added, 3)} (${ms(a)} vs ${ms(b)} raw, ×${ratio.toFixed(2)})`;
+  return [
+    { figure: `${label}, median`, measured: cell(c.addedMedianMs, c.dropIn.median, c.raw.median, c.ratioMedian), target: `≤ +${medianTarget} ms`, pass: c.addedMedianMs <= medianTarget },
+    {
+      figure: `${label}, p99`,
+      measured: cell(c.addedP99Ms, c.dropIn.p99, c.raw.p99, c.ratioP99),
+      target: p99Target === null ? '—' : `≤ +${p99Target} ms`,
+      pass: p99Target === null ? null : c.addedP99Ms <= p99Target,
+    },
+  ];
+}
+
+interface LatencyOut {
+  llm?: Comparison & { context: { chars: number } };
+  stt?: Comparison;
+  tts?: Comparison;
+  errors: { dropIn: number; raw: number };
+}
+
+async function latency(ctx: RunContext, only: string): Promise<LatencyOut> {
+  const args = ctx.quick ? ['--pairs', '200', '--warmup', '30'] : ['--pairs', '2000', '--warmup', '200'];
+  return runChild<LatencyOut>('latency.ts', [...args, '--only', only], { timeoutMs: 6 * MIN });
+}
+
+function errorRow(id: string, out: { errors: { dropIn: number; raw: number } }): Row[] {
+  const { dropIn, raw } = out.errors;
+  return dropIn + raw > 0 ? [{ figure: `${id} errors during the run`, measured: `${dropIn} drop-in, ${raw} raw`, target: '0', pass: false }] : [];
+}
+
+const P1: Figure = {
+  id: 'P1',
+  title: 'added time to first token (LLM) vs raw openai plugin',
+  async run(ctx) {
+    const out = await latency(ctx, 'llm');
+    const c = out.llm!;
+    return { rows: [...latencyRows(`P1 LLM time to first token (${c.context.chars}-char context)`, c, 0.3, 1), ...errorRow('P1', out)], data: out };
+  },
+};
+
+const P2: Figure = {
+  id: 'P2',
+  title: 'added time to first final transcript (STT) and first audio (TTS) vs raw plugins',
+  async run(ctx) {
+    const out = await latency(ctx, 'stt,tts');
+    return {
+      rows: [...latencyRows('P2 STT stream first final transcript', out.stt!, 0.2, null), ...latencyRows('P2 TTS stream first audio', out.tts!, 0.2, null), ...errorRow('P2', out)],
+      data: out,
+    };
+  },
+};
+
+interface LedgerOut {
+  sqlite: {
+    durable_rows_per_s: number;
+    record_us: { mean: number; p50: number; p99: number; cpu_per_row: number };
+    synthetic_rows: number;
+    costs_all_ms: number;
+    costs_30d_ms: number;
+    costs_project_30d_ms: number;
+  };
+  postgres: Record<string, unknown>;
+}
+
+/** bench/ledger.ts runs once for P3 and P6 (it builds the 1M-row ledger either way) */
+let ledgerRun: Promise<LedgerOut> | null = null;
+const ledger = (ctx: RunContext) =>
+  (ledgerRun ??= runChild<LedgerOut>('ledger.ts', ctx.quick ? ['--rows', '100000'] : ['--rows', '1000000'], { timeoutMs: 5 * MIN }));
+
+const P3: Figure = {
+  id: 'P3',
+  title: 'ledger: durable rows/s and hot-path cost per row (SQLite)',
+  async run(ctx) {
+    const out = await ledger(ctx);
+    const s = out.sqlite;
+    return {
+      rows: [
+        { figure: 'P3 ledger durable rows/s (SQLite, sequential)', measured: `${s.durable_rows_per_s.toLocaleString('en-US')} rows/s`, target: '≥ 20,000', pass: s.durable_rows_per_s >= 20_000 },
+        {
+          figure: 'P3 ledger record() per row, p50',
+          measured: `${s.record_us.p50} µs (mean ${s.record_us.mean}, p99 ${s.record_us.p99}, CPU ${s.record_us.cpu_per_row} µs/row)`,
+          target: '≤ 50 µs',
+          pass: s.record_us.p50 <= 50,
+        },
+      ],
+      data: { sqlite: { durable_rows_per_s: s.durable_rows_per_s, record_us: s.record_us }, postgres: out.postgres },
+    };
+  },
+};
+
+const P6: Figure = {
+  id: 'P6',
+  title: 'costs() report over 1,000,000 ledger rows',
+  async run(ctx) {
+    const s = (await ledger(ctx)).sqlite;
+    const rows = s.synthetic_rows.toLocaleString('en-US');
+    return {
+      rows: [
+        { figure: `P6 costs() all time over ${rows} rows`, measured: `${ms(s.costs_all_ms)} (30 days ${ms(s.costs_30d_ms)}, one project ${ms(s.costs_project_30d_ms)})`, target: '≤ 50 ms', pass: s.costs_all_ms <= 50 },
+      ],
+      data: s,
+    };
+  },
+};
+
+interface BudgetOut {
+  gateway: { opsPerSecond: number; nsPerOp: number; worstRound: number };
+  enforcer: { opsPerSecond: number; nsPerOp: number };
+}
+
+const P4: Figure = {
+  id: 'P4',
+  title: 'budget admit+settle ops/s',
+  async run(ctx) {
+    const out = await runChild<BudgetOut>('budget.ts', ctx.quick ? ['--ops', '200000', '--rounds', '3'] : ['--ops', '2000000', '--rounds', '5'], { timeoutMs: 3 * MIN });
+    const g = out.gateway;
+    return {
+      rows: [
+        {
+          figure: 'P4 budget admit+settle (Gateway policy)',
+          measured: `${(g.opsPerSecond / 1e6).toFixed(2)} M ops/s (${g.nsPerOp} ns/op; enforcer alone ${(out.enforcer.opsPerSecond / 1e6).toFixed(2)} M)`,
+          target: '≥ 1 M ops/s',
+          pass: g.opsPerSecond >= 1_000_000,
+        },
+      ],
+      data: out,
+    };
+  },
+};
+
+interface GuardrailsOut {
+  performance: { scanText_4kb_all_categories: { p50_us: number; p99_us: number }; guardChatContext_4kb_in_messages: { p50_us: number }; context: { chars: number } };
+  corpus?: Record<string, { cases: number; precision: number; recall: number } | string>;
+  public?: unknown;
+}
+
+const P5: Figure = {
+  id: 'P5',
+  title: 'guardrail scan of a 4 KB chat context (all categories); precision/recall per category',
+  async run(ctx) {
+    const out = await runChild<GuardrailsOut>('guardrails.ts', ctx.quick ? ['--iterations', '2000'] : [], { timeoutMs: 5 * MIN });
+    const p = out.performance;
+    const rows: Row[] = [
+      {
+        figure: `P5 guardrail scan, ${p.context.chars} chars, all categories, median`,
+        measured: `${p.scanText_4kb_all_categories.p50_us} µs (p99 ${p.scanText_4kb_all_categories.p99_us}; as chat context ${p.guardChatContext_4kb_in_messages.p50_us} µs)`,
+        target: '≤ 100 µs',
+        pass: p.scanText_4kb_all_categories.p50_us <= 100,
+      },
+    ];
+    for (const [category, r] of Object.entries(out.corpus ?? {})) {
+      if (typeof r === 'string') continue;
+      rows.push({ figure: `P5 ${category} precision / recall (labelled corpus)`, measured: `${r.precision.toFixed(3)} / ${r.recall.toFixed(3)} (${r.cases} cases)`, target: '—', pass: null });
+    }
+    return { rows, data: out };
+  },
+};
+
+interface MemoryOut {
+  mode: 'dropin' | 'raw';
+  sessions: number;
+  rssMB: { baseline: number; liveAfterGc: number; steadyMedian: number; peak: number };
+  calls: { turns: number; errors: number; firstErrors: string[] };
+}
+
+const P7: Figure = {
+  id: 'P7',
+  title: 'RSS with 100 concurrent sessions: drop-ins vs raw plugins (separate processes)',
+  async run(ctx) {
+    const seconds = ctx.quick ? '6' : '20';
+    const order: MemoryOut['mode'][] = ctx.quick ? ['raw', 'dropin'] : ['raw', 'dropin', 'dropin', 'raw'];
+    const runs: MemoryOut[] = [];
+    for (const mode of order) {
+      runs.push(
+        await runChild<MemoryOut>('memory.ts', ['--mode', mode, '--sessions', '100', '--seconds', seconds], { nodeFlags: ['--expose-gc'], env: await mocksEnv(ctx), timeoutMs: 3 * MIN }),
+      );
+    }
+    const mean = (mode: MemoryOut['mode'], f: (r: MemoryOut) => number) => {
+      const xs = runs.filter((r) => r.mode === mode).map(f);
+      return round(xs.reduce((a, b) => a + b, 0) / xs.length, 1);
+    };
+    const live = (m: MemoryOut['mode']) => mean(m, (r) => r.rssMB.liveAfterGc);
+    const base = (m: MemoryOut['mode']) => mean(m, (r) => r.rssMB.baseline);
+    const peak = (m: MemoryOut['mode']) => mean(m, (r) => r.rssMB.peak);
+    const added = round(live('dropin') - live('raw'), 1);
+    const fixed = round(base('dropin') - base('raw'), 1);
+    const perSessionKB = Math.round(((live('dropin') - base('dropin') - (live('raw') - base('raw'))) * 1024) / 100);
+    const errors = runs.reduce((s, r) => s + r.calls.errors, 0);
+    return {
+      rows: [
+        {
+          figure: 'P7 RSS, 100 live sessions (after GC)',
+          measured: `+${added} MB (${live('dropin')} vs ${live('raw')} MB raw; fixed +${fixed} MB, per session ${perSessionKB >= 0 ? '+' : ''}${perSessionKB} KB)`,
+          target: '≤ +20 MB',
+          pass: added <= 20,
+        },
+        { figure: 'P7 peak RSS during the run', measured: `${peak('dropin')} vs ${peak('raw')} MB raw`, target: '—', pass: null },
+        ...(errors > 0 ? [{ figure: 'P7 call errors', measured: String(errors), target: '0', pass: false }] : []),
+      ],
+      data: { runs, liveAddedMB: added, fixedAddedMB: fixed, perSessionAddedKB: perSessionKB },
+    };
+  },
+};
+
+interface LoadOut {
+  mode: 'dropin' | 'raw';
+  calls: number;
+  seconds: number;
+  throughput: { turnsPerSecond: number; providerRequestsPerSecond: number; audioInSecondsPerSecond: number };
+  totals: { turns: number; errors: number };
+  firstErrors: string[];
+  ledger: { rows: number; expectedRows: number; byStatus: Record<string, number> } | null;
+  responseMs: { median: number; p99: number };
+  cpuSeconds: { ofWall: number };
+}
+
+const LOAD: Figure = {
+  id: 'LOAD',
+  title: '100 concurrent simulated calls through drop-ins and mocks',
+  async run(ctx) {
+    const seconds = ctx.quick ? '10' : '60';
+    const env = await mocksEnv(ctx);
+    const run = (mode: string) => runChild<LoadOut>('load.ts', ['--mode', mode, '--calls', '100', '--seconds', seconds], { env, timeoutMs: Number(seconds) * 1000 + 3 * MIN });
+    const dropIn = await run('dropin');
+    const raw = await run('raw');
+    const l = dropIn.ledger!;
+    const clean = dropIn.totals.errors === 0 && l.rows === l.expectedRows && l.byStatus.success === l.rows;
+    const t = dropIn.throughput;
+    return {
+      rows: [
+        {
+          figure: `LOAD ${dropIn.calls} calls × ${dropIn.seconds} s through drop-ins`,
+          measured: `${dropIn.totals.errors} errors; ledger ${l.rows}/${l.expectedRows} rows, ${l.byStatus.success ?? 0} success`,
+          target: 'no errors',
+          pass: clean,
+        },
+        {
+          figure: 'LOAD throughput',
+          measured: `${t.turnsPerSecond} turns/s, ${t.providerRequestsPerSecond} provider requests/s, ${t.audioInSecondsPerSecond} s of audio in per s`,
+          target: '—',
+          pass: null,
+        },
+        {
+          figure: 'LOAD transcript → first answer audio, p50 / p99',
+          measured: `${ms(dropIn.responseMs.median, 1)} / ${ms(dropIn.responseMs.p99, 1)} (raw ${ms(raw.responseMs.median, 1)} / ${ms(raw.responseMs.p99, 1)})`,
+          target: '—',
+          pass: null,
+        },
+        { figure: 'LOAD client CPU (cores busy)', measured: `${dropIn.cpuSeconds.ofWall} (raw ${raw.cpuSeconds.ofWall})`, target: '—', pass: null },
+      ],
+      data: { dropIn, raw },
+    };
+  },
+};
+
+export const FIGURES: Figure[] = [P1, P2, P3, P4, P5, P6, P7, LOAD];
