@@ -45,10 +45,13 @@ const sampler = setInterval(() => {
 }, 200);
 // live memory: collected garbage removed, every session connected and mid-call
 const live: number[] = [];
+const liveJs: number[] = [];
 const probes = [0.35, 0.55, 0.75].map((at) =>
   setTimeout(() => {
     settle();
-    live.push(process.memoryUsage().rss);
+    const m = process.memoryUsage();
+    live.push(m.rss);
+    liveJs.push(m.heapUsed + m.external);
   }, at * SECONDS * 1000),
 );
 const started = performance.now();
@@ -82,7 +85,9 @@ console.log(
         afterClose: mb(after.rss),
       },
       heapUsedMB: { baseline: mb(baseline.heapUsed), endOfCalls: mb(heapDuring), afterClose: mb(after.heapUsed) },
-      calls: { ...stats, responseMs: undefined, errors: stats.errors.length, firstErrors: [...new Set(stats.errors)].slice(0, 5) },
+      // what JavaScript holds (V8 heap + external buffers such as audio), free of allocator caching
+      jsLiveMB: { baseline: mb(baseline.heapUsed + baseline.external), liveAfterGc: mb([...liveJs].sort((a, b) => a - b)[Math.floor(liveJs.length / 2)] ?? Number.NaN) },
+      calls: { ...stats, responseMs: undefined, llmMs: undefined, ttsFirstAudioMs: undefined, errors: stats.errors.length, firstErrors: [...new Set(stats.errors)].slice(0, 5) },
     },
     null,
     2,

@@ -1,5 +1,6 @@
 import { llm, stt, tts } from '@livekit/agents';
-import { sineFrame } from '../../src/testing/audio.js';
+import { AudioFrame } from '@livekit/rtc-node';
+import { sinePcm } from '../../src/testing/audio.js';
 
 /** Calls start spread over this window, as real calls do (all at once, every turn would coincide). */
 export const STAGGER_MS = 2000;
@@ -29,10 +30,15 @@ export interface CallStats {
   audioOutSeconds: number;
   /** per turn: ms from the final transcript to the first audio frame of the answer */
   responseMs: number[];
+  /** per turn: ms from chat() to the whole answer collected (the stream ends after its ledger row) */
+  llmMs: number[];
+  /** per turn: ms from tts.stream() to its first audio frame */
+  ttsFirstAudioMs: number[];
   errors: string[];
 }
 
 const FRAME_MS = 100;
+const SAMPLE_RATE = 16000;
 const SYSTEM = 'You are a restaurant booking assistant. Keep answers short: they are spoken aloud.';
 
 /**
@@ -41,13 +47,15 @@ const SYSTEM = 'You are a restaurant booking assistant. Keep answers short: they
  * the conversation so far, then the answer spoken through a TTS stream and read to its end).
  */
 export async function simulateCall(c: CallComponents, seconds: number): Promise<CallStats> {
-  const stats: CallStats = { turns: 0, sttFinals: 0, overlapped: 0, llmRequests: 0, ttsRequests: 0, audioInSeconds: 0, audioOutSeconds: 0, responseMs: [], errors: [] };
+  const stats: CallStats = { turns: 0, sttFinals: 0, overlapped: 0, llmRequests: 0, ttsRequests: 0, audioInSeconds: 0, audioOutSeconds: 0, responseMs: [], llmMs: [], ttsFirstAudioMs: [], errors: [] };
   const onError = (e: { error: Error }) => void stats.errors.push(`${e.error.name}: ${e.error.message}`);
   c.stt.on('error', onError);
   c.llm.on('error', onError);
   c.tts.on('error', onError);
 
-  const frame = sineFrame(FRAME_MS / 1000);
+  // a new frame each time, as a microphone delivers them (a reused object would hide retained audio)
+  const pcm = sinePcm(FRAME_MS / 1000, SAMPLE_RATE);
+  const nextFrame = () => new AudioFrame(pcm.slice(), SAMPLE_RATE, 1, pcm.length);
   const chat = llm.ChatContext.empty();
   chat.addMessage({ role: 'system', content: SYSTEM });
   let turn: Promise<void> | null = null;
@@ -57,6 +65,8 @@ export async function simulateCall(c: CallComponents, seconds: number): Promise<
     chat.addMessage({ role: 'user', content: text });
     stats.llmRequests++;
     const reply = (await c.llm.chat({ chatCtx: chat }).collect()).text;
+    const spoken = performance.now();
+    stats.llmMs.push(spoken - heard);
     chat.addMessage({ role: 'assistant', content: reply });
     if (chat.items.length > 13) chat.items.splice(1, 2); // keep the system prompt and the last six exchanges
     stats.ttsRequests++;
@@ -66,7 +76,10 @@ export async function simulateCall(c: CallComponents, seconds: number): Promise<
     speech.endInput();
     for await (const a of speech) {
       if (a === tts.SynthesizeStream.END_OF_STREAM) break;
-      if (stats.responseMs.length === stats.turns) stats.responseMs.push(performance.now() - heard);
+      if (stats.responseMs.length === stats.turns) {
+        stats.responseMs.push(performance.now() - heard);
+        stats.ttsFirstAudioMs.push(performance.now() - spoken);
+      }
       stats.audioOutSeconds += a.frame.samplesPerChannel / a.frame.sampleRate;
     }
     speech.close();
@@ -75,7 +88,7 @@ export async function simulateCall(c: CallComponents, seconds: number): Promise<
 
   const listen = c.stt.stream();
   const mic = setInterval(() => {
-    listen.pushFrame(frame);
+    listen.pushFrame(nextFrame());
     stats.audioInSeconds += FRAME_MS / 1000;
   }, FRAME_MS);
   const hangUp = new Promise<void>((resolve) =>
@@ -114,7 +127,7 @@ export async function simulateCall(c: CallComponents, seconds: number): Promise<
 }
 
 export function addStats(all: CallStats[]): CallStats {
-  const sum = (k: keyof Omit<CallStats, 'errors' | 'responseMs'>) => all.reduce((s, x) => s + x[k], 0);
+  const sum = (k: keyof Omit<CallStats, 'errors' | 'responseMs' | 'llmMs' | 'ttsFirstAudioMs'>) => all.reduce((s, x) => s + x[k], 0);
   return {
     turns: sum('turns'),
     sttFinals: sum('sttFinals'),
@@ -124,6 +137,8 @@ export function addStats(all: CallStats[]): CallStats {
     audioInSeconds: Math.round(sum('audioInSeconds')),
     audioOutSeconds: Math.round(sum('audioOutSeconds')),
     responseMs: all.flatMap((x) => x.responseMs),
+    llmMs: all.flatMap((x) => x.llmMs),
+    ttsFirstAudioMs: all.flatMap((x) => x.ttsFirstAudioMs),
     errors: all.flatMap((x) => x.errors),
   };
 }

@@ -3,9 +3,22 @@
  * replay what the failed provider already received and then continue live.
  */
 export class ReplayBuffer<T> {
+  /** items kept for replay (after `release()`, only those the reader has not reached yet) */
   readonly items: T[] = [];
   ended = false;
   #waiters: (() => void)[] = [];
+  /** items released from the front of `items` */
+  #released = 0;
+  #keep = true;
+
+  /**
+   * Output has begun: a failure from now on is surfaced, never replayed to another entry, so what
+   * the reader has passed no longer needs keeping (an STT stream lasts the whole call: kept audio
+   * would grow by ~100 KB a second at 48 kHz).
+   */
+  release(): void {
+    this.#keep = false;
+  }
 
   push(item: T): void {
     this.items.push(item);
@@ -19,10 +32,16 @@ export class ReplayBuffer<T> {
 
   /** Items from the start, then live ones, until `end()` or the signal aborts. */
   async *read(signal: AbortSignal): AsyncGenerator<T> {
-    let i = 0;
+    let i = this.#released; // absolute position in everything pushed
     while (!signal.aborted) {
-      if (i < this.items.length) {
-        yield this.items[i++]!;
+      if (i < this.#released + this.items.length) {
+        const item = this.items[i - this.#released]!;
+        i++;
+        if (!this.#keep) {
+          this.items.splice(0, i - this.#released);
+          this.#released = i;
+        }
+        yield item;
         continue;
       }
       if (this.ended) return;

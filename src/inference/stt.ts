@@ -190,7 +190,10 @@ class GatewaySpeechStream extends stt.SpeechStream {
           usage(s);
           continue;
         }
-        if (TRANSCRIPTS.has(ev.type) && ev.alternatives?.[0]?.text) ctl.outputStarted();
+        if (TRANSCRIPTS.has(ev.type) && ev.alternatives?.[0]?.text) {
+          ctl.outputStarted();
+          audio.release(); // no fallback replays audio once a transcript is out
+        }
         if (!this.closed) this.queue.put(ev);
         if (ev.type === stt.SpeechEventType.FINAL_TRANSCRIPT) {
           // providers without usage reports (Whisper-style): bill the audio of each utterance

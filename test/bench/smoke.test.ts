@@ -1,0 +1,40 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// Keeps the benchmark suite from rotting: the runner, a figure's child process and the results file
+// must work end to end. Speed itself is never asserted here (bench/ measures it).
+describe('bench/run.ts', () => {
+  it('--quick --only P4 writes a results file with the P4 figure', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vgw-bench-smoke-'));
+    try {
+      const out = join(dir, 'results.json');
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--only', 'P4', '--out', out], {
+        cwd: join(import.meta.dirname, '..', '..'),
+        encoding: 'utf8',
+        timeout: 90_000,
+      });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain('P4 budget admit+settle');
+
+      const results = JSON.parse(readFileSync(out, 'utf8'));
+      expect(results.machine).toMatchObject({ node: process.version });
+      expect(results.machine.cpus).toBeGreaterThan(0);
+      const p4 = results.figures.P4;
+      expect(p4.error).toBeUndefined();
+      for (const side of [p4.data.gateway, p4.data.enforcer]) {
+        expect(side.opsPerSecond).toBeGreaterThan(0);
+        expect(Number.isFinite(side.nsPerOp)).toBe(true);
+      }
+      // the budget loop really settled spend (2,000 − 100 nano-USD per operation)
+      expect(p4.data.check.spentUsd).toBeGreaterThan(0);
+      expect(p4.data.check.reservedUsd).toBe(0);
+      expect(results.table).toEqual([expect.objectContaining({ figure: expect.stringContaining('P4'), pass: expect.any(Boolean) })]);
+      expect(Object.keys(results.figures)).toEqual(['P4']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
