@@ -6,6 +6,7 @@
  *
  *   VOICEGW_BENCH_MOCKS='{"openai":…}' node --expose-gc --import tsx bench/memory.ts --mode dropin [--sessions 100] [--seconds 20]
  */
+import { readFileSync } from 'node:fs';
 import { argNumber, argString } from './lib/args.js';
 import { addStats, type CallComponents, simulateCall, staggered } from './lib/call.js';
 import { callComponents, closeComponents, type Mode } from './lib/components.js';
@@ -19,6 +20,16 @@ if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose
 const gc = globalThis.gc;
 
 const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
+/** resident anonymous (heaps, malloc) and file-backed (code, ICU data, libraries) memory and threads, from /proc */
+function rssParts(): { anon: number; file: number; threads: number } | null {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN) * 1024;
+    return { anon: mb(kb('RssAnon')), file: mb(kb('RssFile')), threads: Number(/Threads:\s+(\d+)/.exec(status)?.[1]) };
+  } catch {
+    return null; // not Linux
+  }
+}
 function settle(): void {
   for (let i = 0; i < 3; i++) gc();
 }
@@ -33,6 +44,7 @@ await simulateCall(warm, 2.5);
 await closeComponents(warm);
 settle();
 const baseline = process.memoryUsage();
+const baselineParts = rssParts();
 
 const calls: CallComponents[] = [];
 for (let i = 0; i < SESSIONS; i++) calls.push(await callComponents(mode, urls, gateway?.gw));
@@ -46,11 +58,13 @@ const sampler = setInterval(() => {
 // live memory: collected garbage removed, every session connected and mid-call
 const live: number[] = [];
 const liveJs: number[] = [];
+const liveParts: ReturnType<typeof rssParts>[] = [];
 const probes = [0.35, 0.55, 0.75].map((at) =>
   setTimeout(() => {
     settle();
     const m = process.memoryUsage();
     live.push(m.rss);
+    liveParts.push(rssParts());
     liveJs.push(m.heapUsed + m.external);
   }, at * SECONDS * 1000),
 );
@@ -84,6 +98,7 @@ console.log(
         peak: mb(peak),
         afterClose: mb(after.rss),
       },
+      rssPartsMB: { baseline: baselineParts, live: liveParts[1] ?? null },
       heapUsedMB: { baseline: mb(baseline.heapUsed), endOfCalls: mb(heapDuring), afterClose: mb(after.heapUsed) },
       // what JavaScript holds (V8 heap + external buffers such as audio), free of allocator caching
       jsLiveMB: { baseline: mb(baseline.heapUsed + baseline.external), liveAfterGc: mb([...liveJs].sort((a, b) => a - b)[Math.floor(liveJs.length / 2)] ?? Number.NaN) },

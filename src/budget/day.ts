@@ -8,6 +8,9 @@ export interface DayWindow {
   end: number;
 }
 
+/** Zones answered without ICU: the first Intl.DateTimeFormat pages in ~6 MB of time-zone data. */
+export const UTC_ZONES: ReadonlySet<string> = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(tz: string): Intl.DateTimeFormat {
@@ -29,6 +32,10 @@ function formatter(tz: string): Intl.DateTimeFormat {
 }
 
 function localParts(t: number, tz: string): { y: number; m: number; d: number; h: number; min: number; s: number } {
+  if (UTC_ZONES.has(tz)) {
+    const u = new Date(t);
+    return { y: u.getUTCFullYear(), m: u.getUTCMonth() + 1, d: u.getUTCDate(), h: u.getUTCHours(), min: u.getUTCMinutes(), s: u.getUTCSeconds() };
+  }
   const parts: Record<string, number> = {};
   for (const p of formatter(tz).formatToParts(t)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
   return { y: parts.year!, m: parts.month!, d: parts.day!, h: parts.hour!, min: parts.minute!, s: parts.second! };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pricesSchema } from '../metering/prices/schema.js';
+import { UTC_ZONES } from '../budget/day.js';
 
 const nonEmpty = z.string().min(1, 'must not be empty');
 
@@ -116,6 +117,7 @@ export type FallbackEntry = z.infer<typeof fallbackEntrySchema>;
 export type FallbacksConfig = z.infer<typeof fallbacksSchema>;
 
 export function isTimeZone(tz: string): boolean {
+  if (UTC_ZONES.has(tz)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;

@@ -1,15 +1,85 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
 import { log } from '../log.js';
 
+export interface CheckpointOptions {
+  /** commits between two inline checkpoints (each copies the pages those commits wrote) */
+  everyCommits: number;
+  /** share of the event loop inline checkpoints may take (per second) before they move to a thread */
+  maxLoopShare: number;
+}
+
+const DEFAULTS: CheckpointOptions = { everyCommits: 64, maxLoopShare: 0.02 };
+const WINDOW_MS = 1000;
+
 /**
- * Runs WAL checkpoints on a worker thread with its own connection, so the copy-back and fsync of
- * a checkpoint never stall `record()` on the event loop (with SQLite's automatic checkpoint the
- * committing call pays ~2 ms every few hundred rows). PASSIVE checkpoints never block writers; if
- * several processes run one at once, the losers get SQLITE_BUSY and simply try again next tick.
- * The writer's own `wal_autocheckpoint` stays on (at a larger size) as a fallback.
+ * Keeps the WAL short without putting checkpoints inside `record()`.
+ *
+ * At a voice worker's write rate (a few hundred rows/s for 100 calls) a PASSIVE checkpoint every
+ * 64 commits takes ~2–3 ms, run as its own macrotask after the commit that crossed the mark: about
+ * as long as a young-generation GC, and no thread (a worker thread costs ~13 MB RSS). When the
+ * checkpoints take more than `maxLoopShare` of the event loop (sustained bulk writing), they move
+ * to a worker thread with its own connection for the rest of the ledger's life. PASSIVE checkpoints
+ * never block writers; SQLite's own `wal_autocheckpoint` stays on, at a larger size, as a fallback.
  */
-const WORKER_SOURCE = `
+export class WalCheckpointer {
+  readonly #o: CheckpointOptions;
+  #commits = 0;
+  #scheduled: NodeJS.Immediate | null = null;
+  #windowStart = performance.now();
+  #windowSpentMs = 0;
+  #thread: CheckpointThread | null = null;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly path: string,
+    options: Partial<CheckpointOptions> = {},
+  ) {
+    this.#o = { ...DEFAULTS, ...options };
+  }
+
+  /** where checkpoints run now */
+  get mode(): 'inline' | 'thread' {
+    return this.#thread ? 'thread' : 'inline';
+  }
+
+  /** Call after each committed write transaction. */
+  committed(): void {
+    if (this.#thread || ++this.#commits < this.#o.everyCommits || this.#scheduled) return;
+    this.#scheduled = setImmediate(() => this.#checkpointInline());
+  }
+
+  async stop(): Promise<void> {
+    if (this.#scheduled) clearImmediate(this.#scheduled);
+    this.#scheduled = null;
+    await this.#thread?.stop();
+  }
+
+  #checkpointInline(): void {
+    this.#scheduled = null;
+    this.#commits = 0;
+    if (!this.db.open) return;
+    const started = performance.now();
+    try {
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      return; // busy: another connection is checkpointing
+    }
+    const now = performance.now();
+    if (now - this.#windowStart > WINDOW_MS) {
+      this.#windowStart = started;
+      this.#windowSpentMs = 0;
+    }
+    this.#windowSpentMs += now - started;
+    if (this.#windowSpentMs > this.#o.maxLoopShare * WINDOW_MS) {
+      log.debug(`ledger: WAL checkpoints took ${this.#windowSpentMs.toFixed(1)} ms of the last second; moving them to a worker thread`);
+      this.#thread = new CheckpointThread(this.path);
+    }
+  }
+}
+
+const THREAD_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { timeout: 0 });
@@ -22,13 +92,14 @@ parentPort.on('message', () => {
   process.exit(0);
 });`;
 
-export class WalCheckpointer {
+/** Checkpoints every `everyMs` on a worker thread with its own connection. */
+class CheckpointThread {
   readonly #worker: Worker;
   readonly #exited: Promise<void>;
 
   constructor(path: string, everyMs = 50) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, everyMs, driver } });
+    this.#worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { path, everyMs, driver } });
     this.#worker.unref();
     this.#worker.on('error', (err) => log.warn(`ledger: WAL checkpoint thread failed (${err.message}); SQLite's automatic checkpoints continue`));
     this.#exited = new Promise((resolve) => this.#worker.once('exit', () => resolve()));

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { log } from '../log.js';
 import type { Nanos } from '../money.js';
 import { pendingMigrations, SCHEMA_VERSION_DDL } from './migrations.js';
-import { WalCheckpointer } from './sqlite-checkpointer.js';
+import { type CheckpointOptions, WalCheckpointer } from './sqlite-checkpointer.js';
 import * as Q from './queries.js';
 import * as R from './rows.js';
 import type {
@@ -33,8 +33,8 @@ const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',
  * `synchronous=NORMAL` a committed transaction is in the WAL file (the OS page cache) at once, so it
  * survives kill -9 of the process; only an OS crash or power loss can drop the last commits.
  * Concurrency: writes take the write lock up front (BEGIN IMMEDIATE) and wait for it up to
- * `busy_timeout` (5 s); SQLITE_BUSY beyond that is retried with backoff. WAL checkpoints run on a
- * worker thread (`WalCheckpointer`) so their fsync never lands on the request path.
+ * `busy_timeout` (5 s); SQLITE_BUSY beyond that is retried with backoff. WAL checkpoints run after
+ * the commit, never inside it (`WalCheckpointer`).
  */
 export class SqliteLedger implements Ledger, AtomicBudgetStore {
   readonly kind = 'sqlite' as const;
@@ -43,7 +43,10 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
   readonly #recordTx: Database.Transaction<(r: RequestRecord) => void>;
   readonly #checkpointer: WalCheckpointer | null = null;
 
-  private constructor(readonly location: string) {
+  private constructor(
+    readonly location: string,
+    checkpoint?: Partial<CheckpointOptions>,
+  ) {
     if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
     this.#db = new Database(location, { timeout: BUSY_TIMEOUT_MS });
     this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -54,9 +57,9 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
     this.#db.pragma('synchronous = NORMAL');
     this.#migrate();
     if (location !== ':memory:') {
-      // checkpoints run on a worker thread; this larger automatic one is only the fallback
+      // checkpoints run after commits (WalCheckpointer); this larger automatic one is only the fallback
       this.#db.pragma('wal_autocheckpoint = 10000');
-      this.#checkpointer = new WalCheckpointer(location);
+      this.#checkpointer = new WalCheckpointer(this.#db, location, checkpoint);
     }
 
     const insert = this.#db.prepare(
@@ -90,17 +93,22 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
     });
   }
 
-  static open(path: string): SqliteLedger {
-    return new SqliteLedger(path);
+  static open(path: string, options: { checkpoint?: Partial<CheckpointOptions> } = {}): SqliteLedger {
+    return new SqliteLedger(path, options.checkpoint);
   }
 
   record(row: RequestRecord): void {
     try {
-      withBusyRetry(() => this.#recordTx.immediate(row));
+      this.#write(() => this.#recordTx.immediate(row));
     } catch (err) {
       // never throw into the request path; the loss is loud
       log.error(`ledger: request ${row.id} (${row.project} ${row.provider}/${row.model}) was NOT recorded: ${message(err)}`);
     }
+  }
+
+  /** where WAL checkpoints run: after commits on the event loop, or on a worker thread under heavy writing */
+  get checkpointMode(): 'inline' | 'thread' | 'none' {
+    return this.#checkpointer?.mode ?? 'none';
   }
 
   async flush(): Promise<void> {}
@@ -178,7 +186,7 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
         insert.run(Math.round(e.ts), e.project, e.sessionId, e.requestId, e.category, e.detector, e.action, e.direction, e.excerpt);
       }
     });
-    withBusyRetry(() => tx.immediate());
+    this.#write(() => tx.immediate());
   }
 
   async guardrailEvents(q: { project?: string; limit?: number }): Promise<GuardrailEvent[]> {
@@ -198,7 +206,7 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
   async reserve(project: string, day: string, estimateNanos: Nanos, budgetNanos: Nanos): Promise<{ admitted: boolean } & BudgetDayState> {
     const q = Q.reserveQuery('sqlite', project, day, Math.round(estimateNanos), Math.round(budgetNanos));
     const stmt = this.#prepare(q.text);
-    const row = withBusyRetry(() => this.#db.transaction(() => stmt.get(...q.params) as R.DbRow | undefined).immediate());
+    const row = this.#write(() => this.#db.transaction(() => stmt.get(...q.params) as R.DbRow | undefined).immediate());
     if (row) return { admitted: true, spentNanos: R.num(row.spent_nanos), reservedNanos: R.num(row.reserved_nanos) };
     return { admitted: false, ...(await this.budgetDay(project, day)) };
   }
@@ -227,12 +235,12 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
       this.#rebuildAggregates();
       return n;
     });
-    return withBusyRetry(() => tx.immediate());
+    return this.#write(() => tx.immediate());
   }
 
   /** Recomputes `request_hours` and `sessions` from `requests` (repair tool). */
   rebuildAggregates(): void {
-    withBusyRetry(() => this.#db.transaction(() => this.#rebuildAggregates()).immediate());
+    this.#write(() => this.#db.transaction(() => this.#rebuildAggregates()).immediate());
   }
 
   #rebuildAggregates(): void {
@@ -279,7 +287,14 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
   }
 
   #run(text: string, params: unknown[]): number {
-    return withBusyRetry(() => this.#prepare(text).run(...params).changes);
+    return this.#write(() => this.#prepare(text).run(...params).changes);
+  }
+
+  /** A committed write: retried while busy, then counted towards the next WAL checkpoint. */
+  #write<T>(commit: () => T): T {
+    const result = withBusyRetry(commit);
+    this.#checkpointer?.committed();
+    return result;
   }
 }
 
