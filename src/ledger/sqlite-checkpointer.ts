@@ -19,9 +19,10 @@ const WINDOW_MS = 1000;
  * At a voice worker's write rate (a few hundred rows/s for 100 calls) a PASSIVE checkpoint every
  * 64 commits takes ~2–3 ms, run as its own macrotask after the commit that crossed the mark: about
  * as long as a young-generation GC, and no thread (a worker thread costs ~13 MB RSS). When the
- * checkpoints take more than `maxLoopShare` of the event loop (sustained bulk writing), they move
- * to a worker thread with its own connection for the rest of the ledger's life. PASSIVE checkpoints
- * never block writers; SQLite's own `wal_autocheckpoint` stays on, at a larger size, as a fallback.
+ * checkpoints take more than `maxLoopShare` of the event loop, or commits pile up without the loop
+ * turning (a bulk job), they move to a worker thread with its own connection for the rest of the
+ * ledger's life. PASSIVE checkpoints never block writers; SQLite's own `wal_autocheckpoint` stays
+ * on, at a larger size, as a fallback.
  */
 export class WalCheckpointer {
   readonly #o: CheckpointOptions;
@@ -46,7 +47,11 @@ export class WalCheckpointer {
 
   /** Call after each committed write transaction. */
   committed(): void {
-    if (this.#thread || ++this.#commits < this.#o.everyCommits || this.#scheduled) return;
+    if (this.#thread) return;
+    this.#commits += 1;
+    // writes in a loop that never yields (a bulk job) would outrun any scheduled checkpoint
+    if (this.#commits >= this.#o.everyCommits * 8) return this.#moveToThread(`${this.#commits} commits without a turn of the event loop`);
+    if (this.#commits < this.#o.everyCommits || this.#scheduled) return;
     this.#scheduled = setImmediate(() => this.#checkpointInline());
   }
 
@@ -72,10 +77,14 @@ export class WalCheckpointer {
       this.#windowSpentMs = 0;
     }
     this.#windowSpentMs += now - started;
-    if (this.#windowSpentMs > this.#o.maxLoopShare * WINDOW_MS) {
-      log.debug(`ledger: WAL checkpoints took ${this.#windowSpentMs.toFixed(1)} ms of the last second; moving them to a worker thread`);
-      this.#thread = new CheckpointThread(this.path);
-    }
+    if (this.#windowSpentMs > this.#o.maxLoopShare * WINDOW_MS) this.#moveToThread(`checkpoints took ${this.#windowSpentMs.toFixed(1)} ms of the last second`);
+  }
+
+  #moveToThread(why: string): void {
+    log.debug(`ledger: ${why}; WAL checkpoints move to a worker thread`);
+    if (this.#scheduled) clearImmediate(this.#scheduled);
+    this.#scheduled = null;
+    this.#thread = new CheckpointThread(this.path);
   }
 }
 

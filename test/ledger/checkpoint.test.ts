@@ -50,6 +50,16 @@ describe('SQLite WAL checkpoints', () => {
     await ledger.close();
   });
 
+  it('move to a worker thread when commits pile up without the event loop turning (a bulk job)', async () => {
+    const path = join(tmp.dir, `loop-${++n}.db`);
+    const ledger = SqliteLedger.open(path, { checkpoint: { everyCommits: 8, maxLoopShare: 1 } });
+    for (let i = 0; i < 63; i++) ledger.record(makeRow());
+    expect(ledger.checkpointMode).toBe('inline');
+    ledger.record(makeRow()); // the 64th commit with no turn of the loop in between
+    expect(ledger.checkpointMode).toBe('thread');
+    await ledger.close();
+  });
+
   it('do not run for an in-memory ledger', async () => {
     const ledger = SqliteLedger.open(':memory:');
     expect(ledger.checkpointMode).toBe('none');
