@@ -38,6 +38,8 @@ export class DropInCore<Inner extends Emitter> {
   active: ModelRef;
   readonly #sessionId: string;
   readonly #inners = new Map<string, Promise<Inner>>();
+  /** inner plugins already built, for callers that must not wait a tick */
+  readonly #built = new Map<string, Inner>();
   readonly #watchers = new Map<Inner, Set<{ error?: Error }>>();
 
   constructor(
@@ -71,6 +73,7 @@ export class DropInCore<Inner extends Emitter> {
     if (!p) {
       const ep = this.#endpoint(ref);
       p = this.build(ref, { apiKey: ep.apiKey, baseURL: ep.baseURL, options: { ...ep.extras, ...ref.options } }).then((inner) => {
+        this.#built.set(ref.id, inner);
         this.#watchers.set(inner, new Set());
         inner.on('error', (e) => {
           for (const w of this.#watchers.get(inner) ?? []) w.error ??= e.error;
@@ -81,6 +84,11 @@ export class DropInCore<Inner extends Emitter> {
       this.#inners.set(ref.id, p);
     }
     return p;
+  }
+
+  /** The inner plugin for a chain entry if it is built already (no await). */
+  builtInner(ref: ModelRef): Inner | undefined {
+    return this.#built.get(ref.id);
   }
 
   /** Collects the 'error' events an inner plugin emits while one attempt runs. */

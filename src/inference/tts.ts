@@ -46,7 +46,12 @@ export class TTS extends tts.TTS {
   }
 
   stream(options?: { connOptions?: APIConnectOptions }): tts.SynthesizeStream {
-    return new GatewaySynthesizeStream(this, options?.connOptions);
+    // The primary's stream is opened before ours, so its start timer is armed when a raw plugin's
+    // would be (a LiveKit stream costs ~0.1 ms to construct; see EarlyStart). Admission and the
+    // chain still decide: the attempt adopts it only if the primary is the entry that runs.
+    const head = this.core.chain[0]!;
+    const early = this.core.builtInner(head)?.stream({ connOptions: innerConn(options?.connOptions) });
+    return new GatewaySynthesizeStream(this, options?.connOptions, early ? { ref: head, stream: early } : null);
   }
 
   async close(): Promise<void> {
@@ -106,15 +111,23 @@ class GatewayChunkedStream extends tts.ChunkedStream {
   }
 }
 
+interface OpenedStream {
+  ref: ModelRef;
+  stream: tts.SynthesizeStream;
+}
+
 class GatewaySynthesizeStream extends tts.SynthesizeStream {
   readonly label = 'voicegateway.SynthesizeStream';
   readonly #start: EarlyStart;
+  #early: OpenedStream | null;
 
   constructor(
     private readonly owner: TTS,
-    private readonly conn?: APIConnectOptions,
+    private readonly conn: APIConnectOptions | undefined,
+    early: OpenedStream | null,
   ) {
     super(owner, conn);
+    this.#early = early;
     this.#start = new EarlyStart(() => this.#run());
   }
 
@@ -136,7 +149,11 @@ class GatewaySynthesizeStream extends tts.SynthesizeStream {
       }
       text.end();
     })();
-    await core.run(this.abortSignal, { deferDeadline: true, firstGuess: (ref) => guess(core, ref, Math.max(chars, 200)) }, (ref, ctl) => this.#attempt(ref, ctl, text));
+    try {
+      await core.run(this.abortSignal, { deferDeadline: true, firstGuess: (ref) => guess(core, ref, Math.max(chars, 200)) }, (ref, ctl) => this.#attempt(ref, ctl, text));
+    } finally {
+      this.#innerStream(null); // blocked, or the primary never ran: close what stream() opened
+    }
     await pump;
     this.queue.put(tts.SynthesizeStream.END_OF_STREAM);
   }
@@ -145,7 +162,7 @@ class GatewaySynthesizeStream extends tts.SynthesizeStream {
     const core = this.owner.core;
     const inner = await core.inner(ref);
     const watch = core.watch(inner);
-    const stream = inner.stream({ connOptions: innerConn(this.conn) });
+    const stream = this.#innerStream(ref) ?? inner.stream({ connOptions: innerConn(this.conn) });
     const close = () => stream.close();
     ctl.signal.addEventListener('abort', close);
     const feed = (async () => {
@@ -177,5 +194,14 @@ class GatewaySynthesizeStream extends tts.SynthesizeStream {
       watch.stop();
       stream.close();
     }
+  }
+
+  /** The stream opened by `stream()` if it belongs to `ref` (once); any other is closed. */
+  #innerStream(ref: ModelRef | null): tts.SynthesizeStream | undefined {
+    const early = this.#early;
+    this.#early = null;
+    if (early && early.ref === ref) return early.stream;
+    early?.stream.close();
+    return undefined;
   }
 }

@@ -130,6 +130,63 @@ describe('inference.TTS over the real Cartesia plugin', () => {
   });
 });
 
+describe('inference.TTS streams open the primary\'s stream up front', () => {
+  const transcripts = () => mocks.cartesia.requests.flatMap((r) => (r.messages ?? []) as { transcript?: string }[]).map((m) => m.transcript ?? '').join('');
+
+  it('stream() opens the provider stream before returning, and the attempt adopts it (one inner stream)', async () => {
+    const model = new inference.TTS('cartesia/sonic-3', { gateway: gw });
+    await synthesize(model, 'Warm up the plugin.'); // builds the inner plugin
+    const inner = model.core.builtInner(model.core.chain[0]!)!;
+    const opened: tts.SynthesizeStream[] = [];
+    const original = inner.stream.bind(inner);
+    inner.stream = (o) => {
+      const s = original(o);
+      opened.push(s);
+      return s;
+    };
+
+    const stream = model.stream();
+    expect(opened).toHaveLength(1); // synchronously, before any await
+    stream.pushText('Opened early and used once.');
+    stream.endInput();
+    let frames = 0;
+    for await (const a of stream) if (a !== tts.SynthesizeStream.END_OF_STREAM) frames++;
+    stream.close();
+    await gw.drain();
+    expect(frames).toBeGreaterThan(0);
+    expect(opened).toHaveLength(1);
+  });
+
+  it('a budget-blocked stream closes the stream it opened: no text reaches the provider', async () => {
+    const blocked = await openGateway({ providers: mockProviders(mocks), projects: { tight: { name: 'Tight', daily_budget: 0.000001, budget_action: 'block' } } });
+    try {
+      const model = new inference.TTS('cartesia/sonic-3', { gateway: blocked, project: 'tight' });
+      await synthesize(model, 'x'.repeat(400)).catch(() => {}); // spends past the budget (or is blocked already)
+      await blocked.drain();
+      expect((await blocked.budgetStatus('tight')).status).toBe('exceeded');
+      const before = transcripts();
+      const inner = model.core.builtInner(model.core.chain[0]!)!;
+      const opened: tts.SynthesizeStream[] = [];
+      const original = inner.stream.bind(inner);
+      inner.stream = (o) => {
+        const s = original(o);
+        opened.push(s);
+        return s;
+      };
+      const errors = captureErrors(model);
+
+      await synthesize(model, 'This must never be spoken.');
+      await blocked.drain();
+      expect(opened).toHaveLength(1);
+      expect(opened[0]!.closed).toBe(true);
+      expect(transcripts().slice(before.length)).not.toContain('never be spoken');
+      expect(errors.map((e) => e.error.name)).toContain('BudgetExceededError');
+    } finally {
+      await blocked.close();
+    }
+  });
+});
+
 describe('construction errors', () => {
   it('a missing cloud key names the provider, project and YAML path', async () => {
     const bare = await openGateway({ projects: { p: { name: 'P' } } });
