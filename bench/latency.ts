@@ -77,11 +77,11 @@ async function ttsFirstAudio(model: tts.TTS, text: string): Promise<number> {
 }
 
 /** Warm-up, then `pairs` A/B pairs in alternating order; a missing first output is an error, not a sample. */
-async function abRun(dropIn: () => Promise<number>, raw: () => Promise<number>) {
+async function abRun(dropIn: (i: number) => Promise<number>, raw: (i: number) => Promise<number>) {
   const settle = () => gw.drain();
   for (let i = 0; i < WARMUP; i++) {
-    await dropIn();
-    await raw();
+    await dropIn(-i - 1);
+    await raw(-i - 1);
     await settle();
   }
   const a: number[] = [];
@@ -89,11 +89,11 @@ async function abRun(dropIn: () => Promise<number>, raw: () => Promise<number>) 
   for (let i = 0; i < PAIRS; i++) {
     let x: number, y: number;
     if (i % 2 === 0) {
-      x = await dropIn();
-      y = await raw();
+      x = await dropIn(i);
+      y = await raw(i);
     } else {
-      y = await raw();
-      x = await dropIn();
+      y = await raw(i);
+      x = await dropIn(i);
     }
     await settle();
     if (x < 0) errors.dropIn++;
@@ -113,14 +113,20 @@ if (ONLY.includes('llm')) {
   const dropIn = new inference.LLM('openai/gpt-4.1-mini', { gateway: gw, project: 'bench' });
   const raw = new openai.LLM({ model: 'gpt-4.1-mini', apiKey: RAW_KEYS.openai, baseURL: mocks.urls.openai });
   [dropIn, raw].forEach((m, i) => countErrors(i === 0 ? 'dropIn' : 'raw')(m));
-  const ctx = conversation(CONTEXT_CHARS);
+  const history = conversation(CONTEXT_CHARS);
+  // each turn ends with a new caller utterance, as in a call: the history is the same, the last message is not
+  const turn = (i: number) => {
+    const ctx = history.copy();
+    ctx.addMessage({ role: 'user', content: `Sorry, the line cut out. Could you repeat the time for booking number ${1000 + i}?` });
+    return ctx;
+  };
   result.llm = {
-    what: 'time to first token: chat() → first content chunk',
-    context: { chars: contextChars(ctx), items: ctx.items.length },
+    what: 'time to first token: chat() → first content chunk (history + a new caller message each turn)',
+    context: { chars: contextChars(turn(0)), items: turn(0).items.length },
     dropInSetup: 'guardrails pii+financial redact, prompt_injection block; daily budget (block); SQLite ledger',
     ...(await abRun(
-      () => llmTtft(dropIn, ctx),
-      () => llmTtft(raw, ctx),
+      (i) => llmTtft(dropIn, turn(i)),
+      (i) => llmTtft(raw, turn(i)),
     )),
   };
 }

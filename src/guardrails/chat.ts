@@ -31,7 +31,31 @@ export interface ChatGuardResult {
 
 type Scanned = { index: number; parts: string[]; findings: Finding[][] };
 
-export function guardChatContext(chatCtx: llm.ChatContext, policy: CompiledPolicy): ChatGuardResult {
+/**
+ * Remembers the findings of texts already scanned under one policy. An agent sends its whole
+ * history every turn, so without it each turn rescans every earlier message; with it only the new
+ * ones are scanned. Bounded; the oldest text is forgotten first.
+ */
+export class ScanMemo {
+  readonly #findings = new Map<string, Finding[]>();
+
+  constructor(
+    readonly policy: CompiledPolicy,
+    private readonly maxTexts = 256,
+  ) {}
+
+  scan(text: string): Finding[] {
+    let found = this.#findings.get(text);
+    if (found) return found;
+    found = scanText(text, this.policy);
+    if (this.#findings.size >= this.maxTexts) this.#findings.delete(this.#findings.keys().next().value!);
+    this.#findings.set(text, found);
+    return found;
+  }
+}
+
+export function guardChatContext(chatCtx: llm.ChatContext, policy: CompiledPolicy, memo?: ScanMemo): ChatGuardResult {
+  const scan = memo?.policy === policy ? (text: string) => memo.scan(text) : (text: string) => scanText(text, policy);
   const items = chatCtx.items;
   const result: ChatGuardResult = { action: 'none', findings: [], chatCtx, instructions: policy.instructions };
   if (!policy.enabled || policy.active.length === 0) return result;
@@ -54,7 +78,7 @@ export function guardChatContext(chatCtx: llm.ChatContext, policy: CompiledPolic
     const parts = scannableParts(item);
     if (!parts) continue;
     const fresh = index > lastAssistant;
-    const perPart = parts.map((p) => (p ? scanText(p, policy) : []));
+    const perPart = parts.map((p) => (p ? scan(p) : []));
     let offset = 0;
     let redacts = false;
     for (let k = 0; k < parts.length; k++) {

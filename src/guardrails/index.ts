@@ -16,7 +16,7 @@ export {
 } from './types.js';
 export { compilePolicy, type CompiledPolicy } from './policy.js';
 export { scanText, scanCategories, redactText, excerpt } from './scan.js';
-export { guardChatContext, type ChatGuardResult, type ChatFinding } from './chat.js';
+export { guardChatContext, ScanMemo, type ChatGuardResult, type ChatFinding } from './chat.js';
 export { StreamingRedactor, type StreamingRedactorOptions, type OutputFinding } from './streaming.js';
 export { guardrailInstructions } from './instructions.js';
 export { normalizeSpoken, toOriginalSpan, type NormalizedText } from './spoken.js';

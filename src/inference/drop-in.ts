@@ -1,3 +1,4 @@
+import { type APIConnectOptions, DEFAULT_API_CONNECT_OPTIONS } from '@livekit/agents';
 import { getGateway, type Gateway } from '../gateway.js';
 import { endpointFor } from '../keys.js';
 import type { Project } from '../projects.js';
@@ -6,6 +7,9 @@ import { buildChain, type FallbackOption } from '../routing/chain.js';
 import type { Modality } from '../types.js';
 import { currentSessionId, peekSessionId } from './context.js';
 import { runRequest, type Attempt, type RequestSpec } from './request.js';
+
+/** What inner plugin streams run with: the chain retries, so the plugin must not (maxRetry 0). */
+export const innerConn = (c?: APIConnectOptions): APIConnectOptions => ({ ...(c ?? DEFAULT_API_CONNECT_OPTIONS), maxRetry: 0 });
 
 /** Options shared by `inference.STT`, `inference.LLM` and `inference.TTS`. */
 export interface DropInOptions {
@@ -152,3 +156,40 @@ export class EarlyStart {
     return p;
   }
 }
+
+/**
+ * A provider stream opened before admission for the head of the chain. LiveKit streams start a
+ * timer (≥ 1 ms) when constructed; opening the inner stream as early as possible arms it when a raw
+ * plugin's would be armed. The attempt for the head adopts it (once); a block, a cooling-down head
+ * or a fallback closes it unused, before its timer has fired, so nothing reaches the provider.
+ */
+export class HeadStart<S extends { close(): unknown }> {
+  #opened: { ref: ModelRef; stream: S } | null;
+
+  private constructor(opened: { ref: ModelRef; stream: S } | null) {
+    this.#opened = opened;
+  }
+
+  /** Opens the head's stream now if its plugin is built (the first request of an instance waits). */
+  static open<Inner extends Emitter, S extends { close(): unknown }>(core: DropInCore<Inner>, open: (inner: Inner) => S): HeadStart<S> {
+    const head = core.chain[0]!;
+    const inner = core.builtInner(head);
+    return new HeadStart(inner ? { ref: head, stream: open(inner) } : null);
+  }
+
+  /** The stream if it was opened for `ref`; any other is closed. */
+  take(ref: ModelRef): S | undefined {
+    const opened = this.#opened;
+    this.#opened = null;
+    if (opened?.ref === ref) return opened.stream;
+    opened?.stream.close();
+    return undefined;
+  }
+
+  /** Closes the stream if no attempt adopted it. */
+  close(): void {
+    this.#opened?.stream.close();
+    this.#opened = null;
+  }
+}
+

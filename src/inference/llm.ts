@@ -1,9 +1,9 @@
-import { type APIConnectOptions, DEFAULT_API_CONNECT_OPTIONS, llm } from '@livekit/agents';
+import { DEFAULT_API_CONNECT_OPTIONS, llm } from '@livekit/agents';
 import { GuardrailBlockedError } from '../errors.js';
-import { DEFAULT_BLOCK_MESSAGE, guardChatContext, StreamingRedactor } from '../guardrails/index.js';
+import { DEFAULT_BLOCK_MESSAGE, guardChatContext, ScanMemo, StreamingRedactor } from '../guardrails/index.js';
 import { usdToNanos } from '../money.js';
 import type { ModelRef } from '../providers/types.js';
-import { DropInCore, type DropInOptions, EarlyStart } from './drop-in.js';
+import { DropInCore, type DropInOptions, EarlyStart, HeadStart, innerConn } from './drop-in.js';
 import type { GuardrailSetup } from '../gateway.js';
 import type { GuardrailPolicy } from '../guardrails/index.js';
 import { auditFindings, recordBlocked } from './guard-audit.js';
@@ -19,6 +19,8 @@ type ChatArgs = Parameters<llm.LLM['chat']>[0];
  */
 export class LLM extends llm.LLM {
   readonly core: DropInCore<llm.LLM>;
+  /** guardrail scans of this conversation's messages, kept across turns */
+  scanMemo: ScanMemo | null = null;
 
   constructor(model: string | LLMOptions, opts: Omit<LLMOptions, 'model'> = {}) {
     super();
@@ -77,7 +79,9 @@ class GatewayLLMStream extends llm.LLMStream {
     let chatCtx = this.chatCtx;
     let findings = 0;
     if (guardrails) {
-      const guard = guardChatContext(chatCtx, guardrails.compiled);
+      const owner = this.#owner;
+      if (owner.scanMemo?.policy !== guardrails.compiled) owner.scanMemo = new ScanMemo(guardrails.compiled);
+      const guard = guardChatContext(chatCtx, guardrails.compiled, owner.scanMemo);
       // the whole history is scanned every turn; only findings new since the last answer are recorded
       const fresh = guard.findings.filter((f) => f.fresh);
       findings = fresh.length;
@@ -90,27 +94,22 @@ class GatewayLLMStream extends llm.LLMStream {
       }
     }
     const prompt = promptChars(chatCtx);
-    await core.run(
-      this.abortController.signal,
-      {
-        guardrailFindings: findings,
-        firstGuess: (ref) => guess(core, ref, prompt),
-        onBudgetBlocked: core.project.config.budget_block_message
-          ? async () => (this.#say(core.project.config.budget_block_message!), true)
-          : undefined,
-      },
-      (ref, ctl) => this.#attempt(ref, ctl, chatCtx, guardrails),
-    );
+    const open = (inner: llm.LLM) => inner.chat({ ...this.#args, chatCtx, connOptions: innerConn(this.#args.connOptions) });
+    const head = HeadStart.open(core, open);
+    const onBudgetBlocked = core.project.config.budget_block_message ? async () => (this.#say(core.project.config.budget_block_message!), true) : undefined;
+    try {
+      await core.run(this.abortController.signal, { guardrailFindings: findings, firstGuess: (ref) => guess(core, ref, prompt), onBudgetBlocked }, async (ref, ctl) =>
+        this.#attempt(ref, ctl, head.take(ref) ?? open(await core.inner(ref)), guardrails),
+      );
+    } finally {
+      head.close(); // blocked, or the head never ran
+    }
   }
 
-  async #attempt(ref: ModelRef, ctl: AttemptControl, chatCtx: llm.ChatContext, guardrails: GuardrailSetup | null): Promise<void> {
+  async #attempt(ref: ModelRef, ctl: AttemptControl, stream: llm.LLMStream, guardrails: GuardrailSetup | null): Promise<void> {
     const core = this.#owner.core;
-    const inner = await core.inner(ref);
-    const watch = core.watch(inner);
-    const connOptions: APIConnectOptions = { ...(this.#args.connOptions ?? DEFAULT_API_CONNECT_OPTIONS), maxRetry: 0 };
-    const stream = inner.chat({ ...this.#args, chatCtx, connOptions });
-    const close = () => stream.close();
-    ctl.signal.addEventListener('abort', close);
+    const watch = core.watch(await core.inner(ref));
+    const unsubscribe = ctl.onAbort(() => stream.close());
     const redactor = guardrails?.redactsOutput ? new StreamingRedactor(guardrails.compiled) : null;
     let lastId = '';
     try {
@@ -131,7 +130,7 @@ class GatewayLLMStream extends llm.LLMStream {
       if (watch.error) throw watch.error;
       if (ctl.signal.aborted && ctl.signal.reason instanceof Error && ctl.signal.reason.name === 'APITimeoutError') throw ctl.signal.reason;
     } finally {
-      ctl.signal.removeEventListener('abort', close);
+      unsubscribe();
       watch.stop();
       if (redactor) {
         const rest = redactor.end();

@@ -18,6 +18,8 @@ export interface AttemptControl {
   readonly started: boolean;
   /** starts the first-output deadline (streams whose output waits on their input arm it at flush/end) */
   armDeadline(): void;
+  /** runs `fn` when the attempt is aborted, at once if it already is; returns the unsubscribe */
+  onAbort(fn: () => void): () => void;
 }
 
 /** Drives one provider for one request; resolves when it finished, rejects on failure. */
@@ -172,6 +174,15 @@ function control(meter: Meter, ac: AbortController, armDeadline: () => void = ()
     signal: ac.signal,
     started: false,
     armDeadline,
+    onAbort(fn: () => void) {
+      // a caller may close the stream before the attempt subscribes: an aborted signal fires no event
+      if (ac.signal.aborted) {
+        fn();
+        return () => {};
+      }
+      ac.signal.addEventListener('abort', fn, { once: true });
+      return () => ac.signal.removeEventListener('abort', fn);
+    },
     outputStarted() {
       if (ctl.started) return;
       ctl.started = true;

@@ -1,8 +1,8 @@
-import { APIConnectionError, type APIConnectOptions, DEFAULT_API_CONNECT_OPTIONS, stt } from '@livekit/agents';
+import { APIConnectionError, type APIConnectOptions, stt } from '@livekit/agents';
 import type { AudioFrame } from '@livekit/rtc-node';
 import { usdToNanos } from '../money.js';
 import type { ModelRef } from '../providers/types.js';
-import { DropInCore, type DropInOptions, EarlyStart } from './drop-in.js';
+import { DropInCore, type DropInOptions, EarlyStart, HeadStart, innerConn } from './drop-in.js';
 import { ReplayBuffer } from './replay.js';
 import type { AttemptControl } from './request.js';
 
@@ -62,7 +62,9 @@ export class STT extends stt.STT {
   }
 
   stream(options?: { connOptions?: APIConnectOptions }): stt.SpeechStream {
-    return new GatewaySpeechStream(this, options?.connOptions);
+    // opened before ours: constructing a LiveKit stream takes ~0.1 ms, and the provider's timer counts
+    const head = HeadStart.open(this.core, (inner) => inner.stream({ connOptions: innerConn(options?.connOptions) }));
+    return new GatewaySpeechStream(this, options?.connOptions, head);
   }
 
   async close(): Promise<void> {
@@ -84,7 +86,8 @@ class GatewaySpeechStream extends stt.SpeechStream {
 
   constructor(
     private readonly owner: STT,
-    private readonly conn?: APIConnectOptions,
+    private readonly conn: APIConnectOptions | undefined,
+    private readonly head: HeadStart<stt.SpeechStream>,
   ) {
     // no sampleRate: frames reach the inner plugin untouched (it resamples), so we meter what was sent
     super(owner, undefined, conn);
@@ -119,7 +122,11 @@ class GatewaySpeechStream extends stt.SpeechStream {
       for await (const item of this.input) audio.push(typeof item === 'symbol' ? FLUSH : item);
       audio.end();
     })();
-    await core.run(this.abortSignal, { closeIsNormal: true, deferDeadline: true, firstGuess: (ref) => guess(core, ref, 60) }, (ref, ctl) => this.#attempt(ref, ctl, audio));
+    try {
+      await core.run(this.abortSignal, { closeIsNormal: true, deferDeadline: true, firstGuess: (ref) => guess(core, ref, 60) }, (ref, ctl) => this.#attempt(ref, ctl, audio));
+    } finally {
+      this.head.close(); // blocked, or the head never ran
+    }
     await pump;
   }
 
@@ -127,7 +134,7 @@ class GatewaySpeechStream extends stt.SpeechStream {
     const core = this.owner.core;
     const inner = await core.inner(ref);
     const watch = core.watch(inner);
-    const stream = inner.stream({ connOptions: { ...(this.conn ?? DEFAULT_API_CONNECT_OPTIONS), maxRetry: 0 } });
+    const stream = this.head.take(ref) ?? inner.stream({ connOptions: innerConn(this.conn) });
     const meter = ctl.meter;
     const usageState = { meter, reported: 0, final: false };
     this.#usage = usageState;
@@ -136,8 +143,7 @@ class GatewaySpeechStream extends stt.SpeechStream {
     let endWatch: NodeJS.Timeout | undefined;
     let ended: (() => void) | undefined;
     let hung = false;
-    const close = () => stream.close();
-    ctl.signal.addEventListener('abort', close);
+    const unsubscribe = ctl.onAbort(() => stream.close());
 
     const feed = (async () => {
       for await (const item of audio.read(ctl.signal)) {
@@ -212,7 +218,7 @@ class GatewaySpeechStream extends stt.SpeechStream {
       if (meter.reportedInputUnits === null && unreported > 0 && !this.closed) usage(unreported);
       usageState.final = true;
     } finally {
-      ctl.signal.removeEventListener('abort', close);
+      unsubscribe();
       (finalAfterEnd as (() => void) | null)?.();
       clearTimeout(endWatch);
       watch.stop();

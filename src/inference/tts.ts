@@ -1,7 +1,7 @@
-import { type APIConnectOptions, DEFAULT_API_CONNECT_OPTIONS, tts } from '@livekit/agents';
+import { type APIConnectOptions, tts } from '@livekit/agents';
 import { usdToNanos } from '../money.js';
 import type { ModelRef } from '../providers/types.js';
-import { DropInCore, type DropInOptions, EarlyStart } from './drop-in.js';
+import { DropInCore, type DropInOptions, EarlyStart, HeadStart, innerConn } from './drop-in.js';
 import { ReplayBuffer } from './replay.js';
 import type { AttemptControl } from './request.js';
 
@@ -46,12 +46,9 @@ export class TTS extends tts.TTS {
   }
 
   stream(options?: { connOptions?: APIConnectOptions }): tts.SynthesizeStream {
-    // The primary's stream is opened before ours, so its start timer is armed when a raw plugin's
-    // would be (a LiveKit stream costs ~0.1 ms to construct; see EarlyStart). Admission and the
-    // chain still decide: the attempt adopts it only if the primary is the entry that runs.
-    const head = this.core.chain[0]!;
-    const early = this.core.builtInner(head)?.stream({ connOptions: innerConn(options?.connOptions) });
-    return new GatewaySynthesizeStream(this, options?.connOptions, early ? { ref: head, stream: early } : null);
+    // opened before ours: constructing a LiveKit stream takes ~0.1 ms, and the provider's timer counts
+    const head = HeadStart.open(this.core, (inner) => inner.stream({ connOptions: innerConn(options?.connOptions) }));
+    return new GatewaySynthesizeStream(this, options?.connOptions, head);
   }
 
   async close(): Promise<void> {
@@ -63,8 +60,6 @@ function guess(core: DropInCore<tts.TTS>, ref: ModelRef, chars: number): number 
   if (ref.spec.kind === 'local') return 0;
   return core.gw.prices.price('tts', ref.provider, ref.model, { inputUnits: chars, outputUnits: 0, cachedUnits: 0 }).costNanos ?? usdToNanos(0.001);
 }
-
-const innerConn = (c?: APIConnectOptions): APIConnectOptions => ({ ...(c ?? DEFAULT_API_CONNECT_OPTIONS), maxRetry: 0 });
 
 class GatewayChunkedStream extends tts.ChunkedStream {
   readonly label = 'voicegateway.ChunkedStream';
@@ -111,23 +106,16 @@ class GatewayChunkedStream extends tts.ChunkedStream {
   }
 }
 
-interface OpenedStream {
-  ref: ModelRef;
-  stream: tts.SynthesizeStream;
-}
-
 class GatewaySynthesizeStream extends tts.SynthesizeStream {
   readonly label = 'voicegateway.SynthesizeStream';
   readonly #start: EarlyStart;
-  #early: OpenedStream | null;
 
   constructor(
     private readonly owner: TTS,
     private readonly conn: APIConnectOptions | undefined,
-    early: OpenedStream | null,
+    private readonly head: HeadStart<tts.SynthesizeStream>,
   ) {
     super(owner, conn);
-    this.#early = early;
     this.#start = new EarlyStart(() => this.#run());
   }
 
@@ -152,7 +140,7 @@ class GatewaySynthesizeStream extends tts.SynthesizeStream {
     try {
       await core.run(this.abortSignal, { deferDeadline: true, firstGuess: (ref) => guess(core, ref, Math.max(chars, 200)) }, (ref, ctl) => this.#attempt(ref, ctl, text));
     } finally {
-      this.#innerStream(null); // blocked, or the primary never ran: close what stream() opened
+      this.head.close(); // blocked, or the head never ran
     }
     await pump;
     this.queue.put(tts.SynthesizeStream.END_OF_STREAM);
@@ -162,9 +150,8 @@ class GatewaySynthesizeStream extends tts.SynthesizeStream {
     const core = this.owner.core;
     const inner = await core.inner(ref);
     const watch = core.watch(inner);
-    const stream = this.#innerStream(ref) ?? inner.stream({ connOptions: innerConn(this.conn) });
-    const close = () => stream.close();
-    ctl.signal.addEventListener('abort', close);
+    const stream = this.head.take(ref) ?? inner.stream({ connOptions: innerConn(this.conn) });
+    const unsubscribe = ctl.onAbort(() => stream.close());
     const feed = (async () => {
       for await (const t of text.read(ctl.signal)) {
         if (t === FLUSH) {
@@ -190,18 +177,9 @@ class GatewaySynthesizeStream extends tts.SynthesizeStream {
       // some providers end a failed generation cleanly with no audio (Cartesia 4xx frames)
       if (!ctl.started && ctl.meter.inputUnits > 0 && !ctl.signal.aborted) throw new Error(`${ref.id} returned no audio for ${ctl.meter.inputUnits} characters`);
     } finally {
-      ctl.signal.removeEventListener('abort', close);
+      unsubscribe();
       watch.stop();
       stream.close();
     }
-  }
-
-  /** The stream opened by `stream()` if it belongs to `ref` (once); any other is closed. */
-  #innerStream(ref: ModelRef | null): tts.SynthesizeStream | undefined {
-    const early = this.#early;
-    this.#early = null;
-    if (early && early.ref === ref) return early.stream;
-    early?.stream.close();
-    return undefined;
   }
 }

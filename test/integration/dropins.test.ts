@@ -130,7 +130,7 @@ describe('inference.TTS over the real Cartesia plugin', () => {
   });
 });
 
-describe('inference.TTS streams open the primary\'s stream up front', () => {
+describe('drop-in streams open the head\'s provider stream up front', () => {
   const transcripts = () => mocks.cartesia.requests.flatMap((r) => (r.messages ?? []) as { transcript?: string }[]).map((m) => m.transcript ?? '').join('');
 
   it('stream() opens the provider stream before returning, and the attempt adopts it (one inner stream)', async () => {
@@ -178,9 +178,93 @@ describe('inference.TTS streams open the primary\'s stream up front', () => {
       await synthesize(model, 'This must never be spoken.');
       await blocked.drain();
       expect(opened).toHaveLength(1);
-      expect(opened[0]!.closed).toBe(true);
+      expect((opened[0] as unknown as { closed: boolean }).closed).toBe(true);
       expect(transcripts().slice(before.length)).not.toContain('never be spoken');
       expect(errors.map((e) => e.error.name)).toContain('BudgetExceededError');
+    } finally {
+      await blocked.close();
+    }
+  });
+  it('STT: stream() opens the provider stream before returning; a budget-blocked one never connects', async () => {
+    const model = new inference.STT('deepgram/nova-3:en-US', { gateway: gw });
+    await transcribe(model, sineFrames(0.5)); // builds the inner plugin
+    const inner = model.core.builtInner(model.core.chain[0]!)!;
+    const opened: stt.SpeechStream[] = [];
+    const original = inner.stream.bind(inner);
+    inner.stream = (o) => {
+      const s = original(o);
+      opened.push(s);
+      return s;
+    };
+    const stream = model.stream();
+    expect(opened).toHaveLength(1);
+    stream.close();
+
+    const blocked = await openGateway({ providers: mockProviders(mocks), projects: { tight: { name: 'Tight', daily_budget: 0.000001, budget_action: 'block' } } });
+    try {
+      const spender = new inference.STT('deepgram/nova-3:en-US', { gateway: blocked, project: 'tight' });
+      await transcribe(spender, sineFrames(2)).catch(() => {});
+      await blocked.drain();
+      expect((await blocked.budgetStatus('tight')).status).toBe('exceeded');
+      const connections = mocks.deepgram.requests.length;
+      const errors = captureErrors(spender);
+      await transcribe(spender, sineFrames(0.5)).catch(() => {});
+      await new Promise((r) => setTimeout(r, 30)); // past the inner stream's start timer
+      expect(mocks.deepgram.requests.length).toBe(connections);
+      expect(errors.map((e) => e.error.name)).toContain('BudgetExceededError');
+    } finally {
+      await blocked.close();
+    }
+  });
+
+  it('a stream closed right after it was opened ends its request: nothing is left for drain() to wait on', async () => {
+    const stt_ = new inference.STT('deepgram/nova-3:en-US', { gateway: gw });
+    const tts_ = new inference.TTS('cartesia/sonic-3', { gateway: gw });
+    const llm_ = new inference.LLM('openai/gpt-4.1-mini', { gateway: gw });
+    await transcribe(stt_, sineFrames(0.3));
+    await synthesize(tts_, 'Warm.');
+    await llm_.chat({ chatCtx: chatCtx('Warm.') }).collect();
+    await gw.drain();
+    stt_.stream().close();
+    tts_.stream().close();
+    llm_.chat({ chatCtx: chatCtx('Never mind.') }).close();
+    const drained = await Promise.race([gw.drain().then(() => true), new Promise((r) => setTimeout(() => r(false), 3000))]);
+    expect(drained).toBe(true);
+  });
+
+  it('chat() opens the provider stream before returning (after the guardrails), and the attempt adopts it', async () => {
+    const model = new inference.LLM('openai/gpt-4.1-mini', { gateway: gw });
+    await model.chat({ chatCtx: chatCtx('Warm up.') }).collect(); // builds the inner plugin
+    const inner = model.core.builtInner(model.core.chain[0]!)!;
+    let opened = 0;
+    const original = inner.chat.bind(inner);
+    inner.chat = (a) => (opened++, original(a));
+
+    const stream = model.chat({ chatCtx: chatCtx('Can you help me?') });
+    expect(opened).toBe(1);
+    const res = await stream.collect();
+    expect(res.text).toBe('Sure, I can help with that.');
+    expect(opened).toBe(1);
+  });
+
+  it('a budget-blocked chat closes the stream it opened: no request reaches the provider, no error on the plugin', async () => {
+    const blocked = await openGateway({ providers: mockProviders(mocks), projects: { tight: { name: 'Tight', daily_budget: 0.000001, budget_action: 'block' } } });
+    try {
+      const model = new inference.LLM('openai/gpt-4.1-mini', { gateway: blocked, project: 'tight' });
+      await model.chat({ chatCtx: chatCtx('Spend the budget.') }).collect().catch(() => {});
+      await blocked.drain();
+      expect((await blocked.budgetStatus('tight')).status).toBe('exceeded');
+      const inner = model.core.builtInner(model.core.chain[0]!)!;
+      const innerErrors = captureErrors(inner);
+      const requests = mocks.openai.requests.length;
+      const outer = captureErrors(model);
+
+      const res = await model.chat({ chatCtx: chatCtx('This must not be sent.') }).collect();
+      expect(res.text).toBe('');
+      await new Promise((r) => setTimeout(r, 30)); // past the inner stream's start timer
+      expect(mocks.openai.requests.length).toBe(requests);
+      expect(innerErrors).toEqual([]);
+      expect(outer.map((e) => e.error.name)).toEqual(['BudgetExceededError']);
     } finally {
       await blocked.close();
     }
