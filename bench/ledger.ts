@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { PostgresLedger } from '../src/ledger/postgres.js';
 import { SqliteLedger } from '../src/ledger/sqlite.js';
@@ -89,7 +90,30 @@ async function reportTimings(ledger: Ledger) {
   };
 }
 
+/**
+ * What this machine charges for the smallest durable SQLite write (one row, one index, one commit,
+ * same journal settings as the ledger): the floor under record(), to read its figure against.
+ */
+function bareCommitUs(dir: string): number {
+  const db = new Database(join(dir, 'bare.db'));
+  db.pragma('page_size = 2048');
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE t (id TEXT PRIMARY KEY, v INTEGER)');
+  const insert = db.prepare('INSERT INTO t VALUES (?, ?)');
+  const commit = db.transaction((i: number) => insert.run(randomUUID(), i));
+  const times: number[] = [];
+  for (let i = 0; i < 6000; i++) {
+    const t = performance.now();
+    commit.immediate(i);
+    if (i >= 1000) times.push(performance.now() - t);
+  }
+  db.close();
+  return round(median(times) * 1000);
+}
+
 async function sqliteBench(dir: string) {
+  const bare = bareCommitUs(dir);
   const ledger = SqliteLedger.open(join(dir, 'hot.db'));
   const n = 20_000;
   const rows = Array.from({ length: n }, (_, i) => row(i, NOW - (n - i) * 50));
@@ -127,6 +151,7 @@ async function sqliteBench(dir: string) {
       max: round(perRow[n - 1]! * 1000),
       cpu_per_row: round((cpu.user + cpu.system) / n),
     },
+    bare_commit_us: bare,
     synthetic_rows: total,
     synthetic_build_s: round(buildSeconds),
     ...timings,

@@ -87,6 +87,7 @@ interface LedgerOut {
   sqlite: {
     durable_rows_per_s: number;
     record_us: { mean: number; p50: number; p99: number; cpu_per_row: number };
+    bare_commit_us: number;
     synthetic_rows: number;
     costs_all_ms: number;
     costs_30d_ms: number;
@@ -115,8 +116,14 @@ const P3: Figure = {
           target: '≤ 50 µs',
           pass: s.record_us.p50 <= 50,
         },
+        {
+          figure: 'P3 reference: a bare one-row SQLite commit, same machine and run',
+          measured: `${s.bare_commit_us} µs p50 (record() = ×${(s.record_us.p50 / s.bare_commit_us).toFixed(1)}: a row, 3 indexes, 2 aggregates)`,
+          target: '—',
+          pass: null,
+        },
       ],
-      data: { sqlite: { durable_rows_per_s: s.durable_rows_per_s, record_us: s.record_us }, postgres: out.postgres },
+      data: { sqlite: { durable_rows_per_s: s.durable_rows_per_s, record_us: s.record_us, bare_commit_us: s.bare_commit_us }, postgres: out.postgres },
     };
   },
 };
