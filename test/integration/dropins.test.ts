@@ -2,6 +2,7 @@ import { llm, stt, tts } from '@livekit/agents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import type { Gateway } from '../../src/gateway.js';
+import type { ModelRef } from '../../src/providers/types.js';
 import { inference, setGateway } from '../../src/index.js';
 import { setLogSink } from '../../src/log.js';
 import { sineFrames } from '../../src/testing/index.js';
@@ -131,19 +132,24 @@ describe('inference.TTS over the real Cartesia plugin', () => {
 });
 
 describe('drop-in streams open the head\'s provider stream up front', () => {
-  const transcripts = () => mocks.cartesia.requests.flatMap((r) => (r.messages ?? []) as { transcript?: string }[]).map((m) => m.transcript ?? '').join('');
-
-  it('stream() opens the provider stream before returning, and the attempt adopts it (one inner stream)', async () => {
-    const model = new inference.TTS('cartesia/sonic-3', { gateway: gw });
-    await synthesize(model, 'Warm up the plugin.'); // builds the inner plugin
+  /** records every stream the head's (already built) inner plugin opens from now on */
+  function streamsOpened<S extends { close(): unknown }>(model: { core: { chain: ModelRef[]; builtInner(ref: ModelRef): { stream(o?: unknown): S } | undefined } }): S[] {
     const inner = model.core.builtInner(model.core.chain[0]!)!;
-    const opened: tts.SynthesizeStream[] = [];
+    const opened: S[] = [];
     const original = inner.stream.bind(inner);
     inner.stream = (o) => {
       const s = original(o);
       opened.push(s);
       return s;
     };
+    return opened;
+  }
+  const transcripts = () => mocks.cartesia.requests.flatMap((r) => (r.messages ?? []) as { transcript?: string }[]).map((m) => m.transcript ?? '').join('');
+
+  it('stream() opens the provider stream before returning, and the attempt adopts it (one inner stream)', async () => {
+    const model = new inference.TTS('cartesia/sonic-3', { gateway: gw });
+    await synthesize(model, 'Warm up the plugin.'); // builds the inner plugin
+    const opened = streamsOpened(model);
 
     const stream = model.stream();
     expect(opened).toHaveLength(1); // synchronously, before any await
@@ -165,14 +171,7 @@ describe('drop-in streams open the head\'s provider stream up front', () => {
       await blocked.drain();
       expect((await blocked.budgetStatus('tight')).status).toBe('exceeded');
       const before = transcripts();
-      const inner = model.core.builtInner(model.core.chain[0]!)!;
-      const opened: tts.SynthesizeStream[] = [];
-      const original = inner.stream.bind(inner);
-      inner.stream = (o) => {
-        const s = original(o);
-        opened.push(s);
-        return s;
-      };
+      const opened = streamsOpened(model);
       const errors = captureErrors(model);
 
       await synthesize(model, 'This must never be spoken.');
@@ -188,14 +187,7 @@ describe('drop-in streams open the head\'s provider stream up front', () => {
   it('STT: stream() opens the provider stream before returning; a budget-blocked one never connects', async () => {
     const model = new inference.STT('deepgram/nova-3:en-US', { gateway: gw });
     await transcribe(model, sineFrames(0.5)); // builds the inner plugin
-    const inner = model.core.builtInner(model.core.chain[0]!)!;
-    const opened: stt.SpeechStream[] = [];
-    const original = inner.stream.bind(inner);
-    inner.stream = (o) => {
-      const s = original(o);
-      opened.push(s);
-      return s;
-    };
+    const opened = streamsOpened(model);
     const stream = model.stream();
     expect(opened).toHaveLength(1);
     stream.close();

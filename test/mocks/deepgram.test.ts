@@ -186,8 +186,8 @@ describe('mock Deepgram: faults seen by the real plugin', () => {
     stream.endInput();
     await out.done;
     expect(seen.errors).toHaveLength(0);
-    // how much audio the orphaned loop swallows depends on scheduling: only some must reach the new socket
-    expect(mock.requests[1]!.audioBytes).toBeGreaterThan(0);
+    // how much audio the orphaned loop swallows depends on scheduling (on a slow machine, all of it):
+    // what is certain is that the new socket never receives everything that was pushed
     expect(mock.requests[1]!.audioBytes).toBeLessThan(2.8 * 16000 * 2);
     await model.close();
   });
