@@ -98,17 +98,19 @@ class GatewayLLMStream extends llm.LLMStream {
     const head = HeadStart.open(core, open);
     const onBudgetBlocked = core.project.config.budget_block_message ? async () => (this.#say(core.project.config.budget_block_message!), true) : undefined;
     try {
-      await core.run(this.abortController.signal, { guardrailFindings: findings, firstGuess: (ref) => guess(core, ref, prompt), onBudgetBlocked }, async (ref, ctl) =>
-        this.#attempt(ref, ctl, head.take(ref) ?? open(await core.inner(ref)), guardrails),
+      await core.run(this.abortController.signal, { guardrailFindings: findings, firstGuess: (ref) => guess(core, ref, prompt), onBudgetBlocked }, (ref, ctl) =>
+        this.#attempt(ref, ctl, (inner) => head.take(ref) ?? open(inner), guardrails),
       );
     } finally {
       head.close(); // blocked, or the head never ran
     }
   }
 
-  async #attempt(ref: ModelRef, ctl: AttemptControl, stream: llm.LLMStream, guardrails: GuardrailSetup | null): Promise<void> {
+  async #attempt(ref: ModelRef, ctl: AttemptControl, streamFor: (inner: llm.LLM) => llm.LLMStream, guardrails: GuardrailSetup | null): Promise<void> {
     const core = this.#owner.core;
-    const watch = core.watch(await core.inner(ref));
+    const inner = await core.inner(ref);
+    const watch = core.watch(inner);
+    const stream = streamFor(inner);
     const unsubscribe = ctl.onAbort(() => stream.close());
     const redactor = guardrails?.redactsOutput ? new StreamingRedactor(guardrails.compiled) : null;
     let lastId = '';

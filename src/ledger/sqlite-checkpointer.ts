@@ -56,9 +56,13 @@ export class WalCheckpointer {
   }
 
   async stop(): Promise<void> {
+    this.#cancelScheduled();
+    await this.#thread?.stop();
+  }
+
+  #cancelScheduled(): void {
     if (this.#scheduled) clearImmediate(this.#scheduled);
     this.#scheduled = null;
-    await this.#thread?.stop();
   }
 
   #checkpointInline(): void {
@@ -82,8 +86,7 @@ export class WalCheckpointer {
 
   #moveToThread(why: string): void {
     log.debug(`ledger: ${why}; WAL checkpoints move to a worker thread`);
-    if (this.#scheduled) clearImmediate(this.#scheduled);
-    this.#scheduled = null;
+    this.#cancelScheduled();
     this.#thread = new CheckpointThread(this.path);
   }
 }

@@ -1,21 +1,8 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mountDashboard } from '../../src/dashboard/index.js';
-import { startServer } from '../../src/server/index.js';
-import { call, openGateway, type Running, row, serve, tempSetup, type TempSetup, TOKENS, yamlConfig } from './helpers.js';
-
-/** mulberry32: a seeded PRNG so a failure reproduces with the same requests. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/prng.js';
+import { call, type Running, row, serve, tempSetup, type TempSetup, TOKENS, yamlConfig } from './helpers.js';
 
 const METHODS = ['GET', 'GET', 'GET', 'POST', 'POST', 'PATCH', 'PATCH', 'DELETE', 'PUT', 'HEAD', 'OPTIONS', 'PROPFIND', 'SEARCH'];
 const BASES = [
@@ -164,17 +151,7 @@ describe('fuzz: malformed requests over a real socket', () => {
   });
 
   it('keeps the same guarantees with the dashboard mounted (what `voicegw serve` runs)', { timeout: 60_000 }, async () => {
-    const gw = await openGateway(locked.configPath);
-    const server = await startServer(gw, { host: '127.0.0.1', port: 0, mount: (app) => mountDashboard(app, gw) });
-    const composed: Running = {
-      gw,
-      server,
-      url: server.url,
-      close: async () => {
-        await server.close();
-        await gw.close();
-      },
-    };
+    const composed = await serve(locked.configPath, {}, { dashboard: true });
     try {
       const results = await fuzz(composed, 23, 400, true);
       expectNoServerErrors(results);

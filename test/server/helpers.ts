@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mountDashboard } from '../../src/dashboard/index.js';
 import { Gateway } from '../../src/gateway.js';
 import type { RequestRecord } from '../../src/ledger/types.js';
 import { type RunningServer, startServer } from '../../src/server/index.js';
@@ -61,9 +62,10 @@ export interface Running {
   close(): Promise<void>;
 }
 
-export async function serve(configPath: string, env: NodeJS.ProcessEnv = {}): Promise<Running> {
+/** The API on a free port; `dashboard: true` mounts the dashboard too, as `voicegw serve` does. */
+export async function serve(configPath: string, env: NodeJS.ProcessEnv = {}, o: { dashboard?: boolean } = {}): Promise<Running> {
   const gw = await openGateway(configPath, env);
-  const server = await startServer(gw, { host: '127.0.0.1', port: 0 });
+  const server = await startServer(gw, { host: '127.0.0.1', port: 0, mount: o.dashboard ? (app) => mountDashboard(app, gw) : undefined });
   return {
     gw,
     server,

@@ -1,22 +1,10 @@
 import type { BudgetStatus } from '../../budget/enforcer.js';
 import type { GuardrailEvent } from '../../ledger/types.js';
+import type { ProjectView } from '../../projects.js';
 import type { CostsResult, LogEntry, SessionCost } from '../../reports.js';
 import type { BudgetEventView, BudgetSeries } from '../api.js';
 
-export type { BudgetEventView, BudgetSeries, BudgetStatus, CostsResult, LogEntry, SessionCost };
-
-/** A project as `GET /v1/projects` lists it. */
-export interface ProjectView {
-  id: string;
-  name: string;
-  description: string;
-  tags: string[];
-  daily_budget: number;
-  budget_action: 'warn' | 'throttle' | 'block';
-  source: 'yaml' | 'runtime' | 'auto';
-  spent_today: number;
-  budget_status: 'ok' | 'warning' | 'exceeded';
-}
+export type { BudgetEventView, BudgetSeries, BudgetStatus, CostsResult, LogEntry, ProjectView, SessionCost };
 
 export interface ProjectInput {
   id?: string;
