@@ -1,14 +1,15 @@
 /**
- * Versioned schema migrations. Each version has one script per dialect with the same tables,
- * columns and indexes; `schema_version` records what ran. Append new versions, never edit old ones.
+ * Versioned schema migrations. Each version has one script per dialect; both dialects expose the
+ * same tables and columns to the shared queries (storage layout may differ, as in v2).
+ * `schema_version` records what ran. Append new versions, never edit old ones.
  *
  * Money columns are integer nano-USD (`cost_nanos` NULL = unknown price). Times are epoch ms.
- * `request_hours` and `sessions` are aggregates maintained in the same transaction as each
- * `requests` insert, so reports never scan raw rows beyond the partial hours at a window's edges.
- * Every index on `requests` costs write throughput (one more page per commit), so there is none on
- * `model`: per-model figures come from `request_hours`. That table's key starts with the report's
- * grouping columns, so a report aggregates in key order without sorting; updating an existing
- * hour only changes unindexed columns, so its indexes cost nothing on the hot path.
+ * `request_hours` and `sessions` are aggregates, so reports never scan raw rows beyond the partial
+ * hours at a window's edges. PostgreSQL maintains them in each batch's transaction; SQLite folds
+ * them in from `aggregate_inbox` (v2, see `sqlite-aggregates.ts`). Every index on `requests` costs
+ * write throughput (one more page per commit), so there is none on `model`: per-model figures come
+ * from `request_hours`, whose key starts with the report's grouping columns so a report aggregates
+ * in key order without sorting.
  */
 export interface Migration {
   version: number;
@@ -137,7 +138,57 @@ CREATE TABLE budget_days (
 `;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', sqlite: v1('sqlite'), postgres: v1('postgres') }];
+/**
+ * v2, SQLite only: every page a commit touches is one more WAL frame, so `record()` writes as few
+ * as it can. `requests` is keyed by (ts, id) without a rowid (the table is its own time index: no
+ * separate id and ts indexes), and the aggregates leave the per-row transaction for an append-only
+ * inbox that is folded in batches. A row's identity is (ts, id): a retried record has both.
+ */
+const V2_SQLITE = `
+CREATE TABLE requests_v2 (
+  id TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  project TEXT NOT NULL,
+  session_id TEXT,
+  modality TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  model TEXT NOT NULL,
+  input_units REAL NOT NULL DEFAULT 0,
+  output_units REAL NOT NULL DEFAULT 0,
+  cached_units REAL NOT NULL DEFAULT 0,
+  cost_nanos INTEGER,
+  pricing_source TEXT NOT NULL DEFAULT '',
+  ttfb_ms REAL,
+  latency_ms REAL,
+  status TEXT NOT NULL,
+  fallback_from TEXT,
+  error TEXT,
+  throttle TEXT,
+  guardrail_findings INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (ts, id)
+) WITHOUT ROWID;
+INSERT INTO requests_v2 SELECT * FROM requests ORDER BY ts, id;
+DROP TABLE requests;
+ALTER TABLE requests_v2 RENAME TO requests;
+CREATE INDEX requests_project_ts ON requests (project, ts);
+CREATE INDEX requests_session ON requests (session_id, ts);
+
+CREATE TABLE aggregate_inbox (
+  ts INTEGER NOT NULL,
+  ended_at INTEGER NOT NULL,
+  project TEXT NOT NULL,
+  session_id TEXT,
+  modality TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  model TEXT NOT NULL,
+  cost_nanos INTEGER
+);
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', sqlite: v1('sqlite'), postgres: v1('postgres') },
+  { version: 2, name: 'sqlite: (ts, id) request key and aggregate inbox', sqlite: V2_SQLITE, postgres: 'SELECT 1 -- SQLite layout only' },
+];
 
 /** Created before any migration runs (both dialects accept this text). */
 export const SCHEMA_VERSION_DDL = `CREATE TABLE IF NOT EXISTS schema_version (

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { log } from '../log.js';
 import type { Nanos } from '../money.js';
 import { pendingMigrations, SCHEMA_VERSION_DDL } from './migrations.js';
+import { AggregateFolder, type FoldOptions } from './sqlite-aggregates.js';
 import { type CheckpointOptions, WalCheckpointer } from './sqlite-checkpointer.js';
 import * as Q from './queries.js';
 import * as R from './rows.js';
@@ -24,6 +25,11 @@ import type {
 } from './types.js';
 
 const BUSY_TIMEOUT_MS = 5000;
+
+export interface SqliteOptions {
+  checkpoint?: Partial<CheckpointOptions>;
+  aggregates?: Partial<FoldOptions>;
+}
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 /**
@@ -33,19 +39,20 @@ const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',
  * `synchronous=NORMAL` a committed transaction is in the WAL file (the OS page cache) at once, so it
  * survives kill -9 of the process; only an OS crash or power loss can drop the last commits.
  * Concurrency: writes take the write lock up front (BEGIN IMMEDIATE) and wait for it up to
- * `busy_timeout` (5 s); SQLITE_BUSY beyond that is retried with backoff. WAL checkpoints run after
- * the commit, never inside it (`WalCheckpointer`).
+ * `busy_timeout` (5 s); SQLITE_BUSY beyond that is retried with backoff. WAL checkpoints and the
+ * folding of aggregates run after commits, never inside them (`WalCheckpointer`, `AggregateFolder`).
  */
 export class SqliteLedger implements Ledger, AtomicBudgetStore {
   readonly kind = 'sqlite' as const;
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
-  readonly #recordTx: Database.Transaction<(r: RequestRecord) => void>;
+  readonly #recordTx: Database.Transaction<(r: RequestRecord) => boolean>;
   readonly #checkpointer: WalCheckpointer | null = null;
+  readonly #aggregates: AggregateFolder;
 
   private constructor(
     readonly location: string,
-    checkpoint?: Partial<CheckpointOptions>,
+    { checkpoint, aggregates }: SqliteOptions,
   ) {
     if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
     this.#db = new Database(location, { timeout: BUSY_TIMEOUT_MS });
@@ -64,42 +71,28 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
 
     const insert = this.#db.prepare(
       `INSERT INTO requests (${R.REQUEST_COLUMNS.join(', ')}) VALUES (${placeholders(R.REQUEST_COLUMNS.length)})
-       ON CONFLICT (id) DO NOTHING`,
+       ON CONFLICT DO NOTHING`,
     );
-    const hour = this.#db.prepare(
-      `INSERT INTO request_hours (hour, project, provider, model, modality, cost_nanos, requests, unpriced)
-       VALUES (?, ?, ?, ?, ?, ?, 1, ?)
-       ON CONFLICT (project, provider, model, modality, hour) DO UPDATE SET
-         cost_nanos = cost_nanos + excluded.cost_nanos, requests = requests + 1, unpriced = unpriced + excluded.unpriced`,
-    );
-    const session = this.#db.prepare(
-      `INSERT INTO sessions (id, project, started_at, ended_at, stt_nanos, llm_nanos, tts_nanos, requests, unpriced)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)
-       ON CONFLICT (id) DO UPDATE SET
-         started_at = min(started_at, excluded.started_at), ended_at = max(ended_at, excluded.ended_at),
-         stt_nanos = stt_nanos + excluded.stt_nanos, llm_nanos = llm_nanos + excluded.llm_nanos,
-         tts_nanos = tts_nanos + excluded.tts_nanos, requests = requests + 1, unpriced = unpriced + excluded.unpriced`,
+    const inbox = this.#db.prepare(
+      'INSERT INTO aggregate_inbox (ts, ended_at, project, session_id, modality, provider, model, cost_nanos) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.#recordTx = this.#db.transaction((r: RequestRecord) => {
-      // a retried id is ignored, and so are its aggregates: a row is never counted twice
-      if (insert.run(R.requestValues(r)).changes === 0) return;
-      const cost = r.costNanos === null ? 0 : Math.round(r.costNanos);
-      const unpriced = r.costNanos === null ? 1 : 0;
-      hour.run(R.hourOf(r.ts), r.project, r.provider, r.model, r.modality, cost, unpriced);
-      if (r.sessionId !== null) {
-        const by = (m: string) => (r.modality === m ? cost : 0);
-        session.run(r.sessionId, r.project, Math.round(r.ts), R.sessionEnd(r), by('stt'), by('llm'), by('tts'), unpriced);
-      }
+      // a retried (ts, id) is ignored, and so are its aggregates: a row is never counted twice
+      if (insert.run(R.requestValues(r)).changes === 0) return false;
+      const cost = r.costNanos === null ? null : Math.round(r.costNanos);
+      inbox.run(Math.round(r.ts), R.sessionEnd(r), r.project, r.sessionId, r.modality, r.provider, r.model, cost);
+      return true;
     });
+    this.#aggregates = new AggregateFolder(this.#db, (commit) => this.#write(commit), aggregates);
   }
 
-  static open(path: string, options: { checkpoint?: Partial<CheckpointOptions> } = {}): SqliteLedger {
-    return new SqliteLedger(path, options.checkpoint);
+  static open(path: string, options: SqliteOptions = {}): SqliteLedger {
+    return new SqliteLedger(path, options);
   }
 
   record(row: RequestRecord): void {
     try {
-      this.#write(() => this.#recordTx.immediate(row));
+      if (this.#write(() => this.#recordTx.immediate(row))) this.#aggregates.added();
     } catch (err) {
       // never throw into the request path; the loss is loud
       log.error(`ledger: request ${row.id} (${row.project} ${row.provider}/${row.model}) was NOT recorded: ${message(err)}`);
@@ -114,15 +107,18 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
   async flush(): Promise<void> {}
 
   async close(): Promise<void> {
+    this.#aggregates.fold();
     await this.#checkpointer?.stop();
     if (this.#db.open) this.#db.close();
   }
 
   async spend(project: string, from: number, to: number): Promise<Nanos> {
+    this.#aggregates.foldPending();
     return Q.spendQueries('sqlite', project, from, to).reduce((sum, q) => sum + R.num(this.#all(q)[0]?.cost), 0);
   }
 
   async costs(q: CostQuery): Promise<CostReport> {
+    this.#aggregates.foldPending();
     return R.foldCostReport(Q.costGroupQueries('sqlite', q).flatMap((query) => this.#all(query)));
   }
 
@@ -131,15 +127,18 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
   }
 
   async session(id: string): Promise<SessionRecord | null> {
+    this.#aggregates.foldPending();
     const row = this.#all({ text: 'SELECT * FROM sessions WHERE id = ?', params: [id] })[0];
     return row ? R.sessionFromRow(row) : null;
   }
 
   async sessions(q: { project?: string; limit?: number }): Promise<SessionRecord[]> {
+    this.#aggregates.foldPending();
     return this.#all(Q.sessionsQuery('sqlite', q)).map(R.sessionFromRow);
   }
 
   async spendSeries(q: Q.SeriesQuery): Promise<SpendBucket[]> {
+    this.#aggregates.foldPending();
     return R.foldSeries(Q.seriesQueries('sqlite', q).flatMap((query) => this.#all(query)));
   }
 
@@ -227,7 +226,7 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
    */
   bulkImport(rows: Iterable<RequestRecord>): number {
     const insert = this.#prepare(
-      `INSERT INTO requests (${R.REQUEST_COLUMNS.join(', ')}) VALUES (${placeholders(R.REQUEST_COLUMNS.length)}) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO requests (${R.REQUEST_COLUMNS.join(', ')}) VALUES (${placeholders(R.REQUEST_COLUMNS.length)}) ON CONFLICT DO NOTHING`,
     );
     const tx = this.#db.transaction(() => {
       let n = 0;
@@ -238,13 +237,14 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
     return this.#write(() => tx.immediate());
   }
 
-  /** Recomputes `request_hours` and `sessions` from `requests` (repair tool). */
+  /** Recomputes `request_hours` and `sessions` from `requests` (repair tool); empties the inbox. */
   rebuildAggregates(): void {
     this.#write(() => this.#db.transaction(() => this.#rebuildAggregates()).immediate());
   }
 
   #rebuildAggregates(): void {
     this.#db.exec(`
+      DELETE FROM aggregate_inbox;
       DELETE FROM request_hours;
       INSERT INTO request_hours (hour, project, provider, model, modality, cost_nanos, requests, unpriced)
         SELECT (ts / 3600000) * 3600000, project, provider, model, modality, COALESCE(SUM(cost_nanos), 0), COUNT(*),

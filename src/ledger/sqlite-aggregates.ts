@@ -1,0 +1,90 @@
+import type Database from 'better-sqlite3';
+import { log } from '../log.js';
+
+export interface FoldOptions {
+  /** inbox rows that schedule a fold on the next turn of the event loop */
+  everyRows: number;
+  /** inbox rows that are folded at once, even if the loop never turns (a bulk job) */
+  maxRows: number;
+}
+
+const DEFAULTS: FoldOptions = { everyRows: 64, maxRows: 1024 };
+
+const FOLD_SQL = `
+INSERT INTO request_hours (hour, project, provider, model, modality, cost_nanos, requests, unpriced)
+  SELECT (ts / 3600000) * 3600000, project, provider, model, modality, COALESCE(SUM(cost_nanos), 0), COUNT(*),
+         SUM(cost_nanos IS NULL)
+  FROM aggregate_inbox GROUP BY 1, 2, 3, 4, 5 ORDER BY 2, 3, 4, 5, 1
+  ON CONFLICT (project, provider, model, modality, hour) DO UPDATE SET
+    cost_nanos = cost_nanos + excluded.cost_nanos, requests = requests + excluded.requests, unpriced = unpriced + excluded.unpriced;
+INSERT INTO sessions (id, project, started_at, ended_at, stt_nanos, llm_nanos, tts_nanos, requests, unpriced)
+  SELECT session_id, MIN(project), MIN(ts), MAX(ended_at),
+         COALESCE(SUM(CASE WHEN modality = 'stt' THEN cost_nanos END), 0),
+         COALESCE(SUM(CASE WHEN modality = 'llm' THEN cost_nanos END), 0),
+         COALESCE(SUM(CASE WHEN modality = 'tts' THEN cost_nanos END), 0),
+         COUNT(*), SUM(cost_nanos IS NULL)
+  FROM aggregate_inbox WHERE session_id IS NOT NULL GROUP BY session_id ORDER BY session_id
+  ON CONFLICT (id) DO UPDATE SET
+    started_at = min(started_at, excluded.started_at), ended_at = max(ended_at, excluded.ended_at),
+    stt_nanos = stt_nanos + excluded.stt_nanos, llm_nanos = llm_nanos + excluded.llm_nanos,
+    tts_nanos = tts_nanos + excluded.tts_nanos, requests = requests + excluded.requests, unpriced = unpriced + excluded.unpriced;
+DELETE FROM aggregate_inbox;`;
+
+/**
+ * Keeps `request_hours` and `sessions` off the per-row transaction.
+ *
+ * `record()` commits the request row and one inbox row together (two appends); the inbox is folded
+ * into the aggregates in batches: on the loop turn after every `everyRows` rows (~0.3 ms per 64 rows
+ * here, against ~20 µs per row to upsert both aggregates inline), at once past `maxRows`, and before
+ * any read of the aggregates. A fold is one write transaction that moves the whole inbox, so the
+ * aggregates count every committed row exactly once, whichever process folds it and even after a
+ * crash between the commit and the fold.
+ */
+export class AggregateFolder {
+  readonly #o: FoldOptions;
+  readonly #fold: () => void;
+  readonly #hasPending: Database.Statement;
+  #rows = 0;
+  #scheduled: NodeJS.Immediate | null = null;
+
+  constructor(
+    private readonly db: Database.Database,
+    /** runs a write transaction (busy retries, WAL checkpoint accounting) */
+    private readonly write: (commit: () => void) => void,
+    options: Partial<FoldOptions> = {},
+  ) {
+    this.#o = { ...DEFAULTS, ...options };
+    const fold = db.transaction(() => db.exec(FOLD_SQL));
+    this.#fold = () => fold.immediate();
+    this.#hasPending = db.prepare('SELECT 1 FROM aggregate_inbox LIMIT 1').pluck();
+  }
+
+  /** Call after a commit that added an inbox row. */
+  added(): void {
+    this.#rows += 1;
+    if (this.#rows >= this.#o.maxRows) return this.fold();
+    if (this.#rows >= this.#o.everyRows && !this.#scheduled) this.#scheduled = setImmediate(() => this.fold());
+  }
+
+  /** Folds what any process left in the inbox, so the aggregates are exact for a read. */
+  foldPending(): void {
+    if (this.#hasPending.get() !== undefined) this.fold();
+  }
+
+  fold(): void {
+    this.cancel();
+    this.#rows = 0;
+    if (!this.db.open) return;
+    try {
+      this.write(this.#fold);
+    } catch (err) {
+      // the rows are safe in the inbox; the next fold takes them
+      log.warn(`ledger: folding the aggregate inbox failed (${err instanceof Error ? err.message : String(err)}); will retry`);
+    }
+  }
+
+  cancel(): void {
+    if (this.#scheduled) clearImmediate(this.#scheduled);
+    this.#scheduled = null;
+  }
+}
