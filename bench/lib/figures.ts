@@ -169,7 +169,7 @@ const P4: Figure = {
 };
 
 interface GuardrailsOut {
-  performance: { scanText_4kb_all_categories: { p50_us: number; p99_us: number }; guardChatContext_4kb_in_messages: { p50_us: number }; context: { chars: number } };
+  performance: { scanText_4kb_all_categories: { p50_us: number; p99_us: number }; guardChatContext_4kb_in_messages: { p50_us: number }; context: { chars: number }; machineReference: { charLoop_4kb_us: number; ns_per_char: number } };
   corpus?: Record<string, { cases: number; precision: number; recall: number } | string>;
   public?: unknown;
 }
@@ -186,6 +186,12 @@ const P5: Figure = {
         measured: `${p.scanText_4kb_all_categories.p50_us} µs (p99 ${p.scanText_4kb_all_categories.p99_us}; as chat context ${p.guardChatContext_4kb_in_messages.p50_us} µs)`,
         target: '≤ 100 µs',
         pass: p.scanText_4kb_all_categories.p50_us <= 100,
+      },
+      {
+        figure: 'P5 machine reference: one charCodeAt pass over the same 4 KB',
+        measured: `${p.machineReference.charLoop_4kb_us} µs (${p.machineReference.ns_per_char} ns per character)`,
+        target: '—',
+        pass: null,
       },
     ];
     for (const [category, r] of Object.entries(out.corpus ?? {})) {

@@ -83,11 +83,7 @@ function finite(x: number): number {
   return Number.isFinite(x) ? x : 0;
 }
 
-/** The hour bucket and session end a row contributes to the aggregates. */
-export function hourOf(ts: number): number {
-  return Math.floor(ts / 3_600_000) * 3_600_000;
-}
-
+/** The session end a row contributes to the aggregates. */
 export function sessionEnd(r: RequestRecord): number {
   return Math.round(r.ts + (r.latencyMs !== null && Number.isFinite(r.latencyMs) ? Math.max(0, r.latencyMs) : 0));
 }

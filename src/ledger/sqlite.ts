@@ -30,6 +30,7 @@ export interface SqliteOptions {
   checkpoint?: Partial<CheckpointOptions>;
   aggregates?: Partial<FoldOptions>;
 }
+
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 /**
