@@ -52,8 +52,16 @@ const TOKEN_RE = new RegExp(`\\b(?:plus|${TOKEN})\\b`, 'g');
 const NUMBER_WORD_RE = new RegExp(`\\b(?:${WORD_ALTERNATION})\\b`, 'g');
 /** what may sit between two tokens of one run: separators, "dash", or written digit groups */
 const GAP_RE = /^(?:[ \t]*[,-]?[ \t]*|[ \t]+(?:dash|hyphen)[ \t]+)$/;
-const DIGITS_GAP_RE = /^(?:[ \t]*[,-]?[ \t]*\d+)+[ \t]*[,-]?[ \t]*$/;
-const DIGITS_BEFORE_RE = /(?:\d+[ \t]*[,-]?[ \t]*)+$/;
+/**
+ * Digit groups joined by separators (blanks with at most one ',' or '-'). Written as
+ * `(?:\d+[ \t]*[,-]?[ \t]*)+$` these backtracked exponentially: every split of a long digit run was
+ * retried before `$` failed (22 digits: ~200 ms). A separator here is never empty, so each
+ * string has exactly one parse.
+ */
+const SEP = '(?:[ \\t]+(?:[,-][ \\t]*)?|[,-][ \\t]*)';
+const DIGIT_GROUPS = `\\d(?:\\d|${SEP}\\d)*`;
+const DIGITS_GAP_RE = new RegExp(`^${SEP}?${DIGIT_GROUPS}${SEP}?$`);
+const DIGITS_BEFORE_RE = new RegExp(`${DIGIT_GROUPS}${SEP}?$`);
 const DIGITS_AFTER_RE = /^(?:[ \t]*[,-]?[ \t]*\d+)+/;
 const PLUS_BEFORE_RE = /plus[ \t]+$/;
 const MAX_GAP = 24;

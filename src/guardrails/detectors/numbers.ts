@@ -141,12 +141,18 @@ function standsAlone(text: string, start: number, end: number): boolean {
   return true;
 }
 
+/** the digits of a candidate, copied a digit group at a time (most have no separator at all) */
 function onlyDigits(raw: string): string {
+  let out = '';
+  let group = 0;
   for (let i = 0; i < raw.length; i++) {
     const ch = raw.charCodeAt(i);
-    if (ch < 48 || ch > 57) return raw.replace(/\D/g, '');
+    if (ch < 48 || ch > 57) {
+      out += raw.slice(group, i);
+      group = i + 1;
+    }
   }
-  return raw;
+  return group === 0 ? raw : out + raw.slice(group);
 }
 
 function isExtension(text: string, end: number): boolean {
@@ -173,10 +179,13 @@ function isWordChar(c: number): boolean {
 function nearestKeyword(ctx: ScanContext, start: number): Keyword | null {
   const lower = ctx.normLower;
   const from = Math.max(0, start - KEYWORD_WINDOW);
+  // search only up to the number (and its first character, so the closing \b sees it): on the whole
+  // text the last exec ran on past the number to the next keyword, often to the end of the text
+  const upTo = lower.slice(0, start + 1);
   KEYWORD_RE.lastIndex = from;
   let kind: Keyword | null = null;
   let keywordEnd = from;
-  for (let m = KEYWORD_RE.exec(lower); m && m.index < start; m = KEYWORD_RE.exec(lower)) {
+  for (let m = KEYWORD_RE.exec(upTo); m && m.index < start; m = KEYWORD_RE.exec(upTo)) {
     if (m.index + m[0].length > start) break;
     for (let g = 1; g <= KEYWORD_KINDS.length; g++) {
       if (m[g] !== undefined) {

@@ -1,6 +1,6 @@
 /** Cue words of the word-shaped pii detectors (data only: the shared lexicon pass finds them). */
 
-export type PiiCue = 'us' | 'french' | 'nameFirst' | 'box' | 'dob' | 'name' | 'callMe' | 'weakName';
+export type PiiCue = 'us' | 'french' | 'nameFirst' | 'box' | 'dob' | 'name' | 'callMe' | 'weakName' | 'emailJoiner';
 
 const US_SUFFIXES =
   'street st avenue ave road rd boulevard blvd lane ln drive dr court ct way place pl terrace ter circle cir parkway pkwy highway hwy square sq trail trl alley crescent close plaza loop pike path crossing expressway freeway'.split(' ');
@@ -18,3 +18,5 @@ add(['born', 'birth', 'dob', 'd.o.b', 'birthday'], 'dob');
 add(['name'], 'name');
 add(['call'], 'callMe');
 add(['speaking', 'calling', 'here'], 'weakName');
+/** spoken emails ("john dot smith at …"): found by the shared pass, so pii.ts needs no pass of its own */
+add(['dot', 'underscore'], 'emailJoiner');

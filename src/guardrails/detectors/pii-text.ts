@@ -28,7 +28,6 @@ const PO_BEFORE_RE = /\bp\.?[ ]?o\.?[ ]+$/;
 const BOX_NUMBER_RE = /^[ ]+\d{1,6}\b/;
 /** "Hauptstraße 5", "Koskikatu 25", "Kungsgatan 12" */
 const SUFFIX_WORD_RE = /(?:straße|strasse|str\.|weg|platz|gasse|allee|damm|katu|tie|gatan|vägen|vej|gade|straat|laan|plein|gracht)$/;
-const WORD_CHAR_RE = /[A-Za-zÀ-ÖØ-öø-ÿ.]/;
 
 const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 const DAY = '(?:\\d{1,2}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)';
@@ -94,6 +93,8 @@ export function detectPiiText(ctx: ScanContext): void {
         case 'weakName':
           weakName(ctx, at, cased);
           break;
+        case 'emailJoiner': // spoken emails, in pii.ts
+          break;
       }
     }
   }
@@ -112,6 +113,8 @@ function cueHits(ctx: ScanContext): Array<{ start: number; word: string }> {
 function usAddress(ctx: ScanContext, at: number, end: number, cased: boolean): void {
   const norm = ctx.norm.text;
   const from = Math.max(0, at - 64);
+  // most suffix words ("way", "close", "square") are prose with no number before them at all
+  if (!hasDigit(norm, from, at)) return;
   const house = HOUSE_NUMBER_BEFORE_RE.exec(norm.slice(from, at));
   if (!house) return;
   const words = house[1]!.trim().split(/[ ]+/);
@@ -138,7 +141,7 @@ function suffixWordAddresses(ctx: ScanContext): void {
   for (const run of shortNumberRuns(ctx)) {
     if (run.start < 5 || norm[run.start - 1] !== ' ') continue;
     let s = run.start - 1;
-    while (s > 0 && WORD_CHAR_RE.test(norm[s - 1]!)) s--;
+    while (s > 0 && isStreetNameChar(norm.charCodeAt(s - 1))) s--;
     if (!isCapitalised(norm[s] ?? '') || !SUFFIX_WORD_RE.test(lower.slice(s, run.start - 1))) continue;
     ctx.addNorm('pii', 'street_address', s, run.end, '[ADDRESS]', 0.8);
   }
@@ -191,6 +194,19 @@ function nameAfter(t: string, pos: number, cased: boolean): [number, number] | n
     if (t[end] !== ' ') break;
   }
   return start < 0 ? null : [start, end];
+}
+
+function hasDigit(t: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
+
+/** [A-Za-zÀ-ÖØ-öø-ÿ.] by char code, instead of a regex test per character */
+function isStreetNameChar(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 192 && c <= 255 && c !== 215 && c !== 247) || c === 46;
 }
 
 function isCapitalised(w: string): boolean {

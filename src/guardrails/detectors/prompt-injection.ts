@@ -32,7 +32,8 @@ const NEGATED_BEFORE_RE = /(?:\b(?:not|never|no|without|nor)|n't)\s+(?:\w+\s+)?$
 /** patterns whose match starts after a lookbehind: the negation may sit before that context */
 const NEGATED_CONTEXT_RE = /(?:\b(?:not|never|no|without|nor)|n't)\s+(?:\w+\s+){0,3}$/;
 const HAS_CONTEXT = INJECTION_PATTERNS.map((pattern) => pattern.source.startsWith('(?<='));
-const QUOTES = new Set(['"', "'", '`', '“', '”', '‘', '’', '«', '»']);
+/** the quote characters " ' ` “ ” ‘ ’ « », as char codes */
+const QUOTES = new Set([34, 39, 96, 0x201c, 0x201d, 0x2018, 0x2019, 0xab, 0xbb]);
 /** a quoted phrase is a mention ("the phrase 'ignore previous instructions' is an attack"), not a use */
 const MENTION_FACTOR = 0.2;
 
@@ -46,17 +47,19 @@ interface Hit {
 export function injectionScore(ctx: ScanContext): { score: number; hits: Hit[] } {
   const lower = ctx.lower;
   const hits: Hit[] = [];
-  const coveredTo = new Int32Array(INJECTION_PATTERNS.length);
+  // a plain array: allocating a typed array goes through the runtime (~5x slower for this size)
+  const coveredTo: number[] = new Array<number>(INJECTION_PATTERNS.length).fill(0);
   for (const heads of [wordHeads(ctx), symbolHeads(lower)]) {
     for (const h of heads) {
       const start = h.start;
       for (const i of BY_HEAD.get(h.word)!) {
         if (start < coveredTo[i]!) continue;
+        // test() and the sticky lastIndex give the match end without building a match array
         const re = STICKY[i]!;
         re.lastIndex = start;
-        const m = re.exec(lower);
-        if (!m || m[0].length === 0) continue;
-        const end = start + m[0].length;
+        if (!re.test(lower)) continue;
+        const end = re.lastIndex;
+        if (end === start) continue;
         coveredTo[i] = end;
         const pattern = INJECTION_PATTERNS[i]!;
         if (pattern.family !== 'injection.delimiter' && negated(lower, start, HAS_CONTEXT[i]!)) continue;
@@ -71,20 +74,30 @@ export function injectionScore(ctx: ScanContext): { score: number; hits: Hit[] }
 function quoted(lower: string, start: number, end: number): boolean {
   let open = -1;
   for (let i = start - 1; i >= 0 && i >= start - 80; i--) {
-    const ch = lower[i]!;
-    if (ch === '\n') break;
-    if (QUOTES.has(ch) && !(ch === "'" && /\w/.test(lower[i - 1] ?? '') && /\w/.test(lower[i + 1] ?? ''))) {
+    const c = lower.charCodeAt(i);
+    if (c === 10) break;
+    if (isQuote(lower, i, c)) {
       open = i;
       break;
     }
   }
   if (open < 0) return false;
   for (let i = end; i < lower.length && i < end + 80; i++) {
-    const ch = lower[i]!;
-    if (ch === '\n') return false;
-    if (QUOTES.has(ch) && !(ch === "'" && /\w/.test(lower[i - 1] ?? '') && /\w/.test(lower[i + 1] ?? ''))) return true;
+    const c = lower.charCodeAt(i);
+    if (c === 10) return false;
+    if (isQuote(lower, i, c)) return true;
   }
   return false;
+}
+
+/** a quote character, except an apostrophe between two word characters ("don't") */
+function isQuote(lower: string, i: number, c: number): boolean {
+  return QUOTES.has(c) && !(c === 39 && isWordCode(lower.charCodeAt(i - 1)) && isWordCode(lower.charCodeAt(i + 1)));
+}
+
+/** [A-Za-z0-9_], as \w (false for NaN, outside the text) */
+function isWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
 function wordHeads(ctx: ScanContext): Array<{ start: number; word: string }> {
