@@ -7,6 +7,7 @@
  *   VOICEGW_BENCH_MOCKS='{"openai":…}' node --expose-gc --import tsx bench/memory.ts --mode dropin [--sessions 100] [--seconds 20]
  */
 import { readFileSync } from 'node:fs';
+import v8 from 'node:v8';
 import { argNumber, argString } from './lib/args.js';
 import { addStats, type CallComponents, simulateCall, staggered } from './lib/call.js';
 import { callComponents, closeComponents, type Mode } from './lib/components.js';
@@ -30,6 +31,10 @@ function rssParts(): { anon: number; file: number; threads: number } | null {
     return null; // not Linux
   }
 }
+/** physical MB per V8 heap space (new space grows with the allocation rate and is resident) */
+function heapSpaces(): Record<string, number> {
+  return Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, mb(s.physical_space_size)]));
+}
 function settle(): void {
   for (let i = 0; i < 3; i++) gc();
 }
@@ -45,6 +50,7 @@ await closeComponents(warm);
 settle();
 const baseline = process.memoryUsage();
 const baselineParts = rssParts();
+const baselineSpaces = heapSpaces();
 
 const calls: CallComponents[] = [];
 for (let i = 0; i < SESSIONS; i++) calls.push(await callComponents(mode, urls, gateway?.gw));
@@ -59,12 +65,14 @@ const sampler = setInterval(() => {
 const live: number[] = [];
 const liveJs: number[] = [];
 const liveParts: ReturnType<typeof rssParts>[] = [];
+const liveSpaces: ReturnType<typeof heapSpaces>[] = [];
 const probes = [0.35, 0.55, 0.75].map((at) =>
   setTimeout(() => {
     settle();
     const m = process.memoryUsage();
     live.push(m.rss);
     liveParts.push(rssParts());
+    liveSpaces.push(heapSpaces());
     liveJs.push(m.heapUsed + m.external);
   }, at * SECONDS * 1000),
 );
@@ -99,6 +107,7 @@ console.log(
         afterClose: mb(after.rss),
       },
       rssPartsMB: { baseline: baselineParts, live: liveParts[1] ?? null },
+      heapSpacesMB: { baseline: baselineSpaces, live: liveSpaces[1] ?? null },
       heapUsedMB: { baseline: mb(baseline.heapUsed), endOfCalls: mb(heapDuring), afterClose: mb(after.heapUsed) },
       // what JavaScript holds (V8 heap + external buffers such as audio), free of allocator caching
       jsLiveMB: { baseline: mb(baseline.heapUsed + baseline.external), liveAfterGc: mb([...liveJs].sort((a, b) => a - b)[Math.floor(liveJs.length / 2)] ?? Number.NaN) },

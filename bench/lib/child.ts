@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -9,15 +10,37 @@ export interface ChildOptions {
   nodeFlags?: string[];
   env?: Record<string, string>;
   timeoutMs: number;
+  /**
+   * Run the script as plain JavaScript (bundled once with esbuild, dependencies left to node_modules)
+   * instead of through tsx: tsx keeps ~8 MB of transform state in the process, which memory figures
+   * would otherwise charge to whichever side loads more of our TypeScript. Users run the built package.
+   */
+  compiled?: boolean;
+}
+
+const bundles = new Map<string, Promise<string>>();
+
+/** bench/<script> bundled to bench/.build/ (beside node_modules, so package imports resolve) */
+function bundled(script: string): Promise<string> {
+  let out = bundles.get(script);
+  if (!out) {
+    const outdir = join(BENCH_DIR, '.build', script.replace(/\.ts$/, ''));
+    out = build({ entryPoints: [join(BENCH_DIR, script)], outdir, bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', outExtension: { '.js': '.mjs' }, logLevel: 'error' }).then(() =>
+      join(outdir, script.replace(/\.ts$/, '.mjs')),
+    );
+    bundles.set(script, out);
+  }
+  return out;
 }
 
 /**
- * Runs `bench/<script>` in a fresh Node process (through tsx) and parses the JSON document it
+ * Runs `bench/<script>` in a fresh Node process (through tsx unless `compiled`) and parses the JSON document it
  * prints on stdout. A fresh process isolates heap, JIT state and RSS from the other figures.
  */
-export function runChild<T>(script: string, args: string[], o: ChildOptions): Promise<T> {
+export async function runChild<T>(script: string, args: string[], o: ChildOptions): Promise<T> {
+  const entry = o.compiled ? [await bundled(script)] : ['--import', 'tsx', join(BENCH_DIR, script)];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(o.nodeFlags ?? []), '--import', 'tsx', join(BENCH_DIR, script), ...args], {
+    const child = spawn(process.execPath, [...(o.nodeFlags ?? []), ...entry, ...args], {
       cwd: join(BENCH_DIR, '..'),
       env: { ...process.env, ...o.env },
       stdio: ['ignore', 'pipe', 'pipe'],

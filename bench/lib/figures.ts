@@ -222,7 +222,7 @@ const P7: Figure = {
     for (let i = 0; i < pairs; i++) {
       for (const mode of (i % 2 === 0 ? ['raw', 'dropin'] : ['dropin', 'raw']) as MemoryOut['mode'][]) {
         runs.push(
-          await runChild<MemoryOut>('memory.ts', ['--mode', mode, '--sessions', '100', '--seconds', seconds], { nodeFlags: ['--expose-gc'], env: await mocksEnv(ctx), timeoutMs: 3 * MIN }),
+          await runChild<MemoryOut>('memory.ts', ['--mode', mode, '--sessions', '100', '--seconds', seconds], { nodeFlags: ['--expose-gc'], env: await mocksEnv(ctx), timeoutMs: 3 * MIN, compiled: true }),
         );
       }
     }
