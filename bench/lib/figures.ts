@@ -253,6 +253,28 @@ const P7: Figure = {
   },
 };
 
+interface RetentionOut {
+  frames: number;
+  bytesPerFrame: { raw: number; dropIn: number };
+  mbPerHourOfAudio: { raw: number; dropIn: number };
+}
+
+/** no target: a LiveKit plugin fault the drop-ins inherit, measured so an upgrade that fixes it shows */
+const FRAMES: Figure = {
+  id: 'FRAMES',
+  title: 'heap an STT stream keeps per 10 ms audio frame (Deepgram plugin, livekit/agents-js#1950)',
+  async run(ctx) {
+    const frames = ctx.quick ? '5000' : '20000';
+    const out = await runChild<RetentionOut>('retention.ts', ['--frames', frames], { nodeFlags: ['--expose-gc'], env: await mocksEnv(ctx), timeoutMs: 3 * MIN, compiled: true });
+    const b = out.bytesPerFrame;
+    const h = out.mbPerHourOfAudio;
+    return {
+      rows: [{ figure: 'FRAMES heap kept per 10 ms frame until the STT stream closes', measured: `${b.dropIn} B drop-in, ${b.raw} B raw (${h.dropIn} vs ${h.raw} MB per hour of audio)`, target: '—', pass: null }],
+      data: out,
+    };
+  },
+};
+
 interface LoadOut {
   mode: 'dropin' | 'raw';
   calls: number;
@@ -304,4 +326,4 @@ const LOAD: Figure = {
   },
 };
 
-export const FIGURES: Figure[] = [P1, P2, P3, P4, P5, P6, P7, LOAD];
+export const FIGURES: Figure[] = [P1, P2, P3, P4, P5, P6, P7, FRAMES, LOAD];

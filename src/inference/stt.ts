@@ -14,6 +14,11 @@ export interface STTOptions extends DropInOptions {
 }
 
 const FLUSH = Symbol('flush');
+/**
+ * Audio kept for a fallback while nothing has been transcribed: 3000 frames, 30 s of a room's 10 ms
+ * frames. A caller silent for minutes would otherwise keep minutes of audio (~100 KB/s at 48 kHz).
+ */
+const REPLAY_FRAMES = 3000;
 type AudioItem = AudioFrame | typeof FLUSH;
 
 /**
@@ -117,7 +122,7 @@ class GatewaySpeechStream extends stt.SpeechStream {
 
   async #run(): Promise<void> {
     const core = this.owner.core;
-    const audio = new ReplayBuffer<AudioItem>();
+    const audio = new ReplayBuffer<AudioItem>(REPLAY_FRAMES);
     const pump = (async () => {
       for await (const item of this.input) audio.push(typeof item === 'symbol' ? FLUSH : item);
       audio.end();

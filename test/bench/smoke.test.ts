@@ -37,4 +37,23 @@ describe('bench/run.ts', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('--quick --only FRAMES runs a compiled (bundled, no tsx) child against the hosted mocks', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vgw-bench-smoke-'));
+    try {
+      const out = join(dir, 'results.json');
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--only', 'FRAMES', '--out', out], {
+        cwd: join(import.meta.dirname, '..', '..'),
+        encoding: 'utf8',
+        timeout: 150_000,
+      });
+      expect(run.status, run.stderr).toBe(0);
+      const frames = JSON.parse(readFileSync(out, 'utf8')).figures.FRAMES;
+      expect(frames.error).toBeUndefined();
+      expect(frames.data.frames).toBe(5000);
+      for (const side of ['raw', 'dropIn']) expect(Number.isFinite(frames.data.bytesPerFrame[side])).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
