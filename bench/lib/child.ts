@@ -24,9 +24,10 @@ const bundles = new Map<string, Promise<string>>();
 function bundled(script: string): Promise<string> {
   let out = bundles.get(script);
   if (!out) {
-    const outdir = join(BENCH_DIR, '.build', script.replace(/\.ts$/, ''));
+    const name = script.replace(/\.ts$/, '');
+    const outdir = join(BENCH_DIR, '.build', name);
     out = build({ entryPoints: [join(BENCH_DIR, script)], outdir, bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', outExtension: { '.js': '.mjs' }, logLevel: 'error' }).then(() =>
-      join(outdir, script.replace(/\.ts$/, '.mjs')),
+      join(outdir, `${name}.mjs`),
     );
     bundles.set(script, out);
   }

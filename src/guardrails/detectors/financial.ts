@@ -1,6 +1,7 @@
 import type { ScanContext } from '../context.js';
 import { IBAN_LENGTHS, ibanMod97Valid } from './checksums.js';
 import { ibanStarts, numberCandidates, type NumberKind } from './numbers.js';
+import { isAsciiAlnum } from './chars.js';
 
 /**
  * financial: payment card numbers (Luhn + issuer prefix), IBANs (mod-97 + country length), ABA routing
@@ -51,11 +52,11 @@ function ibanEnd(text: string, start: number): number {
   let i = start;
   while (i < text.length && compact.length < 34) {
     const c = text.charCodeAt(i);
-    if (isAlnum(c)) {
+    if (isAsciiAlnum(c)) {
       compact += text[i]!.toUpperCase();
       i++;
-      if (i >= text.length || !isAlnum(text.charCodeAt(i))) boundaries.push([compact.length, i]);
-    } else if ((c === 32 || c === 45) && i + 1 < text.length && isAlnum(text.charCodeAt(i + 1)) && compact.length > 0) {
+      if (i >= text.length || !isAsciiAlnum(text.charCodeAt(i))) boundaries.push([compact.length, i]);
+    } else if ((c === 32 || c === 45) && i + 1 < text.length && isAsciiAlnum(text.charCodeAt(i + 1)) && compact.length > 0) {
       i++;
     } else break;
   }
@@ -66,6 +67,3 @@ function ibanEnd(text: string, start: number): number {
   return -1;
 }
 
-function isAlnum(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}

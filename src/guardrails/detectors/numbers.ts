@@ -1,5 +1,6 @@
 import type { ScanContext } from '../context.js';
 import { abaValid, luhnValid, plausibleCard } from './checksums.js';
+import { isAsciiLetter, isDigit } from './chars.js';
 
 /**
  * Numeric candidates shared by the pii and financial detectors: every run of digits (after spoken
@@ -90,7 +91,7 @@ function findCandidates(ctx: ScanContext): NumberScan {
   const ibans: number[] = [];
   NUMBER_RE.lastIndex = 0;
   for (let m = NUMBER_RE.exec(text); m; m = NUMBER_RE.exec(text)) {
-    if (m.index >= 2 && isLetter(text.charCodeAt(m.index - 1)) && isLetter(text.charCodeAt(m.index - 2)) && isDigit(text.charCodeAt(m.index + 1))) {
+    if (m.index >= 2 && isAsciiLetter(text.charCodeAt(m.index - 1)) && isAsciiLetter(text.charCodeAt(m.index - 2)) && isDigit(text.charCodeAt(m.index + 1))) {
       if (m.index === 2 || !isWordChar(text.charCodeAt(m.index - 3))) ibans.push(m.index - 2);
     }
     let raw = m[0];
@@ -158,14 +159,6 @@ function onlyDigits(raw: string): string {
 function isExtension(text: string, end: number): boolean {
   const c = text.charCodeAt(end);
   return (c === 120 || c === 88) && isDigit(text.charCodeAt(end + 1)); // "…4567x123"
-}
-
-function isLetter(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
 }
 
 function isWordChar(c: number): boolean {

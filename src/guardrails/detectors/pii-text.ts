@@ -1,6 +1,7 @@
 import type { ScanContext } from '../context.js';
 import { shortNumberRuns } from './numbers.js';
 import { PII_CUES } from './pii-cues.js';
+import { hasDigit, isAsciiLetter } from './chars.js';
 
 /**
  * Word-shaped pii: street addresses, dates of birth written with a month name, and names after an
@@ -196,17 +197,9 @@ function nameAfter(t: string, pos: number, cased: boolean): [number, number] | n
   return start < 0 ? null : [start, end];
 }
 
-function hasDigit(t: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = t.charCodeAt(i);
-    if (c >= 48 && c <= 57) return true;
-  }
-  return false;
-}
-
 /** [A-Za-zÀ-ÖØ-öø-ÿ.] by char code, instead of a regex test per character */
 function isStreetNameChar(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 192 && c <= 255 && c !== 215 && c !== 247) || c === 46;
+  return isAsciiLetter(c) || (c >= 192 && c <= 255 && c !== 215 && c !== 247) || c === 46;
 }
 
 function isCapitalised(w: string): boolean {

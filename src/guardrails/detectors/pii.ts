@@ -3,6 +3,7 @@ import { parsePhoneNumberFromString, PhoneNumber, type CountryCode } from 'libph
 import type { ScanContext } from '../context.js';
 import { numberCandidates, type NumberCandidate } from './numbers.js';
 import { detectPiiText } from './pii-text.js';
+import { isAsciiAlnum } from './chars.js';
 
 /**
  * pii: emails (written and spoken "john at example dot com"), phone numbers (libphonenumber, region
@@ -58,7 +59,7 @@ function validPhone(c: NumberCandidate, region: CountryCode): boolean {
 
 /** [A-Za-z0-9.-], and with `local` also [_%+] */
 function isAddressChar(c: number, local: boolean): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 45 && c <= 57 && c !== 47) || (local && (c === 95 || c === 37 || c === 43));
+  return isAsciiAlnum(c) || c === 45 || c === 46 || (local && (c === 95 || c === 37 || c === 43));
 }
 
 /** written emails: find each '@' and grow the address around it (cheaper than a regex over the text) */

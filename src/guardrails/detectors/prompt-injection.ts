@@ -1,5 +1,6 @@
 import type { ScanContext } from '../context.js';
 import { INJECTION_PATTERNS, isWordHead as isWord } from './injection-patterns.js';
+import { isAsciiWord } from './chars.js';
 
 /**
  * prompt_injection: instruction override, role-play / jailbreak, system-prompt extraction, delimiter
@@ -92,12 +93,7 @@ function quoted(lower: string, start: number, end: number): boolean {
 
 /** a quote character, except an apostrophe between two word characters ("don't") */
 function isQuote(lower: string, i: number, c: number): boolean {
-  return QUOTES.has(c) && !(c === 39 && isWordCode(lower.charCodeAt(i - 1)) && isWordCode(lower.charCodeAt(i + 1)));
-}
-
-/** [A-Za-z0-9_], as \w (false for NaN, outside the text) */
-function isWordCode(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+  return QUOTES.has(c) && !(c === 39 && isAsciiWord(lower.charCodeAt(i - 1)) && isAsciiWord(lower.charCodeAt(i + 1)));
 }
 
 function wordHeads(ctx: ScanContext): Array<{ start: number; word: string }> {
