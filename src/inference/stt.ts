@@ -57,9 +57,10 @@ export class STT extends stt.STT {
     const seconds = frames.reduce((s, f) => s + f.samplesPerChannel / f.sampleRate, 0);
     let result: stt.SpeechEvent | undefined;
     const signal = abortSignal ?? new AbortController().signal;
-    await this.core.run(signal, { firstGuess: (ref) => guess(this.core, ref, seconds) }, async (ref, ctl) => {
+    await this.core.run(signal, { firstGuess: (ref) => guess(this.core, ref, seconds, true) }, async (ref, ctl) => {
       const inner = await this.core.inner(ref);
       ctl.meter.inputUnits = seconds;
+      ctl.meter.batch = true; // pre-recorded: priced at the provider's batch rate
       result = await inner.recognize(frame, ctl.signal);
       ctl.outputStarted();
     });
@@ -77,9 +78,9 @@ export class STT extends stt.STT {
   }
 }
 
-function guess(core: DropInCore<stt.STT>, ref: ModelRef, seconds: number): number {
+function guess(core: DropInCore<stt.STT>, ref: ModelRef, seconds: number, batch = false): number {
   if (ref.spec.kind === 'local') return 0;
-  return core.gw.prices.price('stt', ref.provider, ref.model, { inputUnits: seconds, outputUnits: 0, cachedUnits: 0 }).costNanos ?? usdToNanos(0.001);
+  return core.gw.prices.price('stt', ref.provider, ref.model, { inputUnits: seconds, outputUnits: 0, cachedUnits: 0, batch }).costNanos ?? usdToNanos(0.001);
 }
 
 const TRANSCRIPTS = new Set([stt.SpeechEventType.FINAL_TRANSCRIPT, stt.SpeechEventType.INTERIM_TRANSCRIPT, stt.SpeechEventType.PREFLIGHT_TRANSCRIPT]);

@@ -21,6 +21,8 @@ export class Meter {
   /** provider-reported figure (e.g. Deepgram usage seconds); preferred over our own count when present */
   reportedInputUnits: number | null = null;
   firstOutputAt: number | null = null;
+  /** STT: the request went the pre-recorded path (`recognize()`), priced at that rate */
+  batch = false;
   guardrailFindings = 0;
 
   markOutput(): void {
@@ -58,12 +60,13 @@ export async function recordAttempt(
 ): Promise<{ row: RequestRecord; costNanos: Nanos | null }> {
   const { modality, ref } = ctx;
   const units = { inputUnits: round6(meter.billedInputUnits()), outputUnits: meter.outputUnits, cachedUnits: Math.min(meter.cachedUnits, meter.billedInputUnits()) };
+  const pricedUnits = meter.batch ? { ...units, batch: true } : units;
   const priced =
     outcome.status === 'blocked'
       ? { costNanos: 0, source: 'blocked' }
       : ref.spec.kind === 'local'
         ? { costNanos: 0, source: 'local' }
-        : gw.prices.price(modality, ref.provider, ref.model, units);
+        : gw.prices.price(modality, ref.provider, ref.model, pricedUnits);
   const row: RequestRecord = {
     id: randomUUID(),
     ts: meter.ts,

@@ -104,8 +104,21 @@ describe('inference.STT over the real Deepgram plugin', () => {
     const [row] = await gw.ledger.logs({ project: 'support', modality: 'stt', limit: 1 });
     expect(row).toMatchObject({ provider: 'deepgram', model: 'nova-3', status: 'success' });
     expect(row!.inputUnits).toBeCloseTo(3.2, 3);
-    // 3.2 s at $0.0043 / min
-    expect(row!.costNanos).toBe(Math.round((3.2 / 60) * 0.0043 * 1e9));
+    // 3.2 s streamed: Deepgram's streaming rate, $0.0048 / min
+    expect(row!.costNanos).toBe(Math.round((3.2 / 60) * 0.0048 * 1e9));
+    expect(row!.pricingSource).toBe('voicegateway-catalog@2026-05-05:streaming');
+  });
+  it('recognize() goes the pre-recorded path (POST /v1/listen) and is priced at the pre-recorded rate', async () => {
+    const model = new inference.STT('deepgram/nova-3:en-US', { gateway: gw });
+    const event = await model.recognize(sineFrames(3.2));
+    await gw.drain();
+    expect(event.alternatives![0].text).toContain('hello from the mock deepgram');
+    expect(mocks.deepgram.requests.at(-1)!.method).toBe('POST');
+    const [row] = await gw.ledger.logs({ project: 'support', modality: 'stt', limit: 1 });
+    expect(row!.inputUnits).toBeCloseTo(3.2, 3);
+    // $0.0043 / min, not the streaming $0.0048
+    expect(row!.costNanos).toBe(229_333);
+    expect(row!.pricingSource).toBe('voicegateway-catalog@2026-05-05:pre-recorded');
   });
 });
 
@@ -371,7 +384,7 @@ describe('metering edge cases through the drop-ins', () => {
       const [row] = await g.ledger.logs({ project: 'n', limit: 1 });
       // (200 × 0.20 + 1000 × 0.05 + 80 × 1.00) / 1M USD
       expect(row!.costNanos).toBe(170_000);
-      expect(row!.pricingSource).toBe('config');
+      expect(row!.pricingSource).toBe('yaml');
     } finally {
       await g.close();
     }

@@ -23,14 +23,16 @@ const modelView = z.object({
   model: z.string().describe('provider/model; provider/* prices every model of a local provider'),
   unit: z.enum(['per_minute', 'per_1m_tokens', 'per_1m_characters']),
   prices: z.record(z.string(), z.number()).describe('USD per unit'),
-  origin: z.enum(['catalog', 'config', 'local']),
-  source: z.string().describe('pricing page the figure was read from'),
+  origin: z.enum(['catalog', 'genai-prices', 'yaml', 'local']),
+  source: z.string().describe('where the figure comes from: pricing page, genai-prices@x.y.z, voicegw.yaml'),
+  tag: z.string().describe('pricing source written to ledger rows'),
   asOf: z.string(),
+  verified: z.boolean().describe('false when the figure could not be checked against the provider page'),
   note: z.string().optional(),
 });
 
 function toModelView(e: PriceEntry): z.infer<typeof modelView> {
-  return { modality: e.modality, model: e.model, unit: e.unit, prices: { ...e.usd }, origin: e.origin, source: e.source, asOf: e.asOf, ...(e.note ? { note: e.note } : {}) };
+  return { modality: e.modality, model: e.model, unit: e.unit, prices: { ...e.usd }, origin: e.origin, source: e.source, tag: e.tag, asOf: e.asOf, verified: e.verified !== false, ...(e.note ? { note: e.note } : {}) };
 }
 
 export function registerProviderTools(server: McpServer, ctx: ToolContext): void {

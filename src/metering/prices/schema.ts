@@ -5,7 +5,7 @@ import { z } from 'zod';
  *
  * ```yaml
  * prices:
- *   stt: { "deepgram/nova-3": { per_minute: 0.0040 } }
+ *   stt: { "deepgram/nova-3": { per_minute: 0.0040, streaming_per_minute: 0.0070 } }
  *   llm: { "openai/gpt-4.1-mini": { input_per_1m: 0.35, output_per_1m: 1.40, cached_input_per_1m: 0.09 } }
  *   tts: { "cartesia/sonic-3": { per_1m_characters: 30 } }
  * ```
@@ -24,7 +24,7 @@ function exactlyOne(keys: string[]) {
 }
 
 export const sttPriceSchema = z
-  .strictObject({ per_minute: usd.optional(), per_hour: usd.optional(), ...provenance })
+  .strictObject({ per_minute: usd.optional(), per_hour: usd.optional(), streaming_per_minute: usd.optional(), ...provenance })
   .refine(exactlyOne(['per_minute', 'per_hour']), { message: 'set exactly one of per_minute or per_hour' });
 
 export const llmPriceSchema = z.strictObject({

@@ -3,37 +3,72 @@ import type { SttPriceData } from './types.js';
 const DEEPGRAM = 'https://deepgram.com/pricing';
 const OPENAI = 'https://openai.com/api/pricing/';
 const GROQ = 'https://console.groq.com/docs/speech-text';
+const ASSEMBLYAI = 'https://www.assemblyai.com/blog/introducing-universal-streaming';
+const ELEVENLABS = 'https://elevenlabs.io/pricing/api';
+const DEEPGRAM_NOTE =
+  'UNVERIFIED: deepgram.com/pricing could not be read here; pay-as-you-go rates as listed by a third-party price sheet ' +
+  'citing it (github.com/hail-hq/hail costs/stt.json, verified 2026-05-05). Pre-recorded (POST /v1/listen) and ' +
+  'streaming (WebSocket) are billed apart; the drop-in knows which path a request took.';
 
+/** Per audio minute (or hour). See docs/pricing.md for how each figure was checked. */
 export const STT_PRICES: SttPriceData[] = [
+  { model: 'deepgram/nova-3', per_minute: 0.0043, streaming_per_minute: 0.0048, source: DEEPGRAM, as_of: '2026-05-05', verified: false, note: DEEPGRAM_NOTE },
+  { model: 'deepgram/nova-2', per_minute: 0.0043, streaming_per_minute: 0.0058, source: DEEPGRAM, as_of: '2025-06-01', verified: false, note: DEEPGRAM_NOTE },
   {
-    model: 'deepgram/nova-3',
-    per_minute: 0.0043,
-    source: DEEPGRAM,
-    as_of: '2025-06-01',
-    note: 'Pay-as-you-go list rate (pre-recorded). Streaming is billed higher on some plans: set prices.stt to your contract rate.',
+    model: 'openai/whisper-1',
+    per_minute: 0.006,
+    source: OPENAI,
+    as_of: '2026-12-03',
+    note: 'Cross-checked with genai-prices@0.1.8 (whisper-1: $0.36 per audio hour).',
   },
-  {
-    model: 'deepgram/nova-2',
-    per_minute: 0.0043,
-    source: DEEPGRAM,
-    as_of: '2025-06-01',
-    note: 'Pay-as-you-go list rate (pre-recorded).',
-  },
-  { model: 'openai/whisper-1', per_minute: 0.006, source: OPENAI, as_of: '2025-06-01' },
   {
     model: 'openai/gpt-4o-transcribe',
     per_minute: 0.006,
     source: OPENAI,
     as_of: '2025-06-01',
-    note: 'OpenAI bills audio tokens; this is its published per-minute estimate.',
+    verified: false,
+    note: 'ESTIMATE: OpenAI bills audio tokens ($6/1M audio in per genai-prices@0.1.8); this is its published per-minute estimate.',
   },
   {
     model: 'openai/gpt-4o-mini-transcribe',
     per_minute: 0.003,
     source: OPENAI,
     as_of: '2025-06-01',
-    note: 'OpenAI bills audio tokens; this is its published per-minute estimate.',
+    verified: false,
+    note: 'ESTIMATE: OpenAI bills audio tokens ($3/1M audio in per genai-prices@0.1.8); this is its published per-minute estimate.',
   },
-  { model: 'groq/whisper-large-v3', per_hour: 0.111, source: GROQ, as_of: '2025-06-01' },
-  { model: 'groq/whisper-large-v3-turbo', per_hour: 0.04, source: GROQ, as_of: '2025-06-01' },
+  { model: 'groq/whisper-large-v3', per_hour: 0.111, source: GROQ, as_of: '2026-12-03', note: 'Cross-checked with genai-prices@0.1.8 (audio_hours 0.111); Groq bills at least 10 s per request.' },
+  { model: 'groq/whisper-large-v3-turbo', per_hour: 0.04, source: GROQ, as_of: '2026-12-03', note: 'Cross-checked with genai-prices@0.1.8 (audio_hours 0.04); Groq bills at least 10 s per request.' },
+  {
+    model: 'assemblyai/universal-streaming',
+    per_hour: 0.15,
+    source: ASSEMBLYAI,
+    as_of: '2026-12-03',
+    note: 'Billed on the session duration (WebSocket open to Termination), not the audio sent (assemblyai.com/docs/billing-and-pricing); the drop-in meters the session duration AssemblyAI reports.',
+  },
+  {
+    model: 'assemblyai/universal-streaming-multilingual',
+    per_hour: 0.15,
+    source: ASSEMBLYAI,
+    as_of: '2026-12-03',
+    verified: false,
+    note: 'UNVERIFIED: assumed at the Universal-Streaming English rate; billed on session duration.',
+  },
+  {
+    model: 'elevenlabs/scribe_v2_realtime',
+    per_hour: 0.39,
+    source: ELEVENLABS,
+    as_of: '2026-06-01',
+    verified: false,
+    note: 'UNVERIFIED: as listed by developer.puter.com/tutorials/elevenlabs-api-pricing (Jun 2026); elevenlabs.io could not be read here.',
+  },
+  {
+    model: 'elevenlabs/scribe_v1',
+    per_hour: 0.22,
+    source: ELEVENLABS,
+    as_of: '2026-06-01',
+    verified: false,
+    note: 'UNVERIFIED: as listed by developer.puter.com/tutorials/elevenlabs-api-pricing (Jun 2026).',
+  },
+  { model: 'elevenlabs/scribe_v2', per_hour: 0.22, source: ELEVENLABS, as_of: '2026-06-01', verified: false, note: 'UNVERIFIED: as scribe_v1 (same listing).' },
 ];

@@ -2,24 +2,34 @@ import type { TtsPriceData } from './types.js';
 
 const DEEPGRAM = 'https://deepgram.com/pricing';
 const OPENAI = 'https://openai.com/api/pricing/';
-const CARTESIA = 'https://cartesia.ai/pricing';
+const CARTESIA = 'https://docs.cartesia.ai/pricing';
+const ELEVENLABS = 'https://elevenlabs.io/pricing/api';
 const CARTESIA_NOTE =
-  'ESTIMATE: Cartesia bills plan credits (~1 credit per character, docs.cartesia.ai/pricing). ' +
+  'ESTIMATE: Cartesia bills plan credits, ~1 credit per character on every TTS endpoint (docs.cartesia.ai/pricing, read 2026-12-03). ' +
   '$50/1M = Pro plan ($5 per 100k credits); Startup is ~$39/1M, Scale ~$37/1M: set prices.tts to your plan.';
+const ELEVEN_NOTE =
+  'UNVERIFIED: as listed by developer.puter.com/tutorials/elevenlabs-api-pricing (Jun 2026, same rate on every plan); ' +
+  'elevenlabs.io could not be read here. Flash/Turbo cost half the credits of Multilingual/v3.';
 
 export const TTS_PRICES: TtsPriceData[] = [
-  { model: 'deepgram/aura-2', per_1m_characters: 30, source: DEEPGRAM, as_of: '2025-06-01', note: '$0.030 per 1k characters, pay-as-you-go.' },
-  { model: 'deepgram/aura', per_1m_characters: 15, source: DEEPGRAM, as_of: '2025-06-01', note: '$0.015 per 1k characters, pay-as-you-go.' },
-  { model: 'openai/tts-1', per_1m_characters: 15, source: OPENAI, as_of: '2025-06-01' },
-  { model: 'openai/tts-1-hd', per_1m_characters: 30, source: OPENAI, as_of: '2025-06-01' },
+  { model: 'deepgram/aura-2', per_1m_characters: 30, source: DEEPGRAM, as_of: '2025-06-01', verified: false, note: 'UNVERIFIED: $0.030 per 1k characters, pay-as-you-go.' },
+  { model: 'deepgram/aura', per_1m_characters: 15, source: DEEPGRAM, as_of: '2025-06-01', verified: false, note: 'UNVERIFIED: $0.015 per 1k characters, pay-as-you-go.' },
+  { model: 'openai/tts-1', per_1m_characters: 15, source: OPENAI, as_of: '2025-06-01', verified: false },
+  { model: 'openai/tts-1-hd', per_1m_characters: 30, source: OPENAI, as_of: '2025-06-01', verified: false },
   {
     model: 'openai/gpt-4o-mini-tts',
     per_1m_characters: 15,
     source: OPENAI,
-    as_of: '2025-06-01',
-    note: 'ESTIMATE: billed per token ($0.60/1M text in, $12/1M audio out), published as ~$0.015 per minute; converted at ~1,000 characters per spoken minute.',
+    as_of: '2026-12-03',
+    note: 'ESTIMATE: billed per token ($0.60/1M text in, $12/1M audio out, matching genai-prices@0.1.8), published as ~$0.015 per minute; converted at ~1,000 characters per spoken minute.',
   },
-  { model: 'cartesia/sonic-3', per_1m_characters: 50, source: CARTESIA, as_of: '2025-11-01', note: CARTESIA_NOTE },
-  { model: 'cartesia/sonic-2', per_1m_characters: 50, source: CARTESIA, as_of: '2025-06-01', note: CARTESIA_NOTE },
-  { model: 'cartesia/sonic-turbo', per_1m_characters: 50, source: CARTESIA, as_of: '2025-06-01', note: CARTESIA_NOTE },
+  { model: 'cartesia/sonic-3', per_1m_characters: 50, source: CARTESIA, as_of: '2026-12-03', note: CARTESIA_NOTE },
+  { model: 'cartesia/sonic-2', per_1m_characters: 50, source: CARTESIA, as_of: '2026-12-03', note: CARTESIA_NOTE },
+  { model: 'cartesia/sonic-turbo', per_1m_characters: 50, source: CARTESIA, as_of: '2026-12-03', note: CARTESIA_NOTE },
+  { model: 'elevenlabs/eleven_flash_v2_5', per_1m_characters: 50, source: ELEVENLABS, as_of: '2026-06-01', verified: false, note: ELEVEN_NOTE },
+  { model: 'elevenlabs/eleven_flash_v2', per_1m_characters: 50, source: ELEVENLABS, as_of: '2026-06-01', verified: false, note: ELEVEN_NOTE },
+  { model: 'elevenlabs/eleven_turbo_v2_5', per_1m_characters: 50, source: ELEVENLABS, as_of: '2026-06-01', verified: false, note: ELEVEN_NOTE },
+  { model: 'elevenlabs/eleven_turbo_v2', per_1m_characters: 50, source: ELEVENLABS, as_of: '2026-06-01', verified: false, note: ELEVEN_NOTE },
+  { model: 'elevenlabs/eleven_multilingual_v2', per_1m_characters: 100, source: ELEVENLABS, as_of: '2026-06-01', verified: false, note: ELEVEN_NOTE },
+  { model: 'elevenlabs/eleven_v3', per_1m_characters: 100, source: ELEVENLABS, as_of: '2026-06-01', verified: false, note: ELEVEN_NOTE },
 ];

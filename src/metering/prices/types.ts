@@ -11,19 +11,16 @@ interface Provenance {
   as_of: string;
   /** caveats: estimates, plan assumptions, batch vs streaming */
   note?: string;
+  /** false: the figure could not be checked against `source` on `as_of` (see docs/pricing.md) */
+  verified?: boolean;
 }
 
-/** STT: billed per audio duration. Exactly one of the two is set. */
+/** STT: billed per audio duration. Exactly one of per_minute / per_hour (pre-recorded, or the only rate). */
 export interface SttPriceData extends Provenance {
   per_minute?: number;
   per_hour?: number;
-}
-
-/** LLM: per 1M tokens. Without `cached_input_per_1m`, cached prompt tokens cost the input rate. */
-export interface LlmPriceData extends Provenance {
-  input_per_1m: number;
-  output_per_1m: number;
-  cached_input_per_1m?: number;
+  /** the streaming (WebSocket) rate where the provider bills it apart from pre-recorded audio */
+  streaming_per_minute?: number;
 }
 
 /** TTS: per input character. Exactly one of the two is set. */
