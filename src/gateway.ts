@@ -20,7 +20,8 @@ import { scopedProject } from './inference/context.js';
 import { openLedger } from './ledger/index.js';
 import { isAtomicBudgetStore, type Ledger } from './ledger/types.js';
 import { PriceBook } from './metering/pricing.js';
-import { log, maskSecret } from './log.js';
+import { log } from './log.js';
+import { maskSecret, maskUrls } from './secrets.js';
 import { usdToNanos } from './money.js';
 import { mergeProjects, type Project, unknownProjectError } from './projects.js';
 import { ProviderRegistry } from './providers/registry.js';
@@ -68,7 +69,6 @@ export class Gateway {
   #projects = new Map<string, Project>();
   #policies = new Map<string, GuardrailSetup | null>();
   #closed = false;
-  #secrets: string[] | null = null;
   readonly #inflight = new Set<Promise<unknown>>();
   /** resolves when the ledger is open and runtime projects are merged */
   readonly ready: Promise<void>;
@@ -222,25 +222,10 @@ export class Gateway {
         configured: spec.kind === 'local' || !!key || Object.values(this.config.projects).some((p) => !!p.providers[spec.name]?.api_key),
         keySource,
         maskedKey: maskSecret(key),
-        baseURL: cfg?.base_url ?? spec.defaultBaseURL ?? null,
+        baseURL: maskUrls(cfg?.base_url ?? spec.defaultBaseURL ?? '') || null,
         plugin: spec.plugin,
       };
     });
-  }
-
-  /** Adds a key passed in code (`apiKey` option) to what `redactSecrets` masks. */
-  registerSecret(secret: string | undefined): void {
-    if (!secret || secret.length < 6) return;
-    this.#secrets ??= collectSecrets(this.config, this.options.env ?? process.env);
-    if (!this.#secrets.includes(secret)) this.#secrets = [...this.#secrets, secret].sort((a, b) => b.length - a.length);
-  }
-
-  /** Replaces every configured secret (provider keys, API tokens) in `text` with its mask. */
-  redactSecrets(text: string): string {
-    this.#secrets ??= collectSecrets(this.config, this.options.env ?? process.env);
-    let out = text;
-    for (const s of this.#secrets) if (out.includes(s)) out = out.split(s).join(maskSecret(s)!);
-    return out;
   }
 
   timeZoneOf(projectId?: string): string {
@@ -294,17 +279,6 @@ export function setGateway(gw: Gateway | null): void {
 }
 
 export { ConfigError };
-
-/** Every secret the gateway knows, longest first (so a key containing another is masked whole). */
-function collectSecrets(config: GatewayConfig, env: NodeJS.ProcessEnv): string[] {
-  const found = new Set<string>();
-  const add = (v: unknown) => typeof v === 'string' && v.length >= 6 && found.add(v);
-  for (const p of Object.values(config.providers)) add(p.api_key);
-  for (const proj of Object.values(config.projects)) for (const p of Object.values(proj.providers)) add(p.api_key);
-  for (const k of config.auth.api_keys) add(k.token);
-  for (const name of ['DEEPGRAM_API_KEY', 'OPENAI_API_KEY', 'CARTESIA_API_KEY', 'GROQ_API_KEY', 'VOICEGW_API_KEY', 'VOICEGW_MCP_TOKEN']) add(env[name]);
-  return [...found].sort((a, b) => b.length - a.length);
-}
 
 function outputGuarded(policy: GuardrailPolicy): boolean {
   return (['pii', 'financial'] as const).some((c) => (policy.categories[c] ?? 'off') !== 'off');

@@ -1,4 +1,6 @@
-/** A tiny leveled logger on stderr. Never pass secrets to it. Tests capture lines with `setLogSink`. */
+import { redact } from './secrets.js';
+
+/** A tiny leveled logger on stderr; every line is redacted (known credentials, URL passwords). Tests capture lines with `setLogSink`. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
@@ -12,7 +14,7 @@ function threshold(): number {
 }
 
 function emit(level: LogLevel, message: string): void {
-  if (ORDER[level] >= threshold()) sink(level, message);
+  if (ORDER[level] >= threshold()) sink(level, redact(message));
 }
 
 export const log = {
@@ -34,10 +36,4 @@ export function setLogSink(next: Sink): () => void {
   const prev = sink;
   sink = next;
   return () => void (sink = prev);
-}
-
-/** Masks a secret for display: `sk-a…1f2b`. Short secrets are fully masked. */
-export function maskSecret(secret: string | undefined | null): string | null {
-  if (!secret) return null;
-  return secret.length <= 12 ? '****' : `${secret.slice(0, 4)}…${secret.slice(-4)}`;
 }

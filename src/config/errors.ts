@@ -1,12 +1,13 @@
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { redact } from '../secrets.js';
 
 /** Turns zod issues into one ConfigError that names each YAML path, the bad value and what is allowed. */
 export function configErrorFromZod(error: z.ZodError, raw: unknown, source: string, schema: z.ZodType): ConfigError {
   const lines = error.issues.map((issue) => describeIssue(issue, raw, schema));
   const first = error.issues[0];
   const path = first ? first.path.join('.') : undefined;
-  return new ConfigError(`Invalid configuration in ${source}:\n${lines.map((l) => `  - ${l}`).join('\n')}`, path);
+  return new ConfigError(redact(`Invalid configuration in ${source}:\n${lines.map((l) => `  - ${l}`).join('\n')}`), path);
 }
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown, schema: z.ZodType): string {

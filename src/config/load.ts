@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { log } from '../log.js';
+import { maskConfig, redact, registerConfigSecrets } from '../secrets.js';
 import { configErrorFromZod } from './errors.js';
 import { interpolate, type UnsetVars } from './interpolate.js';
 import { configSchema, type GatewayConfig } from './schema.js';
@@ -54,7 +55,8 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
 function parseFile(path: string, env: NodeJS.ProcessEnv): LoadedConfig {
   const doc = parseDocument(readFileSync(path, 'utf8'), { prettyErrors: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(`${path} is not valid YAML: ${doc.errors[0]!.message}`);
+    registerConfigSecrets({}, env);
+    throw new ConfigError(redact(`${path} is not valid YAML: ${doc.errors[0]!.message}`));
   }
   const raw = doc.toJS() ?? {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
@@ -66,8 +68,11 @@ function parseFile(path: string, env: NodeJS.ProcessEnv): LoadedConfig {
 function parseConfig(raw: unknown, label: string, env: NodeJS.ProcessEnv, source: string | null): LoadedConfig {
   const unsetVars: UnsetVars = new Map();
   const interpolated = interpolate(raw, env, unsetVars);
+  // before anything can fail: an error message must not print a key it was given
+  registerConfigSecrets(interpolated, env);
   const parsed = configSchema.safeParse(interpolated);
-  if (!parsed.success) throw configErrorFromZod(parsed.error, interpolated, label, configSchema);
+  // errors quote the file as written (`${OPENAI_API_KEY}`, not its value), credentials masked
+  if (!parsed.success) throw configErrorFromZod(parsed.error, maskConfig(raw), label, configSchema);
   const config = parsed.data;
   checkReferences(config, label);
   return { config, source, unsetVars };

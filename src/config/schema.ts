@@ -88,8 +88,13 @@ export const configSchema = z.strictObject({
   guardrails: guardrailsSchema.optional(),
   prices: pricesSchema.optional(),
   server: z
-    .strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) })
-    .default({ host: '127.0.0.1', port: 8080 }),
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8080),
+      /** host names (besides loopback and the bound address) that requests may name in Host/Origin; `*` = any */
+      allowed_hosts: z.array(nonEmpty).default([]),
+    })
+    .default({ host: '127.0.0.1', port: 8080, allowed_hosts: [] }),
   auth: z
     .strictObject({
       api_keys: z

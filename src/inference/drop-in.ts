@@ -7,6 +7,7 @@ import { buildChain, type FallbackOption } from '../routing/chain.js';
 import type { Modality } from '../types.js';
 import { currentSessionId, peekSessionId } from './context.js';
 import { runRequest, type Attempt, type RequestSpec } from './request.js';
+import { registerSecrets } from '../secrets.js';
 
 /** What inner plugin streams run with: the chain retries, so the plugin must not (maxRetry 0). */
 export const innerConn = (c?: APIConnectOptions): APIConnectOptions => ({ ...(c ?? DEFAULT_API_CONNECT_OPTIONS), maxRetry: 0 });
@@ -57,7 +58,7 @@ export class DropInCore<Inner extends Emitter> {
     this.chain = buildChain(this.gw, modality, primary, this.project, opts.fallback);
     this.active = primary;
     this.#sessionId = currentSessionId();
-    this.gw.registerSecret(opts.apiKey);
+    registerSecrets([opts.apiKey]);
     // a missing key is a configuration error: say so now, not mid-call
     for (const ref of this.chain) this.#endpoint(ref);
   }

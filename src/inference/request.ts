@@ -8,6 +8,7 @@ import type { Project } from '../projects.js';
 import type { ModelRef } from '../providers/types.js';
 import { throttledOrder } from '../routing/chain.js';
 import type { Modality } from '../types.js';
+import { redact, redactError } from '../secrets.js';
 
 /** What one attempt gets: its meter, an abort signal (timeout, outer close) and a way to say output began. */
 export interface AttemptControl {
@@ -104,9 +105,9 @@ export async function runRequest(spec: RequestSpec, attempt: Attempt): Promise<v
         return;
       }
       gw.health.fail(ref.id);
-      failures.push({ model: ref.id, error: gw.redactSecrets(describe(result.error)) });
+      failures.push({ model: ref.id, error: redact(describe(result.error)) });
       if (result.outputStarted) throw surfaced(result.error);
-      if (i < walk.length - 1) log.warn(gw.redactSecrets(`${modality.toUpperCase()} ${ref.id} failed before any output (${describe(result.error)}); falling back to ${walk[i + 1]!.id}`));
+      if (i < walk.length - 1) log.warn(`${modality.toUpperCase()} ${ref.id} failed before any output (${describe(result.error)}); falling back to ${walk[i + 1]!.id}`);
     }
     throw walk.length === 1 ? surfaced(lastError) : new FallbackExhaustedError(modality, failures);
   } finally {
@@ -204,8 +205,15 @@ function unitPrice(gw: Gateway, modality: Modality, ref: ModelRef): number | nul
   return gw.prices.price(modality, ref.provider, ref.model, units).costNanos;
 }
 
-/** LiveKit's base streams retry retryable APIErrors themselves; ours already walked the chain. */
+/**
+ * What the drop-in's `error` event carries into LiveKit's logs: not retryable (LiveKit's base
+ * streams retry retryable APIErrors themselves; ours already walked the chain) and redacted.
+ */
 function surfaced(error: unknown): Error {
+  return redactError(unretryable(error));
+}
+
+function unretryable(error: unknown): Error {
   if (error instanceof APIStatusError) {
     return new APIStatusError({ message: error.message, options: { statusCode: error.statusCode, requestId: error.requestId, body: error.body, retryable: false } });
   }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { log } from '../log.js';
+import { maskUrls } from '../secrets.js';
 import type { Nanos } from '../money.js';
 import { pendingMigrations, SCHEMA_VERSION_DDL } from './migrations.js';
 import { PgWriter } from './pg-writer.js';
@@ -65,7 +66,7 @@ export class PostgresLedger implements Ledger, AtomicBudgetStore {
     });
     // an idle client whose server connection died must not crash the process
     pool.on('error', (err) => log.debug(`ledger: idle PostgreSQL connection closed: ${err.message}`));
-    const location = redactUrl(databaseUrl);
+    const location = maskUrls(databaseUrl);
     try {
       await migrate(pool);
     } catch (err) {
@@ -238,13 +239,3 @@ async function migrate(pool: pg.Pool): Promise<void> {
   }
 }
 
-/** `postgres://user:secret@host/db` → `postgres://user:***@host/db` (never log a password). */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://(unparseable URL)';
-  }
-}

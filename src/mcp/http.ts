@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { ConfigError } from '../errors.js';
+import { hostRefusal, refuseOpenBind } from '../host-guard.js';
 import { log } from '../log.js';
 
 export interface McpHttpOptions {
@@ -11,6 +11,8 @@ export interface McpHttpOptions {
   port: number;
   /** required bearer token; mandatory when `host` is not a loopback address */
   token?: string;
+  /** `server.allowed_hosts`: host names besides loopback and `host` that requests may name */
+  allowedHosts?: readonly string[];
   /** one MCP server per client session */
   newServer(): McpServer;
   /** sessions kept at once; the oldest is closed beyond it */
@@ -23,11 +25,6 @@ export interface McpHttpHandle {
 }
 
 const PATH = '/mcp';
-
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
 
 function tokenMatches(header: string | undefined, token: string): boolean {
   const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
@@ -43,21 +40,15 @@ function jsonError(res: ServerResponse, status: number, message: string, headers
 }
 
 /**
- * MCP over streamable HTTP at `/mcp`: one session (server + transport) per client. Bound to
- * loopback it accepts only loopback Host headers (DNS-rebinding protection); bound anywhere else
- * it refuses to start without a bearer token.
+ * MCP over streamable HTTP at `/mcp`: one session (server + transport) per client. Host/Origin
+ * checks and the refusal to bind beyond loopback without a token are the API's (host-guard.ts).
  */
 export async function serveMcpHttp(opts: McpHttpOptions): Promise<McpHttpHandle> {
   const token = opts.token || undefined;
-  const loopback = isLoopback(opts.host);
-  if (!loopback && !token) {
-    throw new ConfigError(
-      `Refusing to serve MCP on ${opts.host} without authentication: export VOICEGW_MCP_TOKEN=<a long random string> (clients send "Authorization: Bearer <token>"), or bind to 127.0.0.1`,
-    );
-  }
+  refuseOpenBind('MCP', opts.host, !!token, 'export VOICEGW_MCP_TOKEN=<a long random string> (clients send "Authorization: Bearer <token>")');
+  const hosts = { boundHost: opts.host, allowedHosts: opts.allowedHosts ?? [] };
   const maxSessions = opts.maxSessions ?? 64;
   const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: McpServer }>();
-  let port = 0;
 
   const open = async () => {
     const server = opts.newServer();
@@ -67,8 +58,6 @@ export async function serveMcpHttp(opts: McpHttpOptions): Promise<McpHttpHandle>
         sessions.set(id, { transport, server });
         if (sessions.size > maxSessions) void sessions.values().next().value?.transport.close();
       },
-      enableDnsRebindingProtection: loopback,
-      allowedHosts: loopback ? [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`] : undefined,
     });
     // the server chains its own teardown after this when it connects
     transport.onclose = () => {
@@ -80,6 +69,8 @@ export async function serveMcpHttp(opts: McpHttpOptions): Promise<McpHttpHandle>
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const refusal = hostRefusal(hosts, req.headers.host, req.headers.origin);
+    if (refusal) return jsonError(res, 403, refusal);
     if (url.pathname !== PATH) return jsonError(res, 404, `Not found: the MCP endpoint is ${PATH}`);
     if (token && !tokenMatches(req.headers.authorization, token)) {
       return jsonError(res, 401, 'Unauthorized: send "Authorization: Bearer <VOICEGW_MCP_TOKEN>"', { 'www-authenticate': 'Bearer realm="voicegateway-mcp"' });
@@ -109,7 +100,7 @@ export async function serveMcpHttp(opts: McpHttpOptions): Promise<McpHttpHandle>
     http.once('error', reject);
     http.listen(opts.port, opts.host, () => resolve());
   });
-  port = (http.address() as AddressInfo).port;
+  const port = (http.address() as AddressInfo).port;
   const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
     url: `http://${shownHost}:${port}${PATH}`,

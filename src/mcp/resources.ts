@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { stringify } from 'yaml';
 import type { Gateway } from '../gateway.js';
-import { maskConfig, scrub } from './secrets.js';
+import { maskConfig, redact } from '../secrets.js';
 import type { ToolContext } from './tool.js';
 
 export const CONFIG_URI = 'voicegw://config';
@@ -37,7 +37,7 @@ export function registerResources(server: McpServer, ctx: ToolContext): void {
     },
     async (uri) => {
       await ctx.gw.ready;
-      const text = scrub(stringify(effectiveConfig(ctx.gw), { lineWidth: 0 }), ctx.secrets);
+      const text = redact(stringify(effectiveConfig(ctx.gw), { lineWidth: 0 }));
       return { contents: [{ uri: uri.href, mimeType: 'application/yaml', text }] };
     },
   );

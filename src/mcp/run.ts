@@ -3,7 +3,6 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { Gateway } from '../gateway.js';
 import { log } from '../log.js';
 import { serveMcpHttp } from './http.js';
-import { knownSecrets, scrub } from './secrets.js';
 import { createMcpServer } from './server.js';
 
 export interface RunMcpOptions {
@@ -33,9 +32,8 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<void> {
   if (stdio || !loggerOptions()) initializeLogger({ pretty: false, level: stdio ? 'silent' : 'warn' });
 
   const gw = await Gateway.open({ path: opts.config, env });
-  const secrets = knownSecrets(gw, env);
   // @livekit/agents 1.9 lets a failed tts.ChunkedStream reject unobserved: log it, keep serving
-  const onUnhandled = (reason: unknown) => log.warn(`unhandled rejection: ${scrub(reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason), secrets)}`);
+  const onUnhandled = (reason: unknown) => log.warn(`unhandled rejection: ${reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason)}`);
   process.on('unhandledRejection', onUnhandled);
   try {
     if (stdio) {
@@ -57,6 +55,7 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<void> {
         host: opts.host ?? '127.0.0.1',
         port: opts.port ?? DEFAULT_MCP_PORT,
         token: env.VOICEGW_MCP_TOKEN,
+        allowedHosts: gw.config.server.allowed_hosts,
         newServer: () => createMcpServer(gw),
       });
       log.info(`voicegateway MCP server listening on ${handle.url}${env.VOICEGW_MCP_TOKEN ? ' (bearer token required)' : ''}`);

@@ -3,7 +3,6 @@ import type { Actor } from '../admin.js';
 import type { Gateway } from '../gateway.js';
 import { packageVersion } from '../version.js';
 import { registerResources } from './resources.js';
-import { knownSecrets } from './secrets.js';
 import type { ToolContext } from './tool.js';
 import { registerProjectTools } from './tools/projects.js';
 import { registerProviderTools } from './tools/providers.js';
@@ -22,7 +21,7 @@ export interface McpServerOptions {
 /** An MCP server whose tools and resources read and manage `gw`. Connect it to any transport. */
 export function createMcpServer(gw: Gateway, opts: McpServerOptions = {}): McpServer {
   const server = new McpServer({ name: 'voicegateway', title: 'voicegateway', version: packageVersion() }, { instructions: INSTRUCTIONS });
-  const ctx: ToolContext = { gw, actor: opts.actor ?? { name: 'mcp', source: 'mcp' }, secrets: knownSecrets(gw) };
+  const ctx: ToolContext = { gw, actor: opts.actor ?? { name: 'mcp', source: 'mcp' } };
   registerProjectTools(server, ctx);
   registerReportTools(server, ctx);
   registerProviderTools(server, ctx);

@@ -5,13 +5,12 @@ import { ProjectWriteError, type Actor } from '../admin.js';
 import { VoiceGatewayError } from '../errors.js';
 import type { Gateway } from '../gateway.js';
 import { log } from '../log.js';
-import { scrub } from './secrets.js';
+import { redact, redactDeep } from '../secrets.js';
 
-/** What every tool handler gets: the gateway, the audit actor and the secrets no output may contain. */
+/** What every tool handler gets: the gateway and the audit actor. */
 export interface ToolContext {
   gw: Gateway;
   actor: Actor;
-  secrets: readonly string[];
 }
 
 /** A tool's answer: a one-line summary for the model to read and the structured result. */
@@ -35,7 +34,7 @@ interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
  * Registers a tool whose handler returns `{ summary, data }`: the summary becomes the text
  * content, `data` the structured content (checked against `output` by the SDK). Failures become
  * `isError` results with a message that says what to do, never a crash, and every string that
- * leaves passes through the secret scrubber.
+ * leaves is redacted.
  */
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
   server: McpServer,
@@ -47,9 +46,9 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
   const run = async (args: z.output<I>): Promise<CallToolResult> => {
     try {
       const { summary, data } = await handler(args, ctx);
-      return scrub({ content: [{ type: 'text', text: summary }], structuredContent: data as Record<string, unknown> }, ctx.secrets);
+      return redactDeep({ content: [{ type: 'text', text: summary }], structuredContent: data as Record<string, unknown> });
     } catch (error) {
-      const text = scrub(describeError(error), ctx.secrets);
+      const text = redact(describeError(error));
       // refusals are answers; anything else is worth a line on stderr for the operator
       if (!(error instanceof VoiceGatewayError || error instanceof ToolError)) log.warn(`mcp tool ${name} failed: ${text}`);
       return { content: [{ type: 'text', text }], isError: true };

@@ -3,7 +3,7 @@ import type { BudgetStatus } from '../budget/enforcer.js';
 import type { Project } from '../projects.js';
 import type { GuardrailEvent } from '../ledger/types.js';
 import type { LogEntry, SessionCost, UsdBucket } from '../reports.js';
-import { maskConfig } from './secrets.js';
+import { maskConfig } from '../secrets.js';
 
 /** Output shapes of the tools (JSON Schema for clients, checked by the SDK before anything leaves). */
 

@@ -4,6 +4,7 @@ import type { RequestRecord, RequestStatus } from '../ledger/types.js';
 import type { Nanos } from '../money.js';
 import type { ModelRef } from '../providers/types.js';
 import type { Modality } from '../types.js';
+import { redact } from '../secrets.js';
 
 /**
  * Units and timing of one provider attempt, filled in by the drop-in as the stream flows.
@@ -82,7 +83,7 @@ export async function recordAttempt(
     latencyMs: meter.latencyMs(),
     status: outcome.status,
     fallbackFrom: outcome.fallbackFrom,
-    error: outcome.error === null ? null : gw.redactSecrets(outcome.error),
+    error: outcome.error === null ? null : redact(outcome.error),
     throttle: outcome.throttle,
     guardrailFindings: meter.guardrailFindings,
   };

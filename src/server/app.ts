@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { Gateway } from '../gateway.js';
+import { hostRefusal } from '../host-guard.js';
 import { bearerAuth, loadApiKeys } from './auth.js';
 import { ApiError, errorResponse, toApiError } from './errors.js';
 import { GatewayMetrics, type MetricsOptions } from './metrics.js';
@@ -13,6 +14,8 @@ export interface AppOptions {
   /** extra routes on the same app (the CLI mounts the dashboard here) */
   extraRoutes?: (app: Hono) => void;
   metrics?: MetricsOptions;
+  /** the address the server listens on (default `server.host`): requests may name it in Host */
+  boundHost?: string;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -27,6 +30,12 @@ export function createApp(gw: Gateway, opts: AppOptions = {}): Hono {
   app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', 'No such endpoint; see GET /v1/status and the API docs')));
 
   app.use('*', metrics.httpMiddleware());
+  const hosts = { boundHost: opts.boundHost ?? gw.config.server.host, allowedHosts: gw.config.server.allowed_hosts };
+  app.use('*', async (c, next) => {
+    const refusal = hostRefusal(hosts, new URL(c.req.url).host, c.req.header('origin'));
+    if (refusal) return errorResponse(c, new ApiError(403, 'host_not_allowed', refusal));
+    return next();
+  });
   app.use(
     '*',
     methodNotAllowed({

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Gateway } from '../gateway.js';
-import { log } from '../log.js';
+import { refuseOpenBind } from '../host-guard.js';
 import { type AppOptions, createApp } from './app.js';
 import { loadApiKeys } from './auth.js';
 
@@ -29,18 +29,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
 /** Serves the API (and whatever `mount` adds) on one port; resolves once listening. */
 export async function startServer(gw: Gateway, opts: ServerOptions = {}): Promise<RunningServer> {
   await gw.ready;
   const host = opts.host ?? gw.config.server.host;
   const port = opts.port ?? gw.config.server.port;
   const auth = loadApiKeys(gw).length > 0;
-  if (!auth && !LOOPBACK.has(host)) {
-    log.warn(`API auth is OFF (no auth.api_keys and no $VOICEGW_API_KEY) and the server binds ${host}: anyone who can reach it can read costs and edit projects. Configure auth.api_keys or bind 127.0.0.1.`);
-  }
-  const app = createApp(gw, { extraRoutes: opts.mount, metrics: opts.metrics });
+  refuseOpenBind('the API', host, auth, 'add a key under auth.api_keys in voicegw.yaml, or export VOICEGW_API_KEY=<a long random string> (clients send "Authorization: Bearer <token>")');
+  const app = createApp(gw, { extraRoutes: opts.mount, metrics: opts.metrics, boundHost: host });
   const server = createAdaptorServer({ fetch: app.fetch });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -45,8 +45,3 @@ export async function projectDetail(gw: Gateway, p: Project) {
     guardrails: gw.project(p.id) ? gw.guardrails(p.id) !== null : false,
   };
 }
-
-/** A postgres URL's password never leaves the process. */
-export function safeLocation(location: string): string {
-  return location.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-}

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { maskUrls } from '../../secrets.js';
 import { packageVersion } from '../../version.js';
 import { print, withGateway } from '../context.js';
 import { json, keyValues, table } from '../format.js';
@@ -13,7 +14,7 @@ export function statusCommand(program: Command): void {
       await withGateway(cmd, async (gw) => {
         const projects = gw.projects();
         const providers = gw.providerSummary();
-        const ledger = { kind: gw.ledger.kind, location: gw.ledger.location };
+        const ledger = { kind: gw.ledger.kind, location: maskUrls(gw.ledger.location) };
         if (opts.json) {
           const count = (source: string) => projects.filter((p) => p.source === source).length;
           print(

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Gateway } from '../../gateway.js';
 import { packageVersion } from '../../version.js';
 import { parseQuery } from '../validate.js';
-import { safeLocation } from '../views.js';
+import { maskUrls } from '../../secrets.js';
 
 const noQuery = z.strictObject({});
 
@@ -20,7 +20,7 @@ export function statusRoutes(app: Hono, gw: Gateway, opts: { authEnabled: boolea
     return c.json({
       version: packageVersion(),
       config_path: gw.loaded.source,
-      ledger: { kind: gw.ledger.kind, location: safeLocation(gw.ledger.location) },
+      ledger: { kind: gw.ledger.kind, location: maskUrls(gw.ledger.location) },
       budget_timezone: gw.config.budget_timezone,
       default_project: gw.config.default_project ?? 'default',
       auth: { enabled: opts.authEnabled },
