@@ -19,6 +19,7 @@ export interface GuardrailSetup {
 import { scopedProject } from './inference/context.js';
 import { openLedger } from './ledger/index.js';
 import { isAtomicBudgetStore, type Ledger } from './ledger/types.js';
+import { type PriceCatalog, priceCatalog } from './metering/catalog-view.js';
 import { PriceBook } from './metering/pricing.js';
 import { log } from './log.js';
 import { maskSecret, maskUrls } from './secrets.js';
@@ -206,6 +207,11 @@ export class Gateway {
       : null;
     this.#policies.set(projectId, setup);
     return setup;
+  }
+
+  /** The price catalog as requests are priced (CLI `prices`, dashboard, MCP `list_models`). */
+  priceCatalog(o: Parameters<typeof priceCatalog>[1] = {}): PriceCatalog {
+    return priceCatalog(this.prices, { now: this.clock(), ...o });
   }
 
   /** Configured providers for status screens: kind, modalities, where the key comes from (masked), base URL. */

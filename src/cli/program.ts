@@ -8,6 +8,7 @@ import { exportCostsCommand } from './commands/export-costs.js';
 import { initCommand } from './commands/init.js';
 import { logsCommand } from './commands/logs.js';
 import { mcpCommand } from './commands/mcp.js';
+import { pricesCommand } from './commands/prices.js';
 import { projectCommand } from './commands/project.js';
 import { projectsCommand } from './commands/projects.js';
 import { serveCommand } from './commands/serve.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     logsCommand,
     budgetCommand,
     exportCostsCommand,
+    pricesCommand,
     serveCommand,
     dashboardCommand,
     mcpCommand,

@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { PriceEntry } from '../../metering/pricing.js';
+import type { PriceRow } from '../../metering/catalog-view.js';
 import { probeModality, probeModel } from '../probe.js';
 import { defineTool, type ToolContext } from '../tool.js';
 import { requireProject } from './projects.js';
@@ -31,8 +31,9 @@ const modelView = z.object({
   note: z.string().optional(),
 });
 
-function toModelView(e: PriceEntry): z.infer<typeof modelView> {
-  return { modality: e.modality, model: e.model, unit: e.unit, prices: { ...e.usd }, origin: e.origin, source: e.source, tag: e.tag, asOf: e.asOf, verified: e.verified !== false, ...(e.note ? { note: e.note } : {}) };
+/** The same catalog `voicegw prices` and the dashboard show (Gateway.priceCatalog). */
+function toModelView(r: PriceRow): z.infer<typeof modelView> {
+  return { modality: r.modality, model: r.model, unit: r.unit, prices: r.prices, origin: r.origin, source: r.reference, tag: r.source, asOf: r.as_of, verified: r.verified, ...(r.note ? { note: r.note } : {}) };
 }
 
 export function registerProviderTools(server: McpServer, ctx: ToolContext): void {
@@ -116,9 +117,9 @@ export function registerProviderTools(server: McpServer, ctx: ToolContext): void
       annotations: { readOnlyHint: true },
     },
     async ({ modality: m, provider }) => {
-      const models = gw.prices
-        .list(m)
-        .filter((e) => !provider || e.model.startsWith(`${provider}/`))
+      const models = gw
+        .priceCatalog({ modality: m })
+        .rows.filter((e) => !provider || e.model.startsWith(`${provider}/`))
         .map(toModelView);
       const byModality = (['stt', 'llm', 'tts'] as const).map((x) => `${models.filter((e) => e.modality === x).length} ${x.toUpperCase()}`).join(', ');
       return { summary: `${models.length} priced model(s) (${byModality})`, data: { models, count: models.length } };
