@@ -183,7 +183,7 @@ export class Gateway {
     return this.reports.logs(q);
   }
 
-  /** One session's cost: `{ stt, llm, tts, total, perMinute }`. */
+  /** One session's cost: `{ stt, llm, tts, realtime, total, perMinute }`. */
   session(id: string): ReturnType<Reports['session']> {
     return this.reports.session(id);
   }

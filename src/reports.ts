@@ -29,6 +29,9 @@ export interface LogEntry extends Omit<RequestRecord, 'costNanos'> {
   time: string;
 }
 
+/** One local day's spend by modality. */
+export type DailySpend = { day: string } & Record<Modality, number>;
+
 export interface SessionCost {
   id: string;
   project: string;
@@ -38,6 +41,8 @@ export interface SessionCost {
   stt: number;
   llm: number;
   tts: number;
+  /** speech-to-speech models (modality `realtime`) */
+  realtime: number;
   total: number;
   /** total / minutes of session; null for sessions shorter than a second */
   perMinute: number | null;
@@ -102,7 +107,7 @@ export class Reports {
   }
 
   /** Daily spend by modality for the last `days` local days (dashboard trend). */
-  async dailyTrend(q: { project?: string; days?: number } = {}): Promise<{ day: string; stt: number; llm: number; tts: number }[]> {
+  async dailyTrend(q: { project?: string; days?: number } = {}): Promise<DailySpend[]> {
     await this.gw.ready;
     const tz = this.gw.timeZoneOf(q.project);
     const days = q.days ?? 30;
@@ -110,10 +115,10 @@ export class Reports {
     const from = daysBack(now, tz, days - 1);
     const to = dayWindow(now, tz).end;
     const buckets = await this.gw.ledger.spendSeries({ project: q.project, from, to, bucketMs: 15 * 60_000 });
-    const out = new Map<string, { day: string; stt: number; llm: number; tts: number }>();
+    const out = new Map<string, DailySpend>();
     for (let t = from; t < to; t = dayWindow(t, tz).end) {
       const day = dayWindow(t, tz).day;
-      out.set(day, { day, stt: 0, llm: 0, tts: 0 });
+      out.set(day, { day, stt: 0, llm: 0, tts: 0, realtime: 0 });
     }
     for (const b of buckets) {
       const row = out.get(dayWindow(b.start, tz).day);
@@ -140,6 +145,7 @@ function toSessionCost(s: SessionRecord): SessionCost {
     stt: nanosToUsd(s.sttNanos),
     llm: nanosToUsd(s.llmNanos),
     tts: nanosToUsd(s.ttsNanos),
+    realtime: nanosToUsd(s.realtimeNanos),
     total,
     perMinute: durationSec >= 1 ? total / (durationSec / 60) : null,
     requests: s.requests,

@@ -86,7 +86,7 @@ export async function runDemo(opts: { keepLedger?: boolean } = {}): Promise<void
     for (const b of costs.byModel) say(`   ${b.key.padEnd(28)} ${String(b.requests).padStart(3)} req  ${formatUsd(b.costUsd)}`);
     say(`   ${'total'.padEnd(28)} ${String(costs.requests).padStart(3)} req  ${formatUsd(costs.totalUsd)}`);
     const session = await gw.reports.session(llmModel.core.sessionId);
-    if (session) say(`\nSession ${session.id}: stt ${formatUsd(session.stt)}, llm ${formatUsd(session.llm)}, tts ${formatUsd(session.tts)}, total ${formatUsd(session.total)}`);
+    if (session) say(`\nSession ${session.id}: stt ${formatUsd(session.stt)}, llm ${formatUsd(session.llm)}, tts ${formatUsd(session.tts)}, realtime ${formatUsd(session.realtime)}, total ${formatUsd(session.total)}`);
     say(`\nNext: npx voicegw init, then use inference.STT/LLM/TTS in your LiveKit worker (see examples/agent.ts).`);
   } finally {
     await gw.close();

@@ -40,6 +40,7 @@ export const fallbacksSchema = z.strictObject({
   stt: z.array(fallbackEntrySchema).optional(),
   llm: z.array(fallbackEntrySchema).optional(),
   tts: z.array(fallbackEntrySchema).optional(),
+  realtime: z.array(fallbackEntrySchema).optional(),
 });
 
 const timeZone = z.string().refine(isTimeZone, { message: 'is not an IANA time zone (e.g. "UTC", "America/New_York")' });

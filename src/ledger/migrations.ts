@@ -188,7 +188,13 @@ CREATE TABLE aggregate_inbox (
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sqlite: v1('sqlite'), postgres: v1('postgres') },
   { version: 2, name: 'sqlite: (ts, id) request key and aggregate inbox', sqlite: V2_SQLITE, postgres: 'SELECT 1 -- SQLite layout only' },
+  { version: 3, name: 'sessions: realtime spend', sqlite: v3('INTEGER'), postgres: v3('BIGINT') },
 ];
+
+/** v3: speech-to-speech (modality `realtime`) spend of a session, beside stt/llm/tts. */
+function v3(big: string): string {
+  return `ALTER TABLE sessions ADD COLUMN realtime_nanos ${big} NOT NULL DEFAULT 0;`;
+}
 
 /** Created before any migration runs (both dialects accept this text). */
 export const SCHEMA_VERSION_DDL = `CREATE TABLE IF NOT EXISTS schema_version (

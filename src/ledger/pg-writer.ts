@@ -49,17 +49,19 @@ WITH input AS (
     cost_nanos = h.cost_nanos + EXCLUDED.cost_nanos, requests = h.requests + EXCLUDED.requests,
     unpriced = h.unpriced + EXCLUDED.unpriced
 )
-INSERT INTO sessions AS s (id, project, started_at, ended_at, stt_nanos, llm_nanos, tts_nanos, requests, unpriced)
+INSERT INTO sessions AS s (id, project, started_at, ended_at, stt_nanos, llm_nanos, tts_nanos, realtime_nanos, requests, unpriced)
 SELECT session_id, MIN(project), MIN(ts), MAX(ROUND(ts + GREATEST(COALESCE(latency_ms, 0), 0)))::bigint,
        COALESCE(SUM(cost_nanos) FILTER (WHERE modality = 'stt'), 0),
        COALESCE(SUM(cost_nanos) FILTER (WHERE modality = 'llm'), 0),
        COALESCE(SUM(cost_nanos) FILTER (WHERE modality = 'tts'), 0),
+       COALESCE(SUM(cost_nanos) FILTER (WHERE modality = 'realtime'), 0),
        COUNT(*), COUNT(*) FILTER (WHERE cost_nanos IS NULL)
 FROM ins WHERE session_id IS NOT NULL GROUP BY session_id ORDER BY session_id
 ON CONFLICT (id) DO UPDATE SET
   started_at = LEAST(s.started_at, EXCLUDED.started_at), ended_at = GREATEST(s.ended_at, EXCLUDED.ended_at),
   stt_nanos = s.stt_nanos + EXCLUDED.stt_nanos, llm_nanos = s.llm_nanos + EXCLUDED.llm_nanos,
-  tts_nanos = s.tts_nanos + EXCLUDED.tts_nanos, requests = s.requests + EXCLUDED.requests,
+  tts_nanos = s.tts_nanos + EXCLUDED.tts_nanos, realtime_nanos = s.realtime_nanos + EXCLUDED.realtime_nanos,
+  requests = s.requests + EXCLUDED.requests,
   unpriced = s.unpriced + EXCLUDED.unpriced`;
 
 export class PgWriter {

@@ -116,6 +116,7 @@ export function sessionFromRow(row: DbRow): SessionRecord {
   const stt = num(row.stt_nanos);
   const llm = num(row.llm_nanos);
   const tts = num(row.tts_nanos);
+  const realtime = num(row.realtime_nanos);
   return {
     id: String(row.id),
     project: String(row.project),
@@ -124,7 +125,8 @@ export function sessionFromRow(row: DbRow): SessionRecord {
     sttNanos: stt,
     llmNanos: llm,
     ttsNanos: tts,
-    totalNanos: stt + llm + tts,
+    realtimeNanos: realtime,
+    totalNanos: stt + llm + tts + realtime,
     unpriced: num(row.unpriced),
     requests: num(row.requests),
   };

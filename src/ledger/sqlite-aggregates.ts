@@ -17,17 +17,18 @@ INSERT INTO request_hours (hour, project, provider, model, modality, cost_nanos,
   FROM aggregate_inbox GROUP BY 1, 2, 3, 4, 5 ORDER BY 2, 3, 4, 5, 1
   ON CONFLICT (project, provider, model, modality, hour) DO UPDATE SET
     cost_nanos = cost_nanos + excluded.cost_nanos, requests = requests + excluded.requests, unpriced = unpriced + excluded.unpriced;
-INSERT INTO sessions (id, project, started_at, ended_at, stt_nanos, llm_nanos, tts_nanos, requests, unpriced)
+INSERT INTO sessions (id, project, started_at, ended_at, stt_nanos, llm_nanos, tts_nanos, realtime_nanos, requests, unpriced)
   SELECT session_id, MIN(project), MIN(ts), MAX(ended_at),
          COALESCE(SUM(CASE WHEN modality = 'stt' THEN cost_nanos END), 0),
          COALESCE(SUM(CASE WHEN modality = 'llm' THEN cost_nanos END), 0),
          COALESCE(SUM(CASE WHEN modality = 'tts' THEN cost_nanos END), 0),
+         COALESCE(SUM(CASE WHEN modality = 'realtime' THEN cost_nanos END), 0),
          COUNT(*), SUM(cost_nanos IS NULL)
   FROM aggregate_inbox WHERE session_id IS NOT NULL GROUP BY session_id ORDER BY session_id
   ON CONFLICT (id) DO UPDATE SET
     started_at = min(started_at, excluded.started_at), ended_at = max(ended_at, excluded.ended_at),
     stt_nanos = stt_nanos + excluded.stt_nanos, llm_nanos = llm_nanos + excluded.llm_nanos,
-    tts_nanos = tts_nanos + excluded.tts_nanos, requests = requests + excluded.requests, unpriced = unpriced + excluded.unpriced;
+    tts_nanos = tts_nanos + excluded.tts_nanos, realtime_nanos = realtime_nanos + excluded.realtime_nanos, requests = requests + excluded.requests, unpriced = unpriced + excluded.unpriced;
 DELETE FROM aggregate_inbox;`;
 
 /**

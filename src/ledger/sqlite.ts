@@ -252,11 +252,12 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
                SUM(CASE WHEN cost_nanos IS NULL THEN 1 ELSE 0 END)
         FROM requests GROUP BY 1, 2, 3, 4, 5;
       DELETE FROM sessions;
-      INSERT INTO sessions (id, project, started_at, ended_at, stt_nanos, llm_nanos, tts_nanos, requests, unpriced)
+      INSERT INTO sessions (id, project, started_at, ended_at, stt_nanos, llm_nanos, tts_nanos, realtime_nanos, requests, unpriced)
         SELECT session_id, MIN(project), MIN(ts), CAST(ROUND(MAX(ts + MAX(COALESCE(latency_ms, 0), 0))) AS INTEGER),
                COALESCE(SUM(CASE WHEN modality = 'stt' THEN cost_nanos END), 0),
                COALESCE(SUM(CASE WHEN modality = 'llm' THEN cost_nanos END), 0),
                COALESCE(SUM(CASE WHEN modality = 'tts' THEN cost_nanos END), 0),
+               COALESCE(SUM(CASE WHEN modality = 'realtime' THEN cost_nanos END), 0),
                COUNT(*), SUM(CASE WHEN cost_nanos IS NULL THEN 1 ELSE 0 END)
         FROM requests WHERE session_id IS NOT NULL GROUP BY session_id;`);
   }

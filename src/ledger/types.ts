@@ -4,7 +4,11 @@ import type { BudgetAction, Modality } from '../types.js';
 /** `success|error|cancelled|fallback` per attempt; `blocked` when budget/guardrails answered instead of a provider. */
 export type RequestStatus = 'success' | 'error' | 'cancelled' | 'fallback' | 'blocked';
 
-/** One row per provider attempt. Units: STT input = audio seconds; LLM input/output/cached = tokens; TTS input = characters. */
+/**
+ * One row per provider attempt. Units: STT input = audio seconds; LLM input/output/cached = tokens;
+ * TTS input = characters; realtime = one row per response, input/output/cached = all tokens (text +
+ * audio; the cost prices each kind at its own rate).
+ */
 export interface RequestRecord {
   id: string;
   /** epoch milliseconds */
@@ -75,6 +79,8 @@ export interface SessionRecord {
   sttNanos: Nanos;
   llmNanos: Nanos;
   ttsNanos: Nanos;
+  /** speech-to-speech responses (modality `realtime`) */
+  realtimeNanos: Nanos;
   totalNanos: Nanos;
   /** requests with unknown price inside this session */
   unpriced: number;

@@ -9,7 +9,7 @@ import { ToolError } from './tool.js';
 export interface ProbeResult {
   ok: boolean;
   model: string;
-  modality: Modality;
+  modality: ProbeModality;
   project: string;
   /** from the start of the request to its end (ms) */
   latencyMs: number;
@@ -27,8 +27,11 @@ const ONE_SHOT = (timeoutMs: number): APIConnectOptions => ({ maxRetry: 0, retry
  * The modality a model string is tested with: the only one its provider serves, else the one the
  * price catalog knows the model under. `openai/gpt-4.1-mini` → llm, `deepgram/nova-3` → stt.
  */
-export function probeModality(gw: Gateway, model: string): Modality {
-  const served = MODALITIES.filter((m) => {
+/** Realtime (speech-to-speech) models are not probed: a probe would open a billed session. */
+export type ProbeModality = Exclude<Modality, 'realtime'>;
+
+export function probeModality(gw: Gateway, model: string): ProbeModality {
+  const served = MODALITIES.filter((m): m is ProbeModality => m !== 'realtime').filter((m) => {
     try {
       gw.registry.resolve(m, model);
       return true;
@@ -51,7 +54,7 @@ export function probeModality(gw: Gateway, model: string): Modality {
  * ledger) to this model only, with no fallback: a one-word chat, a four-word synthesis (a single
  * word can be shorter than one audio frame), or half a second of tone to transcribe.
  */
-export async function probeModel(gw: Gateway, modality: Modality, model: string, project: string): Promise<ProbeResult> {
+export async function probeModel(gw: Gateway, modality: ProbeModality, model: string, project: string): Promise<ProbeResult> {
   const timeoutMs = gw.config.routing.attempt_timeout_ms;
   const opts = { gateway: gw, project, fallback: [] };
   const started = performance.now();

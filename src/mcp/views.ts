@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MODALITIES } from '../types.js';
 import type { BudgetStatus } from '../budget/enforcer.js';
 import type { Project } from '../projects.js';
 import type { GuardrailEvent } from '../ledger/types.js';
@@ -64,7 +65,7 @@ export const logEntryView = z.object({
   time: z.string(),
   project: z.string(),
   sessionId: z.string().nullable(),
-  modality: z.enum(['stt', 'llm', 'tts']),
+  modality: z.enum(MODALITIES as unknown as ['stt', 'llm', 'tts', 'realtime']),
   provider: z.string(),
   model: z.string(),
   inputUnits: z.number(),
@@ -113,6 +114,7 @@ export const sessionView = z.object({
   sttUsd: z.number(),
   llmUsd: z.number(),
   ttsUsd: z.number(),
+  realtimeUsd: z.number(),
   totalUsd: z.number(),
   perMinuteUsd: z.number().nullable(),
   requests: z.number(),
@@ -128,6 +130,7 @@ export function toSessionView(s: SessionCost): z.infer<typeof sessionView> {
     sttUsd: s.stt,
     llmUsd: s.llm,
     ttsUsd: s.tts,
+    realtimeUsd: s.realtime,
     totalUsd: s.total,
     perMinuteUsd: s.perMinute,
     requests: s.requests,

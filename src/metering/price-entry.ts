@@ -77,7 +77,8 @@ export function costOf(entry: PriceEntry, units: PriceUnits): Nanos | null {
       const ms = BigInt(Math.round(nonNegative(units.inputUnits) * 1000));
       return divRoundHalfUp(ms * BigInt(rate), HOUR_MS);
     }
-    case 'llm': {
+    case 'llm':
+    case 'realtime': {
       const prompt = whole(units.inputUnits);
       const rates = ratesFor(entry, prompt + whole(units.audioInputUnits));
       let scaled = tokens(rates, prompt, whole(units.cachedUnits), whole(units.outputUnits));

@@ -1,13 +1,14 @@
 import { cartesia } from './cartesia.js';
 import { deepgram } from './deepgram.js';
 import { openAICompatible } from './openai-compatible.js';
+import type { Modality } from '../types.js';
 import type { ProviderSpec } from './types.js';
 
 /** Built-in providers. Any other `providers.<name>` entry with a `base_url` is served as OpenAI-compatible. */
 export const BUILTIN_PROVIDERS: Record<string, ProviderSpec> = {
   deepgram,
   cartesia,
-  openai: openAICompatible({ name: 'openai', kind: 'cloud', modalities: ['llm', 'stt', 'tts'], envKey: 'OPENAI_API_KEY' }),
+  openai: openAICompatible({ name: 'openai', kind: 'cloud', modalities: ['llm', 'stt', 'tts', 'realtime'], envKey: 'OPENAI_API_KEY' }),
   groq: openAICompatible({
     name: 'groq',
     kind: 'cloud',
@@ -42,4 +43,4 @@ export const BUILTIN_PROVIDERS: Record<string, ProviderSpec> = {
 };
 
 /** `local/<model>` picks the local server for the modality. */
-export const LOCAL_ALIAS: Record<'stt' | 'llm' | 'tts', string> = { stt: 'whisper', llm: 'ollama', tts: 'kokoro' };
+export const LOCAL_ALIAS: Partial<Record<Modality, string>> = { stt: 'whisper', llm: 'ollama', tts: 'kokoro' };

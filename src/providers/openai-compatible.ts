@@ -67,5 +67,9 @@ export function openAICompatible(p: CompatibleProvider): ProviderSpec {
       const { tokenize, tts } = await import('@livekit/agents');
       return new tts.StreamAdapter(inner, new tokenize.basic.SentenceTokenizer());
     },
+    async realtime(o) {
+      const oa = await loadPlugin<typeof OpenAI>(PKG);
+      return new oa.realtime.RealtimeModel({ ...o.options, model: o.model, ...(o.variant ? { voice: o.variant } : {}), apiKey: key(o), baseURL: base(o) } as never);
+    },
   };
 }

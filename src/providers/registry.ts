@@ -43,10 +43,11 @@ export class ProviderRegistry {
     let model = id.slice(slash + 1);
     let variant: string | undefined;
     if (modality !== 'llm') {
+      // STT language, TTS voice, realtime voice
       const colon = model.lastIndexOf(':');
       if (colon > 0) [model, variant] = [model.slice(0, colon), model.slice(colon + 1) || undefined];
     }
-    if (provider === 'local') provider = LOCAL_ALIAS[modality];
+    if (provider === 'local') provider = LOCAL_ALIAS[modality] ?? provider;
     const spec = this.#specs.get(provider);
     if (!spec) {
       const supported = this.list()
@@ -66,5 +67,5 @@ export class ProviderRegistry {
 }
 
 function example(m: Modality): string {
-  return m === 'stt' ? "'deepgram/nova-3'" : m === 'llm' ? "'openai/gpt-4.1-mini'" : "'cartesia/sonic-3:<voice-id>'";
+  return { stt: "'deepgram/nova-3'", llm: "'openai/gpt-4.1-mini'", tts: "'cartesia/sonic-3:<voice-id>'", realtime: "'openai/gpt-realtime:marin'" }[m];
 }

@@ -5,7 +5,7 @@ import type { Modality } from '../types.js';
 export interface BuildOptions {
   /** model without provider prefix or variant, e.g. `nova-3` */
   model: string;
-  /** STT: language, TTS: voice (the `:variant` of the model string or the explicit option) */
+  /** STT: language, TTS and realtime: voice (the `:variant` of the model string or the explicit option) */
   variant?: string;
   apiKey?: string;
   baseURL?: string;
@@ -29,6 +29,8 @@ export interface ProviderSpec {
   stt?(o: BuildOptions): Promise<stt.STT>;
   llm?(o: BuildOptions): Promise<llm.LLM>;
   tts?(o: BuildOptions): Promise<tts.TTS>;
+  /** speech-to-speech model (variant = voice) */
+  realtime?(o: BuildOptions): Promise<llm.RealtimeModel>;
 }
 
 /** A parsed chain entry. `id` is what the user wrote; `provider/model` identifies price and metrics. */

@@ -11,7 +11,7 @@ export const q = {
     .min(1, 'must not be empty')
     .max(200, 'must be at most 200 characters')
     .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters'),
-  modality: z.enum(MODALITIES as unknown as ['stt', 'llm', 'tts']),
+  modality: z.enum(MODALITIES as unknown as ['stt', 'llm', 'tts', 'realtime']),
   limit: (max: number) =>
     z
       .string()

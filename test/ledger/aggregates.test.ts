@@ -112,7 +112,7 @@ describe('SQLite schema v2 migration', () => {
     await ledger.close();
 
     const db = new Database(path, { readonly: true });
-    expect(db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all()).toEqual([1, 2]);
+    expect(db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all()).toEqual(MIGRATIONS.map((m) => m.version));
     expect(() => db.prepare('SELECT rowid FROM requests').get()).toThrow(/rowid/);
     db.close();
   });

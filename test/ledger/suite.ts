@@ -188,6 +188,7 @@ export function ledgerSuite(name: string, harness: () => StoreHarness): void {
         makeRow({ sessionId: 'call-9', ts: T0 + 11_000, modality: 'llm', costNanos: 20_000, latencyMs: 500 }),
         makeRow({ sessionId: 'call-9', ts: T0 + 12_000, modality: 'tts', costNanos: 300, latencyMs: 100 }),
         makeRow({ sessionId: 'call-9', ts: T0 + 9_000, modality: 'tts', costNanos: null, latencyMs: null }),
+        makeRow({ sessionId: 'call-9', ts: T0 + 11_500, modality: 'realtime', costNanos: 4_000, latencyMs: 100 }),
         makeRow({ sessionId: 'call-8', ts: T0, project: 'sales', costNanos: 5 }),
       ]);
       const s = await ledger.session('call-9');
@@ -199,9 +200,10 @@ export function ledgerSuite(name: string, harness: () => StoreHarness): void {
         sttNanos: 1000,
         llmNanos: 20_000,
         ttsNanos: 300,
-        totalNanos: 21_300,
+        realtimeNanos: 4_000,
+        totalNanos: 25_300,
         unpriced: 1,
-        requests: 4,
+        requests: 5,
       });
       expect(await ledger.session('nope')).toBeNull();
       expect((await ledger.sessions({})).map((x) => x.id)).toEqual(['call-9', 'call-8']);

@@ -68,7 +68,7 @@ describe('HTTP API (auth off)', () => {
     expect(r.json.budget).toMatchObject({ project: 'support', budgetUsd: 1, spentUsd: 0.00315, status: 'ok', action: 'block' });
     expect(r.json.today.requests).toBe(3);
     expect(r.json.today.unpriced).toBe(1);
-    expect(r.json.today.byModality.map((b: { key: string }) => b.key)).toEqual(['stt', 'llm', 'tts']);
+    expect(r.json.today.byModality.map((b: { key: string }) => b.key)).toEqual(['stt', 'llm', 'tts', 'realtime']);
     const stt = r.json.today.byModality.find((b: { key: string }) => b.key === 'stt');
     expect(stt.costUsd).toBeCloseTo(0.00215, 9);
     const missing = await call(api.url, 'GET', '/v1/projects/nope');

@@ -14,6 +14,7 @@ export function positiveInt(max: number) {
 function units(e: LogEntry): string {
   if (e.modality === 'stt') return `${e.inputUnits.toFixed(1)}s`;
   if (e.modality === 'tts') return `${e.inputUnits} chars`;
+  if (e.modality === 'realtime') return `${e.inputUnits}+${e.outputUnits} tok (text+audio)`;
   return `${e.inputUnits}+${e.outputUnits} tok`;
 }
 
@@ -23,7 +24,7 @@ export function logsCommand(program: Command): void {
     .command('logs')
     .description('recent provider attempts, newest first')
     .option('-p, --project <id>', 'only this project')
-    .addOption(new Option('-m, --modality <modality>', 'only stt, llm or tts').choices([...MODALITIES]))
+    .addOption(new Option('-m, --modality <modality>', 'only stt, llm, tts or realtime').choices([...MODALITIES]))
     .option('-n, --limit <n>', 'how many rows (default 20, at most 1000)', positiveInt(1000), 20)
     .option('--json', 'print JSON')
     .action(async (opts: { project?: string; modality?: Modality; limit: number; json?: boolean }, cmd: Command) => {

@@ -30,7 +30,7 @@ Chart.defaults.animation = false;
 Chart.defaults.plugins.legend.labels.boxWidth = 10;
 Chart.defaults.plugins.legend.labels.boxHeight = 10;
 
-export const MODALITY_COLORS = { stt: '#0891b2', llm: '#6366f1', tts: '#f59e0b' } as const;
+export const MODALITY_COLORS = { stt: '#0891b2', llm: '#6366f1', tts: '#f59e0b', realtime: '#db2777' } as const;
 export const PALETTE = ['#6366f1', '#0891b2', '#f59e0b', '#10b981', '#ec4899', '#8b5cf6', '#ef4444', '#14b8a6', '#64748b', '#84cc16'];
 
 type Kind = 'bar' | 'line' | 'doughnut';

@@ -20,6 +20,7 @@ export interface TrendDay {
   stt: number;
   llm: number;
   tts: number;
+  realtime: number;
 }
 
 export type GuardrailEventView = GuardrailEvent & { time: string };

@@ -15,6 +15,7 @@ const STATUS_TONE: Record<string, string> = { success: 'ok', error: 'bad', cance
 export function units(r: LogEntry): string {
   if (r.modality === 'stt') return `${r.inputUnits.toFixed(1)} s audio`;
   if (r.modality === 'tts') return `${count(r.inputUnits)} chars`;
+  if (r.modality === 'realtime') return `${count(r.inputUnits)} in / ${count(r.outputUnits)} out tokens (text + audio)`;
   const cached = r.cachedUnits ? ` (${count(r.cachedUnits)} cached)` : '';
   return `${count(r.inputUnits)} in / ${count(r.outputUnits)} out${cached}`;
 }
@@ -46,6 +47,7 @@ export function sessionColumns(withProject: boolean): Column<SessionCost>[] {
     { head: 'STT', cls: 'num', text: (s) => usd(s.stt) },
     { head: 'LLM', cls: 'num', text: (s) => usd(s.llm) },
     { head: 'TTS', cls: 'num', text: (s) => usd(s.tts) },
+    { head: 'Realtime', cls: 'num', text: (s) => usd(s.realtime) },
     { head: 'Total', cls: 'num strong', text: (s) => usd(s.total), title: (s) => (s.unpriced ? `${s.unpriced} request(s) with no known price are not counted` : '') },
     { head: '$/min', cls: 'num', text: (s) => (s.perMinute === null ? '—' : usd(s.perMinute)) },
     { head: 'Requests', cls: 'num', text: (s) => count(s.requests) },

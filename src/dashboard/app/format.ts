@@ -55,7 +55,7 @@ export function tagAccent(tags: readonly string[]): Accent {
   return 'pink';
 }
 
-export const MODALITY_LABEL: Record<string, string> = { stt: 'STT', llm: 'LLM', tts: 'TTS' };
+export const MODALITY_LABEL: Record<string, string> = { stt: 'STT', llm: 'LLM', tts: 'TTS', realtime: 'Realtime' };
 
 export const ACTION_LABEL: Record<string, string> = {
   warn: 'warns when over budget',

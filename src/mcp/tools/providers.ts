@@ -1,11 +1,13 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { PriceRow } from '../../metering/catalog-view.js';
+import { MODALITIES } from '../../types.js';
 import { probeModality, probeModel } from '../probe.js';
 import { defineTool, type ToolContext } from '../tool.js';
 import { requireProject } from './projects.js';
 
 const modality = z.enum(['stt', 'llm', 'tts']);
+const pricedModality = z.enum(MODALITIES as unknown as ['stt', 'llm', 'tts', 'realtime']);
 
 const providerView = z.object({
   name: z.string(),
@@ -19,7 +21,7 @@ const providerView = z.object({
 });
 
 const modelView = z.object({
-  modality,
+  modality: pricedModality,
   model: z.string().describe('provider/model; provider/* prices every model of a local provider'),
   unit: z.enum(['per_minute', 'per_1m_tokens', 'per_1m_characters']),
   prices: z.record(z.string(), z.number()).describe('USD per unit'),

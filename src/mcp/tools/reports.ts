@@ -1,5 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { MODALITIES } from '../../types.js';
 import type { Period } from '../../ledger/types.js';
 import { formatUsd, nanosToUsd } from '../../money.js';
 import type { UsdBucket } from '../../reports.js';
@@ -22,7 +23,7 @@ const instant = z
   .string()
   .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date or date-time, e.g. "2025-06-01" or "2025-06-01T12:00:00Z"')
   .describe('ISO 8601 date or date-time (UTC unless it carries an offset)');
-const modality = z.enum(['stt', 'llm', 'tts']);
+const modality = z.enum(MODALITIES as unknown as ['stt', 'llm', 'tts', 'realtime']);
 const GROUPS = { provider: 'byProvider', model: 'byModel', modality: 'byModality', project: 'byProject' } as const;
 
 /** `from`/`to` win over `period`; either bound alone is refused so a window is never half-guessed. */

@@ -11,6 +11,7 @@ const MODALITIES = [
   { value: 'stt', label: 'STT' },
   { value: 'llm', label: 'LLM' },
   { value: 'tts', label: 'TTS' },
+  { value: 'realtime', label: 'Realtime' },
 ] as const;
 const LIMITS = [
   { value: '50', label: '50' },

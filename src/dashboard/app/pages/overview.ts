@@ -57,6 +57,7 @@ export function overviewPage(): Page {
     { label: 'STT', color: MODALITY_COLORS.stt },
     { label: 'LLM', color: MODALITY_COLORS.llm },
     { label: 'TTS', color: MODALITY_COLORS.tts },
+    { label: 'Realtime', color: MODALITY_COLORS.realtime },
   ]);
   const projectChart = rankBars(byProject.canvas);
 
@@ -85,7 +86,7 @@ export function overviewPage(): Page {
   };
 
   function updateTrend(days: TrendDay[]) {
-    setChartData(trendChart, days.map((d) => dayLabel(d.day)), [days.map((d) => d.stt), days.map((d) => d.llm), days.map((d) => d.tts)]);
+    setChartData(trendChart, days.map((d) => dayLabel(d.day)), [days.map((d) => d.stt), days.map((d) => d.llm), days.map((d) => d.tts), days.map((d) => d.realtime)]);
   }
 
   function updateByProject(today: CostsResult, names: Map<string, string>) {
@@ -97,5 +98,5 @@ export function overviewPage(): Page {
 }
 
 function hasSpend(days: TrendDay[]): boolean {
-  return days.some((d) => d.stt + d.llm + d.tts > 0);
+  return days.some((d) => d.stt + d.llm + d.tts + d.realtime > 0);
 }

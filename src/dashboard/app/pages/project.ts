@@ -83,6 +83,7 @@ export function projectPage(route: Route): Page {
     { label: 'STT', color: MODALITY_COLORS.stt },
     { label: 'LLM', color: MODALITY_COLORS.llm },
     { label: 'TTS', color: MODALITY_COLORS.tts },
+    { label: 'Realtime', color: MODALITY_COLORS.realtime },
   ]);
   const providerChart = doughnut(provider.canvas);
   const modelChart = rankBars(model.canvas);
@@ -139,7 +140,7 @@ export function projectPage(route: Route): Page {
       requests.set(count(today.requests), `${count(today.byModel.length)} model(s)`);
       month.set(usd(monthCosts.totalUsd), `${count(monthCosts.requests)} requests`);
       updateBudgetChart(series, evts);
-      setChartData(trendChart, days.map((d) => dayLabel(d.day)), [days.map((d) => d.stt), days.map((d) => d.llm), days.map((d) => d.tts)]);
+      setChartData(trendChart, days.map((d) => dayLabel(d.day)), [days.map((d) => d.stt), days.map((d) => d.llm), days.map((d) => d.tts), days.map((d) => d.realtime)]);
       events.update(evts);
       logs.update(recent);
       sessions.update(sess);

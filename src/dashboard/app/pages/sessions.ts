@@ -62,7 +62,7 @@ export function sessionsPage(route: Route, services: { refreshNow(): void }): Pa
       show(detail.el, one !== null);
       if (one) {
         setText(detailTitle, one.id);
-        setText(detailFigures, `${duration(one.durationSec)} · STT ${usd(one.stt)} · LLM ${usd(one.llm)} · TTS ${usd(one.tts)} · total ${usd(one.total)}${one.perMinute === null ? '' : ` · ${usd(one.perMinute)}/min`}`);
+        setText(detailFigures, `${duration(one.durationSec)} · STT ${usd(one.stt)} · LLM ${usd(one.llm)} · TTS ${usd(one.tts)} · Realtime ${usd(one.realtime)} · total ${usd(one.total)}${one.perMinute === null ? '' : ` · ${usd(one.perMinute)}/min`}`);
         detailRows.update(one.logs);
       }
     },
