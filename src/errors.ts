@@ -1,5 +1,12 @@
 import { formatUsd } from './money.js';
 
+/**
+ * What a voicegateway server answers on a model provider's path (`/v1/audio/…`, `/v1/chat/…`):
+ * a provider `base_url` points at the gateway itself. The drop-ins surface it as it is.
+ */
+export const NOT_A_PROVIDER =
+  'This is a voicegateway server (its HTTP API), not a model provider: a provider base_url points at it. Point providers.<name>.base_url in voicegw.yaml at the model server (e.g. whisper-server, Ollama, Kokoro), not at `voicegw serve`';
+
 /** Base class so callers can catch everything voicegateway throws with one `instanceof`. */
 export class VoiceGatewayError extends Error {
   constructor(message: string) {
@@ -15,6 +22,18 @@ export class ConfigError extends VoiceGatewayError {
     readonly path?: string,
   ) {
     super(message);
+  }
+}
+
+/** A project id nobody defined: a 404 in the API, exit 1 in the CLI, a tool error in MCP; names the defined projects. */
+export class UnknownProjectError extends ConfigError {
+  constructor(
+    readonly project: string,
+    readonly known: readonly string[],
+  ) {
+    super(
+      `Unknown project '${project}'. Defined projects: ${known.join(', ')}. Add it under projects: in voicegw.yaml, or create it at run time (dashboard, MCP, or POST /v1/projects)`,
+    );
   }
 }
 

@@ -5,7 +5,7 @@ import { type BudgetPolicy, BudgetEnforcer, type BudgetStatus } from './budget/e
 import { CostEstimator } from './budget/estimate.js';
 import { type LoadedConfig, loadConfig, type LoadOptions } from './config/load.js';
 import type { GatewayConfig } from './config/schema.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, UnknownProjectError } from './errors.js';
 import { guardrailPolicyFor } from './config/guardrails.js';
 import { compilePolicy, type CompiledPolicy } from './guardrails/policy.js';
 import type { GuardrailPolicy } from './guardrails/types.js';
@@ -24,7 +24,7 @@ import { PriceBook } from './metering/pricing.js';
 import { log } from './log.js';
 import { maskSecret, maskUrls } from './secrets.js';
 import { usdToNanos } from './money.js';
-import { mergeProjects, type Project, unknownProjectError } from './projects.js';
+import { mergeProjects, type Project } from './projects.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { HealthTracker } from './routing/health.js';
 import { ProjectAdmin } from './admin.js';
@@ -152,7 +152,7 @@ export class Gateway {
 
   requireProject(id: string): Project {
     const p = this.#projects.get(id);
-    if (!p) throw unknownProjectError(id, this.#projects.keys());
+    if (!p) throw new UnknownProjectError(id, [...this.#projects.keys()]);
     return p;
   }
 

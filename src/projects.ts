@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { GatewayConfig, ProjectConfig } from './config/schema.js';
-import { ConfigError } from './errors.js';
 import type { StoredProject } from './ledger/types.js';
 import type { BudgetStatus } from './budget/enforcer.js';
 import type { BudgetAction, BudgetLevel } from './types.js';
@@ -84,12 +83,6 @@ export function mergeProjects(config: GatewayConfig, stored: StoredProject[]): M
   for (const p of stored) if (!out.has(p.id)) out.set(p.id, fromStored(p));
   if (!out.has('default')) out.set('default', { ...fromYaml('default', AUTO_DEFAULT), source: 'auto' });
   return out;
-}
-
-export function unknownProjectError(id: string, known: Iterable<string>): ConfigError {
-  return new ConfigError(
-    `Unknown project '${id}'. Defined projects: ${[...known].join(', ')}. Add it under projects: in voicegw.yaml, or create it at run time (dashboard, MCP, or POST /v1/projects)`,
-  );
 }
 
 /** A project as the CLI (--json), the HTTP API and MCP show it: snake_case fields mirroring voicegw.yaml. */

@@ -65,8 +65,14 @@ export class Reports {
     return { from: 0, to: today.end, timeZone: tz };
   }
 
+  /** A filter on a project nobody defined is an error naming the defined ones, never an empty $0 report. */
+  #known(project: string | undefined): void {
+    if (project !== undefined) this.gw.requireProject(project);
+  }
+
   async costs(q: { project?: string; period?: Period } = {}): Promise<CostsResult> {
     await this.gw.ready;
+    this.#known(q.project);
     const w = this.window(q.period, q.project);
     const r = await this.gw.ledger.costs({ project: q.project, from: w.from, to: w.to });
     const usd = (b: CostBucket[]): UsdBucket[] => b.map((x) => ({ key: x.key, costUsd: nanosToUsd(x.costNanos), requests: x.requests, unpriced: x.unpriced }));
@@ -85,6 +91,7 @@ export class Reports {
 
   async logs(q: LogQuery = {}): Promise<LogEntry[]> {
     await this.gw.ready;
+    this.#known(q.project);
     const rows = await this.gw.ledger.logs({ ...q, limit: q.limit ?? 50 });
     return rows.map(toLogEntry);
   }
@@ -97,18 +104,21 @@ export class Reports {
 
   async sessions(q: { project?: string; limit?: number } = {}): Promise<SessionCost[]> {
     await this.gw.ready;
+    this.#known(q.project);
     return (await this.gw.ledger.sessions(q)).map(toSessionCost);
   }
 
   /** Rows for accounting exports (CSV/JSON), oldest first. */
   async exportCosts(q: { from: number; to: number; project?: string }): Promise<LogEntry[]> {
     await this.gw.ready;
+    this.#known(q.project);
     return (await this.gw.ledger.exportRows(q)).map(toLogEntry);
   }
 
   /** Daily spend by modality for the last `days` local days (dashboard trend). */
   async dailyTrend(q: { project?: string; days?: number } = {}): Promise<DailySpend[]> {
     await this.gw.ready;
+    this.#known(q.project);
     const tz = this.gw.timeZoneOf(q.project);
     const days = q.days ?? 30;
     const now = this.gw.clock();

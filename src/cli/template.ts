@@ -100,8 +100,9 @@ cost_tracking:
 # voicegw serve / dashboard: HTTP API, /metrics and the dashboard on one port.
 # ---------------------------------------------------------------------------------------------
 server:
-  host: 127.0.0.1                            # keep loopback unless auth.api_keys is set
+  host: 127.0.0.1                            # beyond loopback only with auth.api_keys (refused otherwise)
   port: 8080
+  allowed_hosts: []                          # Host/Origin names besides loopback (e.g. voice.internal.example)
 
 # API bearer tokens. With none configured (and no $VOICEGW_API_KEY) auth is off.
 # Scopes nest: read (GET) < write (create/edit/delete runtime projects) < admin (audit log).

@@ -32,8 +32,7 @@ export function dashboardApi(gw: Gateway): Hono {
   const api = new Hono();
 
   api.get('/trend', async (c) => {
-    const project = optionalProject(c, gw);
-    if (project instanceof Response) return project;
+    const project = c.req.query('project') || undefined;
     const days = intParam(c, 'days', 30, 1, 366);
     if (days instanceof Response) return days;
     return c.json({ project: project ?? null, timeZone: gw.timeZoneOf(project), days: await gw.reports.dailyTrend({ project, days }) });
@@ -41,7 +40,7 @@ export function dashboardApi(gw: Gateway): Hono {
 
   api.get('/budget/:project/events', async (c) => {
     const project = c.req.param('project');
-    if (!gw.project(project)) return notFound(c, project);
+    gw.requireProject(project);
     const limit = intParam(c, 'limit', 50, 1, 500);
     if (limit instanceof Response) return limit;
     await gw.ready;
@@ -51,7 +50,7 @@ export function dashboardApi(gw: Gateway): Hono {
 
   api.get('/budget/:project/series', async (c) => {
     const project = c.req.param('project');
-    if (!gw.project(project)) return notFound(c, project);
+    gw.requireProject(project);
     return c.json(await budgetSeries(gw, project));
   });
 
@@ -81,20 +80,10 @@ export async function budgetSeries(gw: Gateway, project: string): Promise<Budget
   return { project, day: today.day, timeZone: policy.timeZone, budgetUsd: nanosToUsd(policy.budgetNanos), bucketMinutes: BUCKET_MS / 60_000, points };
 }
 
-function optionalProject(c: Context, gw: Gateway): string | undefined | Response {
-  const project = c.req.query('project') || undefined;
-  if (project !== undefined && !gw.project(project)) return notFound(c, project);
-  return project;
-}
-
 function intParam(c: Context, name: string, fallback: number, min: number, max: number): number | Response {
   const raw = c.req.query(name);
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (Number.isInteger(n) && n >= min && n <= max) return n;
   return c.json({ error: { code: 'invalid_query', message: `${name} must be an integer from ${min} to ${max}`, field: name } }, 400);
-}
-
-function notFound(c: Context, project: string): Response {
-  return c.json({ error: { code: 'not_found', message: `Project '${project}' not found`, field: 'project' } }, 404);
 }

@@ -28,7 +28,8 @@ export const BUILTIN_PROVIDERS: Record<string, ProviderSpec> = {
     name: 'whisper',
     kind: 'local',
     modalities: ['stt'],
-    defaultBaseURL: 'http://localhost:8080/v1',
+    // not 8080: that is `voicegw serve`'s own default port
+    defaultBaseURL: 'http://localhost:8000/v1',
     placeholderKey: 'local',
   }),
   // Kokoro-FastAPI, openedai-speech (Piper) …: OpenAI-style /v1/audio/speech

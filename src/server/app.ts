@@ -3,6 +3,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { Gateway } from '../gateway.js';
 import { hostRefusal } from '../host-guard.js';
+import { NOT_A_PROVIDER } from '../errors.js';
+import { packageVersion } from '../version.js';
 import { bearerAuth, loadApiKeys } from './auth.js';
 import { ApiError, errorResponse, toApiError } from './errors.js';
 import { GatewayMetrics, type MetricsOptions } from './metrics.js';
@@ -20,6 +22,11 @@ export interface AppOptions {
 
 const MAX_BODY_BYTES = 64 * 1024;
 
+/** Paths model providers serve (OpenAI-style, Deepgram, Cartesia): a client calling one here has a provider base_url pointing at this server. */
+const PROVIDER_PATHS = /^\/(v1\/)?(audio|chat|completions|embeddings|models|responses|realtime|listen|speak|tts|stt)(\/|$)/;
+/** Marks every answer, so a provider client that reached a voicegateway server instead of its provider can say so. */
+export const GATEWAY_HEADER = 'X-Voicegateway';
+
 /** The HTTP API over one Gateway: `/health` public, everything under `/v1` and `/metrics` behind bearer auth when keys exist. */
 export function createApp(gw: Gateway, opts: AppOptions = {}): Hono {
   const app = new Hono();
@@ -30,6 +37,10 @@ export function createApp(gw: Gateway, opts: AppOptions = {}): Hono {
   app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', 'No such endpoint; see GET /v1/status and the API docs')));
 
   app.use('*', metrics.httpMiddleware());
+  app.use('*', async (c, next) => {
+    await next();
+    c.header(GATEWAY_HEADER, packageVersion());
+  });
   const hosts = { boundHost: opts.boundHost ?? gw.config.server.host, allowedHosts: gw.config.server.allowed_hosts };
   app.use('*', async (c, next) => {
     const refusal = hostRefusal(hosts, new URL(c.req.url).host, c.req.header('origin'));
@@ -44,6 +55,11 @@ export function createApp(gw: Gateway, opts: AppOptions = {}): Hono {
         errorResponse(c, new ApiError(405, 'method_not_allowed', `Use ${methods.join(', ')} on this endpoint`), { Allow: methods.join(', ') }),
     }),
   );
+  // before auth: a provider client sends its own key, and "invalid bearer token" would mislead
+  app.use('*', async (c, next) => {
+    if (!PROVIDER_PATHS.test(c.req.path)) return next();
+    return errorResponse(c, new ApiError(404, 'not_a_provider', NOT_A_PROVIDER));
+  });
   const auth = bearerAuth(keys);
   app.use('/v1/*', auth);
   app.use('/v1', auth);

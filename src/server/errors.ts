@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ProjectWriteError } from '../admin.js';
+import { UnknownProjectError } from '../errors.js';
 import { log } from '../log.js';
 import { PeriodError } from '../periods.js';
 
@@ -36,6 +37,7 @@ const WRITE_STATUS: Record<ProjectWriteError['code'], ContentfulStatusCode> = {
 /** Maps anything a handler threw to an API error; unexpected errors become a bare 500 with no stack. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof UnknownProjectError) return new ApiError(404, 'not_found', err.message, 'project');
   if (err instanceof ProjectWriteError) return new ApiError(WRITE_STATUS[err.code], err.code, err.message, err.field ?? null);
   if (err instanceof PeriodError) return new ApiError(400, 'invalid_query', `${err.field}: ${err.message}`, err.field);
   if (err instanceof HTTPException) {

@@ -18,7 +18,7 @@ export async function statusOf(gw: Gateway, id: string): Promise<BudgetStatus> {
   try {
     return await gw.budgetStatus(id);
   } catch (err) {
-    if (!gw.project(id)) throw new ApiError(404, 'not_found', `Project '${id}' not found`, 'id');
+    gw.requireProject(id); // deleted meanwhile: 404
     throw err;
   }
 }

@@ -84,6 +84,12 @@ describe.concurrent('voicegw CLI against a temp config and ledger', { timeout: 9
     expect(missing.code).toBe(1);
     expect(missing.stdout).toBe('');
     expect(missing.stderr).toMatch(/Unknown project 'nope'\. Defined projects: support, sales, kiosk, default/);
+    for (const args of [['logs', '-p', 'nope'], ['costs', '-p', 'nope'], ['budget', 'nope']]) {
+      const r = await run(...args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/Unknown project 'nope'\. Defined projects: support, sales, kiosk, default/);
+    }
   });
 
   it('costs: periods, explicit ranges, --project, --json; bad periods are usage errors (2)', async () => {

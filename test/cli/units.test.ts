@@ -13,7 +13,7 @@ describe('voicegw init template', () => {
     expect(Object.keys(config.projects)).toEqual(['customer-support', 'sandbox']);
     expect(config.projects['customer-support']).toMatchObject({ daily_budget: 25, budget_action: 'throttle' });
     expect(config.default_project).toBe('customer-support');
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8080, allowed_hosts: [] });
     for (const key of ['providers:', 'projects:', 'default_project:', 'fallbacks:', 'budget_timezone:', 'cost_tracking:', 'server:', 'auth:', 'prices:', 'guardrails:', 'routing:', 'budget:']) {
       expect(CONFIG_TEMPLATE).toContain(key);
     }

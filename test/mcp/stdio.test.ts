@@ -74,9 +74,11 @@ describe('read tools agree with Gateway', () => {
   });
 
   it('get_project: an unknown id is a tool error naming the known ones', async () => {
-    const res = await call(s.client, 'get_project', { id: 'nope' });
-    expect(res.isError).toBe(true);
-    expect(textOf(res)).toMatch(/Unknown project 'nope'.*support/);
+    for (const [tool, args] of [['get_project', { id: 'nope' }], ['get_costs', { project: 'nope' }], ['get_logs', { project: 'nope' }], ['get_budget_status', { project: 'nope' }]] as const) {
+      const res = await call(s.client, tool, args);
+      expect(res.isError, tool).toBe(true);
+      expect(textOf(res)).toMatch(/Unknown project 'nope'\. Defined projects: .*support/);
+    }
   });
 
   it('get_costs: totals and groups as Reports computes them', async () => {
@@ -95,9 +97,12 @@ describe('read tools agree with Gateway', () => {
     const one = structured<{ totalUsd: number; requests: number; project: string }>(await call(s.client, 'get_costs', { project: 'support' }));
     expect(one).toMatchObject({ project: 'support', requests: 3 });
     expect(one.totalUsd).toBe((await gw.reports.costs({ project: 'support' })).totalUsd);
-    const gone = structured<{ note?: string; requests: number }>(await call(s.client, 'get_costs', { project: 'gone', period: 'all' }));
-    expect(gone.requests).toBe(1);
-    expect(gone.note).toMatch(/not defined/);
+    // a project that is no longer defined is unknown like any other; its history stays in the totals
+    const gone = await call(s.client, 'get_costs', { project: 'gone', period: 'all' });
+    expect(gone.isError).toBe(true);
+    expect(textOf(gone)).toMatch(/Unknown project 'gone'\. Defined projects: support, dev, default/);
+    const byProject = structured<{ groups: { key: string; requests: number }[] }>(await call(s.client, 'get_costs', { period: 'all', group_by: 'project' }));
+    expect(byProject.groups.find((g) => g.key === 'gone')?.requests).toBe(1);
   });
 
   it('get_costs: an explicit window, and half a window is refused', async () => {

@@ -73,7 +73,15 @@ describe('HTTP API (auth off)', () => {
     expect(stt.costUsd).toBeCloseTo(0.00215, 9);
     const missing = await call(api.url, 'GET', '/v1/projects/nope');
     expect(missing.status).toBe(404);
-    expect(missing.json.error).toEqual({ code: 'not_found', message: "Project 'nope' not found", field: 'id' });
+    expect(missing.json.error).toEqual({ code: 'not_found', message: expect.stringMatching(/^Unknown project 'nope'\. Defined projects: support, sales/), field: 'project' });
+  });
+
+  it('an unknown project in any report filter is a 404 naming the defined projects, never an empty $0 report', async () => {
+    for (const path of ['/v1/costs?project=nope', '/v1/logs?project=nope', '/v1/sessions?project=nope', '/v1/budget/nope']) {
+      const r = await call(api.url, 'GET', path);
+      expect(r.status, path).toBe(404);
+      expect(r.json.error.message, path).toMatch(/Unknown project 'nope'\. Defined projects: support, sales/);
+    }
   });
 
   it('GET /v1/costs returns the Gateway.costs shape and validates period/from/to', async () => {

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { print, withGateway } from '../context.js';
 import { json, keyValues, money, percent } from '../format.js';
-import { requireProject } from '../views.js';
 
 /** `voicegw budget <project>`: today's budget state (exit 1 if the project is unknown). */
 export function budgetCommand(program: Command): void {
@@ -12,7 +11,7 @@ export function budgetCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
       await withGateway(cmd, async (gw) => {
-        const p = requireProject(gw, id);
+        const p = gw.requireProject(id);
         const b = await gw.budgetStatus(p.id);
         if (opts.json) return print(json(b));
         print(

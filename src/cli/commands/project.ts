@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { MODALITIES } from '../../types.js';
 import { print, withGateway } from '../context.js';
 import { json, keyValues, money, percent, table } from '../format.js';
-import { budgetLabel, projectJson, requireProject } from '../views.js';
+import { budgetLabel, projectJson } from '../views.js';
 
 /** `voicegw project <id>`: details, today's spend by modality and the budget state (exit 1 if unknown). */
 export function projectCommand(program: Command): void {
@@ -13,7 +13,7 @@ export function projectCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
       await withGateway(cmd, async (gw) => {
-        const p = requireProject(gw, id);
+        const p = gw.requireProject(id);
         const [budget, today] = await Promise.all([gw.budgetStatus(p.id), gw.reports.costs({ project: p.id, period: 'today' })]);
         const byModality = MODALITIES.map((m) => today.byModality.find((b) => b.key === m) ?? { key: m, costUsd: 0, requests: 0, unpriced: 0 });
         if (opts.json) {

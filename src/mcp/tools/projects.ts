@@ -19,12 +19,6 @@ const patchInput = z.strictObject({
   tags: field.tags.unwrap().optional(),
 });
 
-export function requireProject(ctx: ToolContext, id: string): Project {
-  const p = ctx.gw.project(id);
-  if (!p) throw new ToolError(`Unknown project '${id}'. Known projects: ${ctx.gw.projects().map((x) => x.id).join(', ')}. Call list_projects to see them.`);
-  return p;
-}
-
 function describeBudget(p: { dailyBudgetUsd: number; budgetAction: string }): string {
   return p.dailyBudgetUsd > 0 ? `${formatUsd(p.dailyBudgetUsd)}/day, ${p.budgetAction} when exceeded` : 'no daily budget';
 }
@@ -70,7 +64,7 @@ export function registerProjectTools(server: McpServer, ctx: ToolContext): void 
     },
     async ({ id }) => {
       await gw.ready;
-      const p = requireProject(ctx, id);
+      const p = ctx.gw.requireProject(id);
       const budget = await gw.budgetStatus(id);
       return {
         summary: `${p.id} "${p.name}" (${p.source}): ${describeBudget(p)}; spent ${formatUsd(budget.spentUsd)} today (${budget.status})`,
@@ -111,7 +105,7 @@ export function registerProjectTools(server: McpServer, ctx: ToolContext): void 
         .filter(([, v]) => v !== undefined)
         .map(([k]) => k);
       if (changed.length === 0) throw new ToolError('Nothing to change: pass at least one of name, description, daily_budget, budget_action, tags');
-      const current = requireProject(ctx, id);
+      const current = ctx.gw.requireProject(id);
       // a complete patch: fields not given keep their current values whatever defaults the admin layer applies
       const p = await gw.admin.update(
         id,
@@ -152,7 +146,7 @@ export function registerProjectTools(server: McpServer, ctx: ToolContext): void 
     },
     async ({ id, confirm }) => {
       await gw.ready;
-      const p = writable(requireProject(ctx, id));
+      const p = writable(ctx.gw.requireProject(id));
       const [today, all] = await Promise.all([gw.reports.costs({ project: id, period: 'today' }), gw.reports.costs({ project: id, period: 'all' })]);
       const effects = [
         `the project definition '${id}' ("${p.name}", ${describeBudget(p)}) is removed`,

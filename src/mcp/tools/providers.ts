@@ -4,7 +4,6 @@ import type { PriceRow } from '../../metering/catalog-view.js';
 import { MODALITIES } from '../../types.js';
 import { probeModality, probeModel } from '../probe.js';
 import { defineTool, type ToolContext } from '../tool.js';
-import { requireProject } from './projects.js';
 
 const modality = z.enum(['stt', 'llm', 'tts']);
 const pricedModality = z.enum(MODALITIES as unknown as ['stt', 'llm', 'tts', 'realtime']);
@@ -86,7 +85,7 @@ export function registerProviderTools(server: McpServer, ctx: ToolContext): void
     },
     async ({ model, modality: m, project }) => {
       await gw.ready;
-      const billed = project ? requireProject(ctx, project).id : gw.activeProject().id;
+      const billed = project ? ctx.gw.requireProject(project).id : gw.activeProject().id;
       const used = m ?? probeModality(gw, model);
       const result = await probeModel(gw, used, model, billed);
       await gw.ledger.audit({

@@ -5,7 +5,6 @@ import type { Period } from '../../ledger/types.js';
 import { formatUsd, nanosToUsd } from '../../money.js';
 import type { UsdBucket } from '../../reports.js';
 import { defineTool, type ToolContext, ToolError } from '../tool.js';
-import { requireProject } from './projects.js';
 import {
   budgetStatusView,
   guardrailEventView,
@@ -65,20 +64,18 @@ export function registerReportTools(server: McpServer, ctx: ToolContext): void {
         unpriced: z.number().describe('requests with no known price: not counted in totalUsd'),
         groupBy: z.enum(['provider', 'model', 'modality', 'project']),
         groups: z.array(usdBucketView),
-        note: z.string().optional(),
       }),
       annotations: { readOnlyHint: true },
     },
     async ({ project, period, from, to, group_by }) => {
       const r = await gw.reports.costs({ project, period: periodOf(period, from, to) });
       const groups = r[GROUPS[group_by]].map(toBucketView);
-      const note = project && !gw.project(project) ? `project '${project}' is not defined now; showing its ledger history` : undefined;
       const scope = project ? `'${project}'` : 'all projects';
       const when = from ? `${r.period.from} to ${r.period.to}` : period;
       const unpriced = r.unpriced > 0 ? ` (${r.unpriced} unpriced, not counted)` : '';
       return {
         summary: `${scope}, ${when}: ${formatUsd(r.totalUsd)} over ${r.requests} request(s)${unpriced}${top(groups)}`,
-        data: { project: r.project, period: r.period, totalUsd: r.totalUsd, requests: r.requests, unpriced: r.unpriced, groupBy: group_by, groups, ...(note ? { note } : {}) },
+        data: { project: r.project, period: r.period, totalUsd: r.totalUsd, requests: r.requests, unpriced: r.unpriced, groupBy: group_by, groups },
       };
     },
   );
@@ -101,7 +98,7 @@ export function registerReportTools(server: McpServer, ctx: ToolContext): void {
     },
     async ({ project }) => {
       await gw.ready;
-      const ids = project ? [requireProject(ctx, project).id] : gw.projects().map((p) => p.id);
+      const ids = project ? [ctx.gw.requireProject(project).id] : gw.projects().map((p) => p.id);
       const statuses = (await Promise.all(ids.map((id) => gw.budgetStatus(id)))).map(toBudgetView);
       const events = (await gw.ledger.budgetEvents({ project, limit: 20 })).map((e) => ({
         time: new Date(e.ts).toISOString(),

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { Actor } from '../../admin.js';
 import type { Gateway } from '../../gateway.js';
 import { projectInputSchema, projectPatchSchema } from '../../projects.js';
-import { ApiError } from '../errors.js';
 import { parseJsonBody, parseQuery, pathParam } from '../validate.js';
 import { listProjectViews, projectDetail, projectView, statusOf } from '../views.js';
 
@@ -11,12 +10,6 @@ const noQuery = z.strictObject({});
 
 function actor(c: Context): Actor {
   return { name: c.get('voicegwPrincipal')?.name ?? 'anonymous', source: 'api' };
-}
-
-function requireProject(gw: Gateway, id: string) {
-  const p = gw.project(id);
-  if (!p) throw new ApiError(404, 'not_found', `Project '${id}' not found`, 'id');
-  return p;
 }
 
 /** Runs writes one at a time: a PATCH racing a DELETE of the same project must not see it half-gone. */
@@ -40,7 +33,7 @@ export function projectRoutes(app: Hono, gw: Gateway): void {
 
   app.get('/v1/projects/:id', async (c) => {
     parseQuery(c, noQuery);
-    const p = requireProject(gw, pathParam(c, 'id'));
+    const p = gw.requireProject(pathParam(c, 'id'));
     return c.json(await projectDetail(gw, p));
   });
 
@@ -55,7 +48,7 @@ export function projectRoutes(app: Hono, gw: Gateway): void {
   app.patch('/v1/projects/:id', async (c) => {
     parseQuery(c, noQuery);
     const id = pathParam(c, 'id');
-    requireProject(gw, id);
+    gw.requireProject(id);
     const patch = await parseJsonBody(c, projectPatchSchema);
     const p = await write(() => gw.admin.update(id, patch, actor(c)));
     return c.json(projectView(p, await statusOf(gw, p.id)));

@@ -54,7 +54,7 @@ export function reportRoutes(app: Hono, gw: Gateway): void {
   app.get('/v1/budget/:project', async (c) => {
     parseQuery(c, noQuery);
     const id = pathParam(c, 'project');
-    if (!gw.project(id)) throw new ApiError(404, 'not_found', `Project '${id}' not found`, 'project');
+    gw.requireProject(id);
     return c.json(await statusOf(gw, id));
   });
 
