@@ -1,6 +1,5 @@
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { type BudgetPolicy, BudgetEnforcer, type BudgetStatus } from './budget/enforcer.js';
 import { CostEstimator } from './budget/estimate.js';
 import { type LoadedConfig, loadConfig, type LoadOptions } from './config/load.js';
@@ -17,7 +16,10 @@ export interface GuardrailSetup {
   redactsOutput: boolean;
 }
 import { scopedProject } from './inference/context.js';
-import { openLedger } from './ledger/index.js';
+import { type LedgerStatus, ledgerStatus } from './ledger/status.js';
+import { resolveTarget } from './ledger/location.js';
+import { ResilientLedger } from './ledger/resilient.js';
+import { SqliteLedger } from './ledger/sqlite.js';
 import { isAtomicBudgetStore, type Ledger } from './ledger/types.js';
 import { type PriceCatalog, priceCatalog } from './metering/catalog-view.js';
 import { PriceBook } from './metering/pricing.js';
@@ -66,12 +68,15 @@ export class Gateway {
   readonly clock: () => number;
   readonly reports: Reports;
   readonly admin: ProjectAdmin;
-  #ledger: Ledger | null = null;
+  readonly #ledger: ResilientLedger;
   #projects = new Map<string, Project>();
   #policies = new Map<string, GuardrailSetup | null>();
   #closed = false;
   readonly #inflight = new Set<Promise<unknown>>();
-  /** resolves when the ledger is open and runtime projects are merged */
+  /**
+   * Resolves after the first attempt to open the ledger: open with runtime projects merged, or not
+   * (degraded: see `ledgerStatus()`; the gateway keeps retrying and serves calls meanwhile). Never rejects.
+   */
   readonly ready: Promise<void>;
 
   private constructor(loaded: LoadedConfig, readonly options: GatewayOptions) {
@@ -91,8 +96,8 @@ export class Gateway {
     this.#projects = mergeProjects(loaded.config, []);
     this.reports = new Reports(this);
     this.admin = new ProjectAdmin(this);
-    this.ready = this.#openLedger();
-    this.ready.catch(() => {}); // surfaced to whoever awaits `ready`
+    this.#ledger = this.#createLedger();
+    this.ready = this.#ledger.firstAttempt;
   }
 
   /** Loads the config now and opens the ledger in the background (`await gw.ready`). */
@@ -110,22 +115,33 @@ export class Gateway {
     return this.loaded.config;
   }
 
-  /** The ledger, once `ready` has resolved. */
+  /**
+   * The ledger. Always usable for writes: while its store cannot be opened or written, rows wait
+   * in memory and reads reject with the reason (`ledgerStatus()` says what is wrong).
+   */
   get ledger(): Ledger {
-    if (!this.#ledger) throw new Error(this.#closed ? 'Gateway is closed' : 'Gateway ledger is not open yet: await gw.ready');
+    if (this.#closed) throw new Error('Gateway is closed');
     return this.#ledger;
   }
 
-  async #openLedger(): Promise<void> {
+  /** Whether the ledger takes writes, what is wrong if not, and how many rows wait or were lost. */
+  ledgerStatus(): LedgerStatus {
+    return ledgerStatus(this.#ledger);
+  }
+
+  /** Opens the store in the background, retrying with back-off while it cannot (degraded mode). */
+  #createLedger(): ResilientLedger {
     const env = this.options.env ?? process.env;
     const databaseUrl = this.options.databaseUrl ?? env.VOICEGW_DB_URL ?? this.config.cost_tracking.database_url;
-    const sqlitePath = databaseUrl ? undefined : this.ledgerPath();
-    if (sqlitePath) mkdirSync(dirname(sqlitePath), { recursive: true });
-    this.#ledger = await openLedger({ sqlitePath, databaseUrl });
-    const ledger = this.#ledger!;
-    // fleets share one budget through the database; a single SQLite file keeps budgets in-process
-    this.budget.attachLedger(ledger, ledger.kind === 'postgres' && isAtomicBudgetStore(ledger) ? ledger : null);
-    await this.reloadProjects();
+    const target = resolveTarget({ databaseUrl, sqlitePath: databaseUrl ? undefined : this.ledgerPath() });
+    const open = async (): Promise<Ledger> =>
+      target.kind === 'postgres' ? (await import('./ledger/postgres.js')).PostgresLedger.open(target.databaseUrl) : SqliteLedger.open(target.path);
+    return new ResilientLedger(target, open, async (store) => {
+      // fleets share one budget through the database; a single SQLite file keeps budgets in-process
+      this.budget.attachLedger(this.#ledger, store.kind === 'postgres' && isAtomicBudgetStore(store) ? store : null);
+      this.#projects = mergeProjects(this.config, await store.listProjects());
+      this.#policies.clear();
+    });
   }
 
   ledgerPath(): string {
@@ -138,7 +154,8 @@ export class Gateway {
 
   /** Re-reads runtime projects from the ledger and merges them under the YAML ones. */
   async reloadProjects(): Promise<void> {
-    this.#projects = mergeProjects(this.config, this.#ledger ? await this.#ledger.listProjects() : []);
+    const store = this.#ledger.store;
+    this.#projects = mergeProjects(this.config, store ? await store.listProjects() : []);
     this.#policies.clear();
   }
 
@@ -246,24 +263,23 @@ export class Gateway {
     return p;
   }
 
-  /** Waits for every in-flight request to finish writing its ledger rows. */
+  /** Waits for every in-flight request to finish and its ledger rows to be in the store (waits while the store is away). */
   async drain(): Promise<void> {
-    while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
-    await this.#ledger?.flush();
+    await this.#settle();
+    await this.#ledger.flush();
   }
 
+  async #settle(): Promise<void> {
+    while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
+  }
+
+  /** Waits for in-flight requests, gives queued rows a bounded time to reach the store, and closes it. */
   async close(): Promise<void> {
     if (this.#closed) return;
-    await this.drain();
+    await this.#settle();
     this.#closed = true;
-    await this.ready.catch(() => {});
-    const ledger = this.#ledger;
     if (defaultGateway === this) defaultGateway = null;
-    if (ledger) {
-      await ledger.flush();
-      await ledger.close();
-    }
-    this.#ledger = null;
+    await this.#ledger.close();
   }
 
   get closed(): boolean {

@@ -1,10 +1,15 @@
-import { ConfigError } from '../errors.js';
+import { retryWhileBusy } from './health.js';
+import { resolveTarget } from './location.js';
 import { SqliteLedger } from './sqlite.js';
 import type { Ledger, LedgerTarget } from './types.js';
 
 export { isAtomicBudgetStore } from './types.js';
 export type * from './types.js';
+export type { StoreHealth } from './health.js';
 export { SqliteLedger };
+
+/** how long opening a SQLite file waits (on timers) for another process's migration or write lock */
+const SQLITE_OPEN_WAIT_MS = 10_000;
 
 /**
  * Opens the ledger: PostgreSQL when `databaseUrl` is `postgres://…`/`postgresql://…`, otherwise the
@@ -12,16 +17,7 @@ export { SqliteLedger };
  * driver is imported only when it is used, so SQLite workers never load it.
  */
 export async function openLedger(target: LedgerTarget): Promise<Ledger> {
-  const url = target.databaseUrl?.trim();
-  if (url && /^postgres(ql)?:\/\//i.test(url)) return (await import('./postgres.js')).PostgresLedger.open(url, target.postgres);
-  const sqliteFromUrl = url ? url.replace(/^(sqlite|file):(\/\/)?/i, '') : undefined;
-  if (url && sqliteFromUrl === url) {
-    throw new ConfigError(
-      `Unsupported database_url '${url.split(':')[0]}:…': use postgres://user@host:5432/db, or a SQLite path (cost_tracking.db_path)`,
-      'cost_tracking.database_url',
-    );
-  }
-  const path = sqliteFromUrl || target.sqlitePath;
-  if (!path) throw new ConfigError('No ledger location: set cost_tracking.db_path (SQLite) or cost_tracking.database_url (PostgreSQL)', 'cost_tracking');
-  return SqliteLedger.open(path);
+  const t = resolveTarget(target);
+  if (t.kind === 'postgres') return (await import('./postgres.js')).PostgresLedger.open(t.databaseUrl, target.postgres);
+  return retryWhileBusy(() => SqliteLedger.open(t.path), SQLITE_OPEN_WAIT_MS);
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { log } from '../log.js';
+import { errorMessage as message, isRejectedData, operatorHint, type StoreHealth } from './health.js';
 import * as Q from './queries.js';
 import * as R from './rows.js';
 import type { RequestRecord } from './types.js';
@@ -68,7 +69,7 @@ export class PgWriter {
   #rows: PendingRow[] = [];
   #settles: PendingSettle[] = [];
   #running = false;
-  #down = false;
+  #down: { err: unknown; since: number } | null = null;
   #stopping = false;
   #dropped = 0;
   #idle: (() => void)[] = [];
@@ -77,14 +78,21 @@ export class PgWriter {
   constructor(
     private readonly pool: pg.Pool,
     private readonly opts: WriterOptions,
+    private readonly location: string,
   ) {}
+
+  health(): StoreHealth {
+    const d = this.#down;
+    const { rows, settles, dropped } = this.pending;
+    return { problem: d ? operatorHint(d.err, 'postgres', this.location) : null, since: d?.since ?? null, queued: rows + settles, lost: dropped };
+  }
 
   get pending(): { rows: number; settles: number; dropped: number } {
     return { rows: this.#rows.length, settles: this.#settles.length, dropped: this.#dropped };
   }
 
   get down(): boolean {
-    return this.#down;
+    return this.#down !== null;
   }
 
   addRow(row: RequestRecord): Promise<void> {
@@ -175,9 +183,9 @@ export class PgWriter {
       return true;
     } catch (err) {
       if (!this.#down) {
-        log.warn(`ledger: PostgreSQL unreachable (${message(err)}); holding ${this.#rows.length} rows in memory and retrying`);
+        log.warn(`ledger: PostgreSQL unreachable (${message(err)}); holding ${this.#rows.length} rows in memory and retrying. ${operatorHint(err, 'postgres', this.location)}`);
       }
-      this.#down = true;
+      this.#down = { err, since: this.#down?.since ?? Date.now() };
       for (const p of batch) p.done();
       for (const p of this.#settles) p.done();
       return false;
@@ -212,7 +220,7 @@ export class PgWriter {
 
   #up(): void {
     if (!this.#down) return;
-    this.#down = false;
+    this.#down = null;
     log.info(`ledger: PostgreSQL reachable again; writing ${this.#rows.length} queued rows`);
   }
 }
@@ -224,14 +232,4 @@ function columns(rows: RequestRecord[]): unknown[][] {
     for (let i = 0; i < values.length; i++) cols[i]!.push(values[i]);
   }
   return cols;
-}
-
-/** SQLSTATE 22 (data), 23 (constraint), 42 (schema/syntax): retrying cannot help. */
-function isRejectedData(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === 'string' && /^(22|23|42)[0-9A-Z]{3}$/.test(code);
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { log } from '../log.js';
 import { maskUrls } from '../secrets.js';
 import type { Nanos } from '../money.js';
+import type { StoreHealth } from './health.js';
 import { pendingMigrations, SCHEMA_VERSION_DDL } from './migrations.js';
 import { PgWriter } from './pg-writer.js';
 import * as Q from './queries.js';
@@ -54,7 +55,7 @@ export class PostgresLedger implements Ledger, AtomicBudgetStore {
       maxQueuedRows: opts.maxQueuedRows ?? 100_000,
       batchSize: opts.batchSize ?? 500,
       maxBackoffMs: opts.maxBackoffMs ?? 2000,
-    });
+    }, location);
   }
 
   static async open(databaseUrl: string, opts: PostgresLedgerOptions = {}): Promise<PostgresLedger> {
@@ -79,6 +80,10 @@ export class PostgresLedger implements Ledger, AtomicBudgetStore {
   /** Rows still waiting for the database (and rows dropped because the queue was full). */
   get backlog(): { rows: number; settles: number; dropped: number } {
     return this.#writer.pending;
+  }
+
+  health(): StoreHealth {
+    return this.#writer.health();
   }
 
   record(row: RequestRecord): Promise<void> {

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import { log } from '../log.js';
+import { errorMessage, isSqliteBusy, retryWhileBusy } from './health.js';
+import type { Query } from './queries.js';
 
 export interface FoldOptions {
   /** inbox rows that schedule a fold on the next turn of the event loop */
@@ -9,6 +11,15 @@ export interface FoldOptions {
 }
 
 const DEFAULTS: FoldOptions = { everyRows: 64, maxRows: 1024 };
+/** a fold that found the write lock taken is tried again this much later */
+const RETRY_MS = 250;
+/** how long a report waits (on timers) for the fold it needs before giving up */
+const READ_WAIT_MS = 5000;
+
+/** Known cost in the inbox for whole hours [from, to): with `request_hours` it is the exact spend, without a fold. */
+export function inboxSpendQuery(project: string, from: number, to: number): Query {
+  return { text: 'SELECT COALESCE(SUM(cost_nanos), 0) AS cost FROM aggregate_inbox WHERE project = ? AND ts >= ? AND ts < ?', params: [project, from, to] };
+}
 
 const FOLD_SQL = `
 INSERT INTO request_hours (hour, project, provider, model, modality, cost_nanos, requests, unpriced)
@@ -46,7 +57,7 @@ export class AggregateFolder {
   readonly #fold: () => void;
   readonly #hasPending: Database.Statement;
   #rows = 0;
-  #scheduled: NodeJS.Immediate | null = null;
+  #scheduled: NodeJS.Immediate | NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: Database.Database,
@@ -60,32 +71,46 @@ export class AggregateFolder {
     this.#hasPending = db.prepare('SELECT 1 FROM aggregate_inbox LIMIT 1').pluck();
   }
 
-  /** Call after a commit that added an inbox row. */
-  added(): void {
-    this.#rows += 1;
-    if (this.#rows >= this.#o.maxRows) return this.fold();
+  /** Call after a commit that added `rows` inbox rows. */
+  added(rows = 1): void {
+    this.#rows += rows;
+    if (this.#rows >= this.#o.maxRows) return void this.fold();
     if (this.#rows >= this.#o.everyRows && !this.#scheduled) this.#scheduled = setImmediate(() => this.fold());
   }
 
-  /** Folds what any process left in the inbox, so the aggregates are exact for a read. */
-  foldPending(): void {
-    if (this.#hasPending.get() !== undefined) this.fold();
+  /**
+   * Folds what any process left in the inbox, so the aggregates are exact for a read. While
+   * another process holds the write lock the read waits for it on timers, never on the loop.
+   */
+  async foldPending(): Promise<void> {
+    if (this.#hasPending.get() === undefined) return;
+    await retryWhileBusy(() => this.#foldNow(), READ_WAIT_MS);
   }
 
-  fold(): void {
-    this.cancel();
-    this.#rows = 0;
-    if (!this.db.open) return;
+  /** Folds now; when the write lock is taken (or the store fails) the rows stay in the inbox and a retry is scheduled. */
+  fold(): boolean {
     try {
-      this.write(this.#fold);
+      this.#foldNow();
+      return true;
     } catch (err) {
-      // the rows are safe in the inbox; the next fold takes them
-      log.warn(`ledger: folding the aggregate inbox failed (${err instanceof Error ? err.message : String(err)}); will retry`);
+      if (!isSqliteBusy(err)) log.warn(`ledger: folding the aggregate inbox failed (${errorMessage(err)}); will retry`);
+      this.#scheduled = setTimeout(() => this.fold(), RETRY_MS);
+      this.#scheduled.unref();
+      return false;
     }
   }
 
+  #foldNow(): void {
+    this.cancel();
+    if (!this.db.open) return;
+    this.write(this.#fold);
+    this.#rows = 0;
+  }
+
   cancel(): void {
-    if (this.#scheduled) clearImmediate(this.#scheduled);
+    const s = this.#scheduled;
+    if (s && 'refresh' in s) clearTimeout(s);
+    else if (s) clearImmediate(s);
     this.#scheduled = null;
   }
 }

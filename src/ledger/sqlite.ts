@@ -1,13 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { log } from '../log.js';
 import type { Nanos } from '../money.js';
+import { log } from '../log.js';
+import { isRejectedData, operatorHint, retryWhileBusy, type StoreHealth } from './health.js';
 import { pendingMigrations, SCHEMA_VERSION_DDL } from './migrations.js';
-import { AggregateFolder, type FoldOptions } from './sqlite-aggregates.js';
+import { AggregateFolder, type FoldOptions, inboxSpendQuery } from './sqlite-aggregates.js';
 import { type CheckpointOptions, WalCheckpointer } from './sqlite-checkpointer.js';
 import * as Q from './queries.js';
 import * as R from './rows.js';
+import { WriteQueue, type WriteQueueOptions } from './write-queue.js';
 import type {
   AtomicBudgetStore,
   AuditEvent,
@@ -24,12 +26,14 @@ import type {
   StoredProject,
 } from './types.js';
 
-const BUSY_TIMEOUT_MS = 5000;
-
 export interface SqliteOptions {
   checkpoint?: Partial<CheckpointOptions>;
   aggregates?: Partial<FoldOptions>;
+  queue?: Partial<WriteQueueOptions>;
 }
+
+/** A write waiting for the store: a request row (batched), or another statement. */
+type Pending = { row: RequestRecord } | { what: string; run: () => void };
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
@@ -39,31 +43,41 @@ const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',
  * Durability: `record()` commits synchronously before it returns. In WAL mode with
  * `synchronous=NORMAL` a committed transaction is in the WAL file (the OS page cache) at once, so it
  * survives kill -9 of the process; only an OS crash or power loss can drop the last commits.
- * Concurrency: writes take the write lock up front (BEGIN IMMEDIATE) and wait for it up to
- * `busy_timeout` (5 s); SQLITE_BUSY beyond that is retried with backoff. WAL checkpoints and the
- * folding of aggregates run after commits, never inside them (`WalCheckpointer`, `AggregateFolder`).
+ * Never blocking: the connection does not wait for locks (`busy_timeout = 0`). A write that finds
+ * the write lock taken by another process, the disk full or the file read-only goes to a bounded
+ * `WriteQueue` retried off the event loop; its caller waits at most the queue's grace (50 ms).
+ * WAL checkpoints and the folding of aggregates run after commits, never inside them
+ * (`WalCheckpointer`, `AggregateFolder`).
  */
 export class SqliteLedger implements Ledger, AtomicBudgetStore {
   readonly kind = 'sqlite' as const;
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
   readonly #recordTx: Database.Transaction<(r: RequestRecord) => boolean>;
+  readonly #recordRow: (r: RequestRecord) => boolean;
   readonly #checkpointer: WalCheckpointer | null = null;
   readonly #aggregates: AggregateFolder;
+  readonly #queue: WriteQueue<Pending>;
+  readonly #writeBatch: Database.Transaction<(items: Pending[]) => number>;
 
   private constructor(
     readonly location: string,
-    { checkpoint, aggregates }: SqliteOptions,
+    { checkpoint, aggregates, queue }: SqliteOptions,
   ) {
     if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
-    this.#db = new Database(location, { timeout: BUSY_TIMEOUT_MS });
-    this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    // new files only: every commit writes (and checksums) each page it touched to the WAL, so
-    // smaller pages make record() cheaper; reports read the small aggregate tables
-    this.#db.pragma('page_size = 2048');
-    withBusyRetry(() => this.#db.pragma('journal_mode = WAL'));
-    this.#db.pragma('synchronous = NORMAL');
-    this.#migrate();
+    // timeout 0: a lock held elsewhere fails at once (the write queues) instead of sleeping the loop
+    this.#db = new Database(location, { timeout: 0 });
+    try {
+      // new files only: every commit writes (and checksums) each page it touched to the WAL, so
+      // smaller pages make record() cheaper; reports read the small aggregate tables
+      this.#db.pragma('page_size = 2048');
+      this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma('synchronous = NORMAL');
+      this.#migrate();
+    } catch (err) {
+      this.#db.close();
+      throw err;
+    }
     if (location !== ':memory:') {
       // checkpoints run after commits (WalCheckpointer); this larger automatic one is only the fallback
       this.#db.pragma('wal_autocheckpoint = 10000');
@@ -77,26 +91,52 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
     const inbox = this.#db.prepare(
       'INSERT INTO aggregate_inbox (ts, ended_at, project, session_id, modality, provider, model, cost_nanos) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.#recordTx = this.#db.transaction((r: RequestRecord) => {
+    this.#recordRow = (r: RequestRecord) => {
       // a retried (ts, id) is ignored, and so are its aggregates: a row is never counted twice
       if (insert.run(R.requestValues(r)).changes === 0) return false;
       const cost = r.costNanos === null ? null : Math.round(r.costNanos);
       inbox.run(Math.round(r.ts), R.sessionEnd(r), r.project, r.sessionId, r.modality, r.provider, r.model, cost);
       return true;
-    });
+    };
+    this.#recordTx = this.#db.transaction(this.#recordRow);
     this.#aggregates = new AggregateFolder(this.#db, (commit) => this.#write(commit), aggregates);
+    this.#writeBatch = this.#db.transaction((items: Pending[]) => {
+      let added = 0;
+      for (const p of items) {
+        if ('row' in p) added += this.#recordRow(p.row) ? 1 : 0;
+        else p.run();
+      }
+      return added;
+    });
+    this.#queue = new WriteQueue<Pending>(
+      (batch) => this.#aggregates.added(this.#write(() => this.#writeBatch.immediate(batch))),
+      (err) => operatorHint(err, 'sqlite', location),
+      (p) => ('row' in p ? `request ${p.row.id} (${p.row.project} ${p.row.provider}/${p.row.model})` : p.what),
+      queue,
+    );
   }
 
   static open(path: string, options: SqliteOptions = {}): SqliteLedger {
     return new SqliteLedger(path, options);
   }
 
-  record(row: RequestRecord): void {
+  /** Commits now; when the store refuses (locked, full, read-only…) the row waits in the queue. Never throws. */
+  record(row: RequestRecord): void | Promise<void> {
+    return this.#writeOrQueue({ row }, () => this.#aggregates.added(this.#recordTx.immediate(row) ? 1 : 0));
+  }
+
+  health(): StoreHealth {
+    return this.#queue.health();
+  }
+
+  /** Writes in order: at once when nothing waits, else behind the queue; a rejected item is dropped loudly. */
+  #writeOrQueue(item: Pending, commit: () => void): void | Promise<void> {
+    if (this.#queue.size > 0) return this.#queue.add(item);
     try {
-      if (this.#write(() => this.#recordTx.immediate(row))) this.#aggregates.added();
+      this.#write(commit);
     } catch (err) {
-      // never throw into the request path; the loss is loud
-      log.error(`ledger: request ${row.id} (${row.project} ${row.provider}/${row.model}) was NOT recorded: ${message(err)}`);
+      if (isRejectedData(err)) return this.#queue.reject(item, err);
+      return this.#queue.add(item, err);
     }
   }
 
@@ -105,21 +145,38 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
     return this.#checkpointer?.mode ?? 'none';
   }
 
-  async flush(): Promise<void> {}
+  /** Resolves when every queued write is committed (waits while the store is away). */
+  flush(): Promise<void> {
+    return this.#queue.flush();
+  }
 
-  async close(): Promise<void> {
+  /** Writes what waits (for at most `timeoutMs`), then closes; rows still queued are reported lost. */
+  async close(timeoutMs = 5000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.#queue.flush(), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
+    const problem = this.health().problem;
+    const lost = this.#queue.stop();
+    if (lost > 0) log.error(`ledger: closing with ${lost} rows and events NOT written (${problem ?? 'the store did not recover in time'})`);
     this.#aggregates.fold();
     await this.#checkpointer?.stop();
     if (this.#db.open) this.#db.close();
   }
 
+  /**
+   * Spend in [from, to) from one read snapshot of the aggregates plus the unfolded inbox: exact,
+   * and it takes no write lock (budget admission calls it on the request path).
+   */
   async spend(project: string, from: number, to: number): Promise<Nanos> {
-    this.#aggregates.foldPending();
-    return Q.spendQueries('sqlite', project, from, to).reduce((sum, q) => sum + R.num(this.#all(q)[0]?.cost), 0);
+    const { hours } = Q.splitWindow(from, to);
+    const queries = Q.spendQueries('sqlite', project, from, to);
+    if (hours) queries.push(inboxSpendQuery(project, hours.from!, hours.to!));
+    const read = this.#db.transaction(() => queries.reduce((sum, q) => sum + R.num(this.#all(q)[0]?.cost), 0));
+    return read.deferred();
   }
 
   async costs(q: CostQuery): Promise<CostReport> {
-    this.#aggregates.foldPending();
+    await this.#aggregates.foldPending();
     return R.foldCostReport(Q.costGroupQueries('sqlite', q).flatMap((query) => this.#all(query)));
   }
 
@@ -128,18 +185,18 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
   }
 
   async session(id: string): Promise<SessionRecord | null> {
-    this.#aggregates.foldPending();
+    await this.#aggregates.foldPending();
     const row = this.#all({ text: 'SELECT * FROM sessions WHERE id = ?', params: [id] })[0];
     return row ? R.sessionFromRow(row) : null;
   }
 
   async sessions(q: { project?: string; limit?: number }): Promise<SessionRecord[]> {
-    this.#aggregates.foldPending();
+    await this.#aggregates.foldPending();
     return this.#all(Q.sessionsQuery('sqlite', q)).map(R.sessionFromRow);
   }
 
   async spendSeries(q: Q.SeriesQuery): Promise<SpendBucket[]> {
-    this.#aggregates.foldPending();
+    await this.#aggregates.foldPending();
     return R.foldSeries(Q.seriesQueries('sqlite', q).flatMap((query) => this.#all(query)));
   }
 
@@ -152,7 +209,7 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
   }
 
   async upsertProject(p: StoredProject): Promise<void> {
-    this.#run(
+    await this.#runSoon(
       `INSERT INTO projects (id, name, description, daily_budget_nanos, budget_action, tags, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
@@ -163,11 +220,11 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
   }
 
   async deleteProject(id: string): Promise<boolean> {
-    return this.#run('DELETE FROM projects WHERE id = ?', [id]) > 0;
+    return (await this.#runSoon('DELETE FROM projects WHERE id = ?', [id])) > 0;
   }
 
   async audit(e: AuditEvent): Promise<void> {
-    this.#run('INSERT INTO audit_log (ts, actor, source, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)', [
+    await this.#runSoon('INSERT INTO audit_log (ts, actor, source, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)', [
       Math.round(e.ts), e.actor, e.source, e.action, e.target, e.detail,
     ]);
   }
@@ -181,12 +238,13 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
       `INSERT INTO guardrail_events (ts, project, session_id, request_id, category, detector, action, direction, excerpt)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const tx = this.#db.transaction(() => {
+    const run = () => {
       for (const e of events) {
         insert.run(Math.round(e.ts), e.project, e.sessionId, e.requestId, e.category, e.detector, e.action, e.direction, e.excerpt);
       }
-    });
-    this.#write(() => tx.immediate());
+    };
+    const tx = this.#db.transaction(run);
+    await this.#writeOrQueue({ what: `${events.length} guardrail events`, run }, () => tx.immediate());
   }
 
   async guardrailEvents(q: { project?: string; limit?: number }): Promise<GuardrailEvent[]> {
@@ -194,9 +252,8 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
   }
 
   async recordBudgetEvent(e: BudgetEvent): Promise<void> {
-    this.#run('INSERT INTO budget_events (ts, project, day, kind, spent_nanos, budget_nanos) VALUES (?, ?, ?, ?, ?, ?)', [
-      Math.round(e.ts), e.project, e.day, e.kind, Math.round(e.spentNanos), Math.round(e.budgetNanos),
-    ]);
+    const params = [Math.round(e.ts), e.project, e.day, e.kind, Math.round(e.spentNanos), Math.round(e.budgetNanos)];
+    await this.#queued(`budget event ${e.kind} for '${e.project}'`, 'INSERT INTO budget_events (ts, project, day, kind, spent_nanos, budget_nanos) VALUES (?, ?, ?, ?, ?, ?)', params);
   }
 
   async budgetEvents(q: { project?: string; limit?: number }): Promise<BudgetEvent[]> {
@@ -206,14 +263,15 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
   async reserve(project: string, day: string, estimateNanos: Nanos, budgetNanos: Nanos): Promise<{ admitted: boolean } & BudgetDayState> {
     const q = Q.reserveQuery('sqlite', project, day, Math.round(estimateNanos), Math.round(budgetNanos));
     const stmt = this.#prepare(q.text);
-    const row = this.#write(() => this.#db.transaction(() => stmt.get(...q.params) as R.DbRow | undefined).immediate());
+    // admission never waits for a lock for long: the budget layer decides in-process if this throws
+    const row = await this.#soon(() => this.#db.transaction(() => stmt.get(...q.params) as R.DbRow | undefined).immediate(), 100);
     if (row) return { admitted: true, spentNanos: R.num(row.spent_nanos), reservedNanos: R.num(row.reserved_nanos) };
     return { admitted: false, ...(await this.budgetDay(project, day)) };
   }
 
   async settle(project: string, day: string, estimateNanos: Nanos, actualNanos: Nanos | null): Promise<void> {
     const q = Q.settleQuery('sqlite', project, day, Math.round(estimateNanos), Math.round(actualNanos ?? 0));
-    this.#run(q.text, q.params);
+    await this.#queued(`budget settlement for '${project}' on ${day}`, q.text, q.params);
   }
 
   async budgetDay(project: string, day: string): Promise<BudgetDayState> {
@@ -271,8 +329,11 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
         this.#db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
       }
     });
+    // the version is read first, so a file already migrated opens without the write lock;
     // IMMEDIATE: several workers opening one new file at once serialize here instead of racing
-    withBusyRetry(() => migrate.immediate());
+    const versioned = this.#db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get();
+    const current = versioned ? R.num((this.#db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as R.DbRow).v) : 0;
+    if (pendingMigrations(current).length > 0) migrate.immediate();
   }
 
   #prepare(text: string): Database.Statement {
@@ -285,40 +346,29 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
   }
 
   #all(q: Q.Query): R.DbRow[] {
-    return withBusyRetry(() => this.#prepare(q.text).all(...q.params) as R.DbRow[]);
+    return this.#prepare(q.text).all(...q.params) as R.DbRow[];
   }
 
-  #run(text: string, params: unknown[]): number {
-    return this.#write(() => this.#prepare(text).run(...params).changes);
+  /** A statement that must not be lost (events, settlements): written now, or queued like a row. */
+  #queued(what: string, text: string, params: unknown[]): void | Promise<void> {
+    const run = () => void this.#prepare(text).run(...params);
+    return this.#writeOrQueue({ what, run }, run);
   }
 
-  /** A committed write: retried while busy, then counted towards the next WAL checkpoint. */
+  /** An operator's write (projects, audit): waits for a lock without blocking the loop, up to `deadlineMs`. */
+  async #runSoon(text: string, params: unknown[], deadlineMs = 5000): Promise<number> {
+    return this.#soon(() => this.#prepare(text).run(...params).changes, deadlineMs);
+  }
+
+  async #soon<T>(commit: () => T, deadlineMs: number): Promise<T> {
+    return retryWhileBusy(() => this.#write(commit), deadlineMs);
+  }
+
+  /** A committed write, counted towards the next WAL checkpoint. */
   #write<T>(commit: () => T): T {
-    const result = withBusyRetry(commit);
+    const result = commit();
     this.#checkpointer?.committed();
     return result;
   }
 }
 
-const sleepCell = new Int32Array(new SharedArrayBuffer(4));
-
-/** Retries SQLITE_BUSY/LOCKED (after busy_timeout already waited) with a short synchronous backoff. */
-export function withBusyRetry<T>(fn: () => T, attempts = 8): T {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return fn();
-    } catch (err) {
-      if (!isBusy(err) || attempt + 1 >= attempts) throw err;
-      Atomics.wait(sleepCell, 0, 0, Math.min(250, 10 * 2 ** attempt) * (0.5 + Math.random()));
-    }
-  }
-}
-
-function isBusy(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

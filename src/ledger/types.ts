@@ -1,5 +1,6 @@
 import type { Nanos } from '../money.js';
 import type { BudgetAction, Modality } from '../types.js';
+import type { StoreHealth } from './health.js';
 
 /** `success|error|cancelled|fallback` per attempt; `blocked` when budget/guardrails answered instead of a provider. */
 export type RequestStatus = 'success' | 'error' | 'cancelled' | 'fallback' | 'blocked';
@@ -140,13 +141,18 @@ export interface SpendBucket {
 }
 
 /**
- * The only storage door. `record` is called when an attempt completes and must make the row
- * durable before it returns or resolves (kill -9 afterwards loses nothing).
+ * The only storage door. `record` is called when an attempt completes and makes the row durable
+ * before it returns or resolves (kill -9 afterwards loses nothing), unless the store refuses writes
+ * (degraded mode, docs/degraded-mode.md): then the row waits in a bounded in-memory queue, `record`
+ * resolves without it, and `health()` says so. `record` never throws and never blocks the loop.
  */
 export interface Ledger {
   readonly kind: 'sqlite' | 'postgres';
   readonly location: string;
   record(row: RequestRecord): void | Promise<void>;
+  /** whether writes reach the store, and how many wait in memory or were lost (degraded mode) */
+  health(): StoreHealth;
+  /** resolves when every write made so far is in the store (waits while the store is away) */
   flush(): Promise<void>;
   close(): Promise<void>;
 

@@ -59,6 +59,9 @@ export class GatewayMetrics {
   readonly #budgetUtil: Gauge;
   readonly #projects: Gauge;
   readonly #providers: Gauge;
+  readonly #ledgerDegraded: Gauge;
+  readonly #ledgerQueued: Gauge;
+  readonly #ledgerLost: Gauge;
   readonly #http: Counter;
   readonly #httpDuration: Histogram;
 
@@ -85,6 +88,9 @@ export class GatewayMetrics {
     this.#budgetUtil = new Gauge({ name: 'voicegw_budget_utilisation_ratio', help: 'Spent / daily budget (projects with a budget only)', labelNames: ['project'], registers });
     this.#projects = new Gauge({ name: 'voicegw_projects', help: 'Projects by source', labelNames: ['source'], registers });
     this.#providers = new Gauge({ name: 'voicegw_provider_configured', help: '1 when a provider has a key (or needs none)', labelNames: ['provider', 'kind'], registers });
+    this.#ledgerDegraded = new Gauge({ name: 'voicegw_ledger_degraded', help: '1 while the ledger cannot be opened or written (calls are served; rows wait in memory)', registers });
+    this.#ledgerQueued = new Gauge({ name: 'voicegw_ledger_queued_rows', help: "Rows and events waiting in this process's memory for the ledger", registers });
+    this.#ledgerLost = new Gauge({ name: 'voicegw_ledger_lost_rows', help: 'Rows this process could not record since it started (queue full, rejected, closed while degraded)', registers });
     this.#http = new Counter({ name: 'voicegw_http_requests_total', help: 'HTTP requests served by this API', labelNames: ['method', 'route', 'status'], registers });
     this.#httpDuration = new Histogram({ name: 'voicegw_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers });
   }
@@ -109,8 +115,17 @@ export class GatewayMetrics {
   render(): Promise<string> {
     const run = this.#running.then(async () => {
       await this.gw.ready;
-      await this.#refreshTotals();
-      await this.#scan();
+      const ledger = this.gw.ledgerStatus();
+      this.#ledgerDegraded.set(ledger.state === 'degraded' ? 1 : 0);
+      this.#ledgerQueued.set(ledger.queuedRows);
+      this.#ledgerLost.set(ledger.lostRows);
+      try {
+        await this.#refreshTotals();
+        await this.#scan();
+      } catch (err) {
+        // while the ledger is away the figures read from it keep their last values; the gauges above say why
+        if (ledger.state === 'ok') throw err;
+      }
       await this.#refreshGauges();
       return this.registry.metrics();
     });

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { maskUrls } from '../../secrets.js';
 import { packageVersion } from '../../version.js';
 import { print, withGateway } from '../context.js';
 import { json, keyValues, table } from '../format.js';
@@ -14,7 +13,7 @@ export function statusCommand(program: Command): void {
       await withGateway(cmd, async (gw) => {
         const projects = gw.projects();
         const providers = gw.providerSummary();
-        const ledger = { kind: gw.ledger.kind, location: maskUrls(gw.ledger.location) };
+        const ledger = gw.ledgerStatus(); // location already masked
         if (opts.json) {
           const count = (source: string) => projects.filter((p) => p.source === source).length;
           print(
@@ -33,7 +32,10 @@ export function statusCommand(program: Command): void {
         print(
           keyValues([
             ['Config', gw.loaded.source ?? '(none found: running on defaults; create one with `voicegw init`)'],
-            ['Ledger', `${ledger.kind} ${ledger.location}`],
+            ['Ledger', `${ledger.kind} ${ledger.location}${ledger.state === 'ok' ? '' : ` DEGRADED since ${ledger.since ?? 'start'}: ${ledger.problem}`}`],
+            ...(ledger.state === 'ok' && ledger.lostRows === 0
+              ? []
+              : [['Ledger rows', `${ledger.queuedRows} waiting in memory, ${ledger.lostRows} lost; budgets from ${ledger.budgets === 'ledger' ? 'the ledger' : "this process's own spend"}`] as [string, string]]),
             ['Projects', `${projects.length} (${projects.map((p) => p.id).join(', ')})`],
             ['Default project', gw.config.default_project ?? 'default'],
             ['Budget time zone', gw.config.budget_timezone],
