@@ -1,0 +1,142 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Gateway } from '../../src/gateway.js';
+import { type Mocks, mockProviders, startMocks } from '../helpers/stack.js';
+import { callRound, captureLogs, holdWriteLock, waitFor } from './helpers.js';
+
+let mocks: Mocks;
+let root: string;
+beforeAll(async () => {
+  mocks = await startMocks({ openai: { reply: 'I am here.', usage: { prompt: 20, completion: 4, cached: 0 } } });
+  root = mkdtempSync(join(tmpdir(), 'vgw-degraded-'));
+});
+afterAll(async () => {
+  await mocks?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const open = (dbPath: string) =>
+  Gateway.open({ dbPath, env: {}, config: { providers: mockProviders(mocks), projects: { support: { name: 'Support', daily_budget: 5 } }, default_project: 'support' } });
+
+interface Breakage {
+  name: string;
+  /** breaks the ledger location; returns the path to give the gateway and how to repair it */
+  break(dir: string): { dbPath: string; repair: () => void };
+  problem: RegExp;
+}
+
+const BREAKAGES: Breakage[] = [
+  {
+    name: 'a corrupt file (not a database)',
+    break: (dir) => {
+      const dbPath = join(dir, 'ledger.db');
+      writeFileSync(dbPath, 'this is not an SQLite database\n'.repeat(200));
+      return { dbPath, repair: () => renameSync(dbPath, `${dbPath}.corrupt`) };
+    },
+    problem: /not a valid database.*move it aside/,
+  },
+  {
+    name: 'a read-only directory',
+    break: (dir) => {
+      const ro = join(dir, 'ro');
+      mkdirSync(ro);
+      // immutable even for root (chmod is not, and tests may run as root)
+      execFileSync('chattr', ['+i', ro]);
+      return { dbPath: join(ro, 'ledger.db'), repair: () => execFileSync('chattr', ['-i', ro]) };
+    },
+    problem: /cannot be written.*write access/,
+  },
+  {
+    name: 'a path that cannot be opened (a directory)',
+    break: (dir) => {
+      const dbPath = join(dir, 'ledger.db');
+      mkdirSync(dbPath);
+      return { dbPath, repair: () => rmdirSync(dbPath) };
+    },
+    problem: /cannot be written/,
+  },
+];
+
+describe('SQLite ledger unavailable at start-up', () => {
+  for (const b of BREAKAGES) {
+    it(`${b.name}: calls are served, status says degraded, rows land once it is repaired`, async () => {
+      const dir = mkdtempSync(join(root, 'case-'));
+      const { dbPath, repair } = b.break(dir);
+      const logs = captureLogs();
+      let gw: Gateway | null = null;
+      try {
+        gw = await open(dbPath);
+        const before = gw.ledgerStatus();
+        expect(before).toMatchObject({ kind: 'sqlite', state: 'degraded', budgets: 'in-process', lostRows: 0 });
+        expect(before.problem).toMatch(b.problem);
+
+        await callRound(gw); // STT, LLM and TTS all served while the ledger cannot be opened
+        await callRound(gw);
+        expect(gw.ledgerStatus()).toMatchObject({ state: 'degraded', queuedRows: 6, lostRows: 0 });
+        expect((await gw.budgetStatus('support')).status).toBe('ok'); // budgets keep working in-process
+        expect(logs.lines.filter((l) => l.startsWith('ledger degraded:'))).toHaveLength(1); // one clear line, not one per row
+        expect(logs.lines.find((l) => l.startsWith('ledger degraded:'))).toMatch(b.problem);
+
+        repair();
+        await waitFor(() => gw!.ledgerStatus().state === 'ok', 15_000, 'ledger reopened after repair');
+        await gw.drain();
+        const rows = await gw.ledger.logs({ project: 'support', limit: 100 });
+        expect(rows.map((r) => r.modality).sort()).toEqual(['llm', 'llm', 'stt', 'stt', 'tts', 'tts']);
+        expect(rows.every((r) => r.status === 'success')).toBe(true);
+        expect(gw.ledgerStatus()).toMatchObject({ state: 'ok', queuedRows: 0, lostRows: 0, budgets: 'ledger' });
+        expect(logs.lines.some((l) => l.startsWith('ledger recovered'))).toBe(true);
+      } finally {
+        logs.restore();
+        await gw?.close();
+        try {
+          repair();
+        } catch {
+          /* already repaired */
+        }
+      }
+    }, 60_000);
+  }
+});
+
+describe('another process holds the SQLite write lock', () => {
+  it('the event loop never waits for it, every call is served, and every row is written once it is released', async () => {
+    const dbPath = join(mkdtempSync(join(root, 'lock-')), 'ledger.db');
+    const gw = await open(dbPath);
+    const logs = captureLogs();
+    try {
+      await callRound(gw); // plugins loaded, ledger migrated
+      const lock = await holdWriteLock(dbPath, 6000);
+      const lockedAt = Date.now();
+      const delay = monitorEventLoopDelay({ resolution: 5 });
+      delay.enable();
+      let rounds = 0;
+      while (Date.now() - lockedAt < 3000) {
+        await callRound(gw);
+        rounds++;
+      }
+      delay.disable();
+      // one line, and status/metrics say what is going on while it lasts
+      expect(gw.ledgerStatus()).toMatchObject({ state: 'degraded', queuedRows: rounds * 3, lostRows: 0 });
+      expect(gw.ledgerStatus().problem).toMatch(/locked by another process.*fuser/);
+      expect(logs.lines.filter((l) => l.startsWith('ledger degraded:'))).toHaveLength(1);
+      // the worst stall of the loop (main: ~5 s per row, busy_timeout, then Atomics.wait retries);
+      // the 5 ms target is measured by `npm run bench`: here the bound only allows for a loaded machine
+      expect(delay.max / 1e6).toBeLessThan(1000);
+
+      const releasedAt = await lock.released;
+      await waitFor(() => gw.ledgerStatus().queuedRows === 0, 5000, 'queued rows written after the lock was released');
+      const landedMs = Date.now() - releasedAt;
+      const rows = await gw.ledger.logs({ project: 'support', limit: 1000 });
+      expect(rows).toHaveLength((rounds + 1) * 3);
+      expect(gw.ledgerStatus()).toMatchObject({ state: 'ok', lostRows: 0 });
+      console.info(`[degraded] ${rounds} rounds (${rounds * 3} requests) served under a held write lock; worst loop stall ${(delay.max / 1e6).toFixed(1)} ms; rows landed ${landedMs} ms after release`);
+    } finally {
+      logs.restore();
+      await gw.close();
+    }
+  }, 60_000);
+});
