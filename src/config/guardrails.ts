@@ -22,5 +22,6 @@ export function guardrailPolicyFor(defaults: GuardrailsConfig | undefined, proje
     instructions: pick('instructions'),
     injectionThreshold: pick('injection_threshold'),
     region: pick('region'),
+    streamHoldback: pick('stream_holdback'),
   };
 }

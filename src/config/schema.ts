@@ -32,6 +32,7 @@ export const guardrailsSchema = z.strictObject({
   instructions: z.boolean().optional(),
   injection_threshold: z.number().min(0).max(1).optional(),
   region: z.string().length(2).optional(),
+  stream_holdback: z.enum(['word', 'value']).optional(),
 });
 
 /** A chain entry: `"openai/gpt-4.1-mini"` or `{ model, ...provider options }`. */

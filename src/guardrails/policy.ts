@@ -2,6 +2,7 @@ import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
 import { ConfigError } from '../errors.js';
 import { compileTopic, type TopicModel } from './detectors/off-topic.js';
 import { guardrailInstructions } from './instructions.js';
+import { STREAM_HOLDBACKS, type StreamHoldback } from './holdback.js';
 import { compileLexicon, type CompiledLexicon } from './lexicon.js';
 import {
   DEFAULT_BLOCK_MESSAGE,
@@ -25,6 +26,8 @@ export interface CompiledPolicy {
   readonly raiseOnBlock: boolean;
   readonly injectionThreshold: number;
   readonly region: CountryCode;
+  /** what the streaming redactor holds back (holdback.ts) */
+  readonly streamHoldback: StreamHoldback;
   readonly topic: TopicModel | null;
   /** the optional system instruction (guardrails.instructions: true), else undefined */
   readonly instructions: string | undefined;
@@ -54,6 +57,10 @@ export function compilePolicy(p: GuardrailPolicy): CompiledPolicy {
   if (!isSupportedCountry(region)) {
     throw new ConfigError(`guardrails.region '${p.region}' is not a supported ISO 3166 country code (e.g. US, GB, DE)`, 'guardrails.region');
   }
+  const streamHoldback = p.streamHoldback ?? 'word';
+  if (!STREAM_HOLDBACKS.includes(streamHoldback)) {
+    throw new ConfigError(`guardrails.stream_holdback must be one of ${STREAM_HOLDBACKS.join(', ')}, got '${String(streamHoldback)}'`, 'guardrails.stream_holdback');
+  }
   const topic = compileTopic(p.topic, p.allowedTopics);
   if (actions.off_topic !== 'off' && !topic) {
     throw new ConfigError(
@@ -73,6 +80,7 @@ export function compilePolicy(p: GuardrailPolicy): CompiledPolicy {
     raiseOnBlock: p.raiseOnBlock === true,
     injectionThreshold: threshold,
     region,
+    streamHoldback,
     topic,
     instructions: undefined,
     lexicon: compileLexicon(active),

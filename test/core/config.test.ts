@@ -100,6 +100,11 @@ describe('voicegw.yaml errors name the path, the value and what is allowed', () 
     expect(e.message).toContain('guardrails.categories.pii');
   });
 
+  it('bad stream hold-back', () => {
+    const e = errorOf('guardrails:\n  stream_holdback: none\n');
+    expect(e.message).toContain('guardrails.stream_holdback');
+  });
+
   it('bad time zone', () => {
     const e = errorOf('budget_timezone: Mars/Olympus\n');
     expect(e.message).toContain('budget_timezone: "Mars/Olympus" is not an IANA time zone');

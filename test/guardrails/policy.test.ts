@@ -11,6 +11,7 @@ describe('compilePolicy', () => {
     expect(p.raiseOnBlock).toBe(false);
     expect(p.injectionThreshold).toBe(0.5);
     expect(p.region).toBe('US');
+    expect(p.streamHoldback).toBe('word'); // leak-free unless the YAML trades it for latency
   });
 
   it('a disabled policy scans nothing', () => {
@@ -31,6 +32,7 @@ describe('compilePolicy', () => {
     expect(bad({ categories: { pii: 'mask' } as never })).toThrow(/unknown guardrail action 'mask'/);
     expect(bad({ injectionThreshold: 2 })).toThrow(/injection_threshold/);
     expect(bad({ region: 'XX' })).toThrow(/guardrails.region/);
+    expect(bad({ streamHoldback: 'none' as never })).toThrow(/guardrails.stream_holdback/);
     try {
       bad({ categories: { off_topic: 'alert' } })();
     } catch (e) {

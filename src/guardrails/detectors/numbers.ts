@@ -52,6 +52,7 @@ const KEYWORD_RE = new RegExp(
 const KEYWORD_KINDS = ['card', 'ssn', 'routing', 'account', 'cvv', 'expiry', 'dob', 'phone', 'id'] as const;
 type Keyword = (typeof KEYWORD_KINDS)[number];
 const KEYWORD_WINDOW = 48;
+const IP_CUE_RE = /\b(?:ip|ipv4|address|host|server|gateway|dns)\b/;
 const SENTENCE_BREAK_RE = /[.!?;\n](?:\s|$)/;
 const ACCOUNT_GAP_RE = /^(?:\s|number|num|no\.?|#|is|was|:|-|of|my|the|it's|its|ending|reads|=)*$/;
 const CARD_WORDS_RE = /\b(?:card|visa|master ?card|amex|credit|debit)\b/;
@@ -221,7 +222,9 @@ function kindOf(ctx: ScanContext, c: NumberCandidate, all: NumberCandidate[]): {
   if (hasDot && IPV4_RE.test(raw)) {
     const octets = raw.split('.');
     if (!octets.every((o) => Number(o) <= 255 && (o.length === 1 || o[0] !== '0'))) return null;
-    return nearestKeyword(ctx, c.start) === 'id' ? null : result('ip', false);
+    // "version 1.2.3.4" is not an address, but "IP address 8.8.8.8" is
+    if (nearestKeyword(ctx, c.start) !== 'id') return result('ip', false);
+    return IP_CUE_RE.test(ctx.normLower.slice(Math.max(0, c.start - KEYWORD_WINDOW), c.start)) ? result('ip', true) : null;
   }
   const isDate = DATE_RE.test(raw);
   if (hasDot && !isDate && !DOTTED_PHONE_RE.test(raw)) return null; // prices, versions
