@@ -209,7 +209,8 @@ class GatewaySpeechStream extends stt.SpeechStream {
         if (!this.closed) this.queue.put(ev);
         if (ev.type === stt.SpeechEventType.FINAL_TRANSCRIPT) {
           // providers without usage reports (Whisper-style): bill the audio of each utterance
-          if (meter.reportedInputUnits === null && unreported > 0) {
+          // (a provider that reports once, at the end, is not one of them: it would count twice)
+          if (!ref.spec.billsSessionDuration && meter.reportedInputUnits === null && unreported > 0) {
             usage(unreported);
             unreported = 0;
           }

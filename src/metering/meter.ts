@@ -38,9 +38,13 @@ export class Meter {
     return round(performance.now() - this.startedAt);
   }
 
-  /** Provider figure when it reported one, reconciled with ours (never more than we sent). */
-  billedInputUnits(): number {
+  /**
+   * Provider figure when it reported one, reconciled with ours (never more than we sent), unless the
+   * provider bills something other than the audio sent (`session`: AssemblyAI's session duration).
+   */
+  billedInputUnits(session = false): number {
     if (this.reportedInputUnits === null) return this.inputUnits;
+    if (session) return this.reportedInputUnits;
     return this.inputUnits > 0 ? Math.min(this.reportedInputUnits, this.inputUnits) : this.reportedInputUnits;
   }
 }
@@ -60,7 +64,8 @@ export async function recordAttempt(
   outcome: AttemptOutcome,
 ): Promise<{ row: RequestRecord; costNanos: Nanos | null }> {
   const { modality, ref } = ctx;
-  const units = { inputUnits: round6(meter.billedInputUnits()), outputUnits: meter.outputUnits, cachedUnits: Math.min(meter.cachedUnits, meter.billedInputUnits()) };
+  const billed = meter.billedInputUnits(ref.spec.billsSessionDuration === true);
+  const units = { inputUnits: round6(billed), outputUnits: meter.outputUnits, cachedUnits: Math.min(meter.cachedUnits, billed) };
   const pricedUnits = meter.batch ? { ...units, batch: true } : units;
   const priced =
     outcome.status === 'blocked'

@@ -1,5 +1,8 @@
+import { assemblyai } from './assemblyai/index.js';
 import { cartesia } from './cartesia.js';
 import { deepgram } from './deepgram.js';
+import { elevenlabs } from './elevenlabs.js';
+import { google } from './google.js';
 import { openAICompatible } from './openai-compatible.js';
 import type { Modality } from '../types.js';
 import type { ProviderSpec } from './types.js';
@@ -7,7 +10,10 @@ import type { ProviderSpec } from './types.js';
 /** Built-in providers. Any other `providers.<name>` entry with a `base_url` is served as OpenAI-compatible. */
 export const BUILTIN_PROVIDERS: Record<string, ProviderSpec> = {
   deepgram,
+  assemblyai,
   cartesia,
+  elevenlabs,
+  google,
   openai: openAICompatible({ name: 'openai', kind: 'cloud', modalities: ['llm', 'stt', 'tts', 'realtime'], envKey: 'OPENAI_API_KEY' }),
   groq: openAICompatible({
     name: 'groq',
@@ -16,6 +22,16 @@ export const BUILTIN_PROVIDERS: Record<string, ProviderSpec> = {
     envKey: 'GROQ_API_KEY',
     defaultBaseURL: 'https://api.groq.com/openai/v1',
   }),
+  // Anthropic's OpenAI SDK compatibility endpoint (there is no Anthropic plugin for LiveKit Node)
+  anthropic: openAICompatible({
+    name: 'anthropic',
+    kind: 'cloud',
+    modalities: ['llm'],
+    envKey: 'ANTHROPIC_API_KEY',
+    defaultBaseURL: 'https://api.anthropic.com/v1/',
+  }),
+  // xAI's OpenAI-compatible API (@livekit/agents-plugin-xai has realtime, STT and TTS but no chat LLM)
+  xai: openAICompatible({ name: 'xai', kind: 'cloud', modalities: ['llm'], envKey: 'XAI_API_KEY', defaultBaseURL: 'https://api.x.ai/v1' }),
   ollama: openAICompatible({
     name: 'ollama',
     kind: 'local',
@@ -41,7 +57,16 @@ export const BUILTIN_PROVIDERS: Record<string, ProviderSpec> = {
     placeholderKey: 'local',
     defaultVoice: 'af_heart',
   }),
+  // Piper behind an OpenAI-style /v1/audio/speech (openedai-speech serves Piper as model `tts-1`)
+  piper: openAICompatible({
+    name: 'piper',
+    kind: 'local',
+    modalities: ['tts'],
+    defaultBaseURL: 'http://localhost:8000/v1',
+    placeholderKey: 'local',
+    serverModel: (model) => (model === 'piper' ? 'tts-1' : model),
+  }),
 };
 
-/** `local/<model>` picks the local server for the modality. */
+/** `local/<model>` picks the local server for the modality, unless `<model>` names one (`local/piper`). */
 export const LOCAL_ALIAS: Partial<Record<Modality, string>> = { stt: 'whisper', llm: 'ollama', tts: 'kokoro' };

@@ -15,6 +15,8 @@ export interface CompatibleProvider {
   /** local servers ignore the key but the SDK insists on one */
   placeholderKey?: string;
   defaultVoice?: string;
+  /** the model id the server expects for ours (e.g. openedai-speech serves Piper as `tts-1`) */
+  serverModel?: (model: string) => string;
 }
 
 // LiveKit is imported when a provider is first built, not when the registry loads: the CLI and
@@ -27,6 +29,7 @@ export interface CompatibleProvider {
 export function openAICompatible(p: CompatibleProvider): ProviderSpec {
   const key = (o: BuildOptions) => o.apiKey || p.placeholderKey;
   const base = (o: BuildOptions) => o.baseURL ?? p.defaultBaseURL;
+  const model = (o: BuildOptions) => p.serverModel?.(o.model) ?? o.model;
   return {
     name: p.name,
     kind: p.kind,
@@ -38,14 +41,14 @@ export function openAICompatible(p: CompatibleProvider): ProviderSpec {
     ttsSampleRate: 24000,
     async llm(o) {
       const oa = await loadPlugin<typeof OpenAI>(PKG);
-      return new oa.LLM({ ...o.options, model: o.model, apiKey: key(o), baseURL: base(o) } as never);
+      return new oa.LLM({ ...o.options, model: model(o), apiKey: key(o), baseURL: base(o) } as never);
     },
     async stt(o) {
       const oa = await loadPlugin<typeof OpenAI>(PKG);
       const { vad, ...rest } = o.options as { vad?: ConstructorParameters<typeof lkstt.StreamAdapter>[1] };
       const inner = new oa.STT({
         ...rest,
-        model: o.model,
+        model: model(o),
         language: o.variant ?? 'en',
         apiKey: key(o),
         baseURL: base(o),
@@ -59,7 +62,7 @@ export function openAICompatible(p: CompatibleProvider): ProviderSpec {
       const oa = await loadPlugin<typeof OpenAI>(PKG);
       const inner = new oa.TTS({
         ...o.options,
-        model: o.model,
+        model: model(o),
         voice: o.variant ?? p.defaultVoice ?? 'alloy',
         apiKey: key(o),
         baseURL: base(o),

@@ -47,7 +47,10 @@ export class ProviderRegistry {
       const colon = model.lastIndexOf(':');
       if (colon > 0) [model, variant] = [model.slice(0, colon), model.slice(colon + 1) || undefined];
     }
-    if (provider === 'local') provider = LOCAL_ALIAS[modality] ?? provider;
+    if (provider === 'local') {
+      const named = this.#specs.get(model);
+      provider = named?.kind === 'local' && named.modalities.includes(modality) ? model : (LOCAL_ALIAS[modality] ?? provider);
+    }
     const spec = this.#specs.get(provider);
     if (!spec) {
       const supported = this.list()

@@ -24,6 +24,8 @@ export interface ProviderSpec {
   plugin: string;
   /** STT: whether the plugin streams natively (else it is wrapped in stt.StreamAdapter + VAD) */
   streamingSTT?: boolean;
+  /** STT: the provider bills the session's length (its usage report), not the audio sent (AssemblyAI) */
+  billsSessionDuration?: boolean;
   /** TTS sample rate the plugin produces (the drop-in must declare it before the plugin loads) */
   ttsSampleRate?: number;
   stt?(o: BuildOptions): Promise<stt.STT>;

@@ -7,4 +7,7 @@ export type { MockServer, RecordedRequest } from './server.js';
 export { startMockOpenAI, type MockChatReply, type MockChatRequest, type MockOpenAI, type MockOpenAIOptions } from './openai.js';
 export { startMockDeepgram, type MockDeepgram, type MockDeepgramOptions } from './deepgram.js';
 export { startMockCartesia, type MockCartesia, type MockCartesiaOptions } from './cartesia.js';
+export { startMockAssemblyAI, type MockAssemblyAI, type MockAssemblyAIOptions, type MockAssemblySession } from './assemblyai.js';
+export { startMockGoogle, type MockGoogle, type MockGoogleOptions } from './google.js';
+export { startMockElevenLabs, type MockElevenLabs, type MockElevenLabsOptions } from './elevenlabs.js';
 export { framesDuration, pcmRms, pcmToWav, silenceFrame, sineFrame, sineFrames, sinePcm, wavInfo, type ToneOptions, type WavInfo } from './audio.js';

@@ -37,7 +37,17 @@ describe('model strings: provider/model[:variant]', () => {
     expect(() => reg.resolve('llm', 'gpt-4o')).toThrow(/must be in 'provider\/model' form/);
     expect(() => reg.resolve('stt', '')).toThrow(/model string is required/);
     expect(() => reg.resolve('stt', 'deepgram/')).toThrow(/provider\/model/);
-    expect(() => reg.resolve('llm', 'anthropic/claude-3')).toThrow(/Unknown provider 'anthropic'.*Supported for LLM: openai, groq, ollama/);
+    expect(() => reg.resolve('llm', 'acme/claude-3')).toThrow(/Unknown provider 'acme'.*Supported for LLM: google, openai, groq, anthropic, xai, ollama/);
+    expect(() => reg.resolve('stt', 'acme/x')).toThrow(/Supported for STT: deepgram, assemblyai, openai, groq, whisper/);
+    expect(() => reg.resolve('tts', 'acme/x')).toThrow(/Supported for TTS: deepgram, cartesia, elevenlabs, openai, kokoro, piper/);
+  });
+
+  it('#19 providers: the README seed line, and local/<server> names a local server', () => {
+    expect(reg.resolve('llm', 'anthropic/claude-sonnet-4-20250514')).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4-20250514' });
+    expect(reg.resolve('tts', 'local/piper:en_US-amy-medium')).toMatchObject({ provider: 'piper', model: 'piper', variant: 'en_US-amy-medium' });
+    expect(reg.resolve('tts', 'local/kokoro:af_heart')).toMatchObject({ provider: 'kokoro', variant: 'af_heart' });
+    expect(reg.resolve('stt', 'local/whisper-large-v3')).toMatchObject({ provider: 'whisper', model: 'whisper-large-v3' });
+    expect(reg.resolve('stt', 'assemblyai/universal-streaming:en')).toMatchObject({ provider: 'assemblyai', variant: 'en' });
     expect(() => reg.resolve('tts', 'groq/x')).toThrow(/does not serve TTS/);
   });
 });

@@ -5,12 +5,19 @@ import { llm, stt, tts } from '@livekit/agents';
 import type { AudioFrame } from '@livekit/rtc-node';
 import { Gateway, type GatewayOptions } from '../../src/gateway.js';
 import {
+  type MockAssemblyAI,
   type MockCartesia,
   type MockDeepgram,
+  type MockElevenLabs,
+  type MockGoogle,
+  type MockGoogleOptions,
   type MockOpenAI,
   type MockOpenAIOptions,
+  startMockAssemblyAI,
   startMockCartesia,
   startMockDeepgram,
+  startMockElevenLabs,
+  startMockGoogle,
   startMockOpenAI,
 } from '../../src/testing/index.js';
 
@@ -18,24 +25,33 @@ export interface Mocks {
   openai: MockOpenAI;
   deepgram: MockDeepgram;
   cartesia: MockCartesia;
+  elevenlabs: MockElevenLabs;
+  assemblyai: MockAssemblyAI;
+  google: MockGoogle;
   /** a second OpenAI-compatible server standing in for local Whisper / Ollama / Kokoro */
   local: MockOpenAI;
   close(): Promise<void>;
 }
 
-export async function startMocks(o: { openai?: MockOpenAIOptions; local?: MockOpenAIOptions } = {}): Promise<Mocks> {
-  const [openai, deepgram, cartesia, local] = await Promise.all([
+export async function startMocks(o: { openai?: MockOpenAIOptions; local?: MockOpenAIOptions; google?: MockGoogleOptions } = {}): Promise<Mocks> {
+  const [openai, deepgram, cartesia, elevenlabs, assemblyai, google, local] = await Promise.all([
     startMockOpenAI(o.openai),
     startMockDeepgram(),
     startMockCartesia(),
+    startMockElevenLabs({ chunkDelayMs: 5 }), // paced, so audio reaches the caller before a `drop` cuts
+    startMockAssemblyAI(),
+    startMockGoogle(o.google),
     startMockOpenAI({ transcript: 'hello from local whisper', reply: 'Hello from the local model.', ...o.local }),
   ]);
   return {
     openai,
     deepgram,
     cartesia,
+    elevenlabs,
+    assemblyai,
+    google,
     local,
-    close: async () => void (await Promise.all([openai.close(), deepgram.close(), cartesia.close(), local.close()])),
+    close: async () => void (await Promise.all([openai, deepgram, cartesia, elevenlabs, assemblyai, google, local].map((m) => m.close()))),
   };
 }
 
@@ -46,6 +62,13 @@ export function mockProviders(m: Mocks) {
     deepgram: { api_key: 'dg-test', base_url: m.deepgram.baseUrl },
     cartesia: { api_key: 'ca-test', base_url: m.cartesia.baseUrl },
     groq: { api_key: 'gsk-test', base_url: m.openai.baseURL },
+    // Anthropic's and xAI's endpoints speak the OpenAI chat-completions protocol the mock serves
+    anthropic: { api_key: 'sk-ant-test', base_url: m.openai.baseURL },
+    xai: { api_key: 'xai-test', base_url: m.openai.baseURL },
+    elevenlabs: { api_key: 'el-test', base_url: m.elevenlabs.baseURL },
+    piper: { base_url: m.local.baseURL },
+    assemblyai: { api_key: 'aai-test', base_url: m.assemblyai.baseURL },
+    google: { api_key: 'goog-test', base_url: m.google.baseURL },
     whisper: { base_url: m.local.baseURL },
     ollama: { base_url: m.local.baseURL },
     kokoro: { base_url: m.local.baseURL },
