@@ -82,6 +82,10 @@ budget_timezone: UTC
 # routing:
 #   attempt_timeout_ms: 10000                # an attempt with no output by then moves to the next entry
 #   cooldown_ms: 30000                       # a failing provider is skipped for this long
+#   retries:                                 # per chain entry, before the chain moves on
+#     max_attempts: 4                        # the first included (1 = no retries)
+#     base_delay_ms: 100                     # doubles per retry; a Retry-After is honoured
+#     max_delay_ms: 2000
 
 # Global guardrails for projects without their own block.
 # guardrails:

@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { log } from '../log.js';
 import { maskConfig, redact, registerConfigSecrets } from '../secrets.js';
+import { checkLoadable } from './checks.js';
 import { configErrorFromZod } from './errors.js';
 import { interpolate, type UnsetVars } from './interpolate.js';
 import { configSchema, type GatewayConfig } from './schema.js';
@@ -75,6 +76,7 @@ function parseConfig(raw: unknown, label: string, env: NodeJS.ProcessEnv, source
   if (!parsed.success) throw configErrorFromZod(parsed.error, maskConfig(raw), label, configSchema);
   const config = parsed.data;
   checkReferences(config, label);
+  checkLoadable(config, label);
   return { config, source, unsetVars };
 }
 

@@ -44,6 +44,20 @@ export const fallbacksSchema = z.strictObject({
   realtime: z.array(fallbackEntrySchema).optional(),
 });
 
+/**
+ * Retries of one chain entry before the chain moves on. The defaults mirror a raw LiveKit plugin
+ * (maxRetry 3: four attempts, the first retry after 100 ms) with doubling delays capped at 2 s.
+ */
+export const RETRY_DEFAULTS = { max_attempts: 4, base_delay_ms: 100, max_delay_ms: 2000 };
+export const retriesSchema = z.strictObject({
+  /** attempts per chain entry, the first included (1 = no retries) */
+  max_attempts: z.number().int().min(1).max(10).default(RETRY_DEFAULTS.max_attempts),
+  /** delay before the first retry; doubles for each further one */
+  base_delay_ms: z.number().int().min(0).default(RETRY_DEFAULTS.base_delay_ms),
+  /** longest delay, and the longest Retry-After a provider may ask for (longer: move on) */
+  max_delay_ms: z.number().int().min(0).default(RETRY_DEFAULTS.max_delay_ms),
+});
+
 const timeZone = z.string().refine(isTimeZone, { message: 'is not an IANA time zone (e.g. "UTC", "America/New_York")' });
 
 export const projectSchema = z.strictObject({
@@ -85,8 +99,9 @@ export const configSchema = z.strictObject({
     .strictObject({
       attempt_timeout_ms: z.number().int().positive().default(10_000),
       cooldown_ms: z.number().int().min(0).default(30_000),
+      retries: retriesSchema.default(RETRY_DEFAULTS),
     })
-    .default({ attempt_timeout_ms: 10_000, cooldown_ms: 30_000 }),
+    .default({ attempt_timeout_ms: 10_000, cooldown_ms: 30_000, retries: RETRY_DEFAULTS }),
   guardrails: guardrailsSchema.optional(),
   prices: pricesSchema.optional(),
   server: z
@@ -122,6 +137,7 @@ export type ProviderConfig = z.infer<typeof providerSchema>;
 export type GuardrailsConfig = z.infer<typeof guardrailsSchema>;
 export type FallbackEntry = z.infer<typeof fallbackEntrySchema>;
 export type FallbacksConfig = z.infer<typeof fallbacksSchema>;
+export type RetriesConfig = z.infer<typeof retriesSchema>;
 
 export function isTimeZone(tz: string): boolean {
   if (UTC_ZONES.has(tz)) return true;

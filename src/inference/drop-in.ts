@@ -1,7 +1,10 @@
 import { type APIConnectOptions, DEFAULT_API_CONNECT_OPTIONS } from '@livekit/agents';
+import { ConfigError } from '../errors.js';
 import { getGateway, type Gateway } from '../gateway.js';
 import { endpointFor } from '../keys.js';
+import { log } from '../log.js';
 import type { Project } from '../projects.js';
+import { pluginInstalled } from '../providers/plugins.js';
 import type { ModelRef } from '../providers/types.js';
 import { buildChain, type FallbackOption } from '../routing/chain.js';
 import type { Modality } from '../types.js';
@@ -55,20 +58,37 @@ export class DropInCore<Inner extends Emitter> {
     this.gw = opts.gateway ?? getGateway();
     this.project = this.gw.activeProject(opts.project);
     const primary = this.gw.registry.resolve(modality, opts.model, opts.modelOptions ?? {});
-    this.chain = buildChain(this.gw, modality, primary, this.project, opts.fallback);
+    registerSecrets([opts.apiKey]);
+    // a primary with no key is a configuration error: say so now, not mid-call
+    this.#endpoint(primary, primary);
+    const [, ...fallbacks] = buildChain(this.gw, modality, primary, this.project, opts.fallback);
+    this.chain = [primary, ...fallbacks.filter((ref) => this.#buildable(ref))];
     this.active = primary;
     this.#sessionId = currentSessionId();
-    registerSecrets([opts.apiKey]);
-    // a missing key is a configuration error: say so now, not mid-call
-    for (const ref of this.chain) this.#endpoint(ref);
+  }
+
+  /** A fallback entry without a key or plugin is left out of the chain, with one warning: the others still serve. */
+  #buildable(ref: ModelRef): boolean {
+    let why: string | null = null;
+    try {
+      this.#endpoint(ref, null);
+      if (!pluginInstalled(ref.spec.plugin)) why = `its plugin is not installed (npm install ${ref.spec.plugin})`;
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      why = err.message;
+    }
+    if (why === null) return true;
+    const what = `${this.modality.toUpperCase()} fallback ${ref.id} in project '${this.project.id}'`;
+    log.once('warn', `unbuildable:${what}:${why}`, `${what} is skipped: ${why}`);
+    return false;
   }
 
   get sessionId(): string {
     return peekSessionId() ?? this.#sessionId;
   }
 
-  #endpoint(ref: ModelRef) {
-    const explicit = ref === this.chain[0] ? { apiKey: this.opts.apiKey, baseURL: this.opts.baseURL } : {};
+  #endpoint(ref: ModelRef, primary: ModelRef | null = this.chain[0]!) {
+    const explicit = ref === primary ? { apiKey: this.opts.apiKey, baseURL: this.opts.baseURL } : {};
     return endpointFor(this.gw.loaded, ref.spec, this.project, explicit, this.gw.options.env ?? process.env);
   }
 

@@ -1,5 +1,6 @@
 import { APIConnectionError, APIError, APIStatusError, APITimeoutError } from '@livekit/agents';
 import { BudgetExceededError, FallbackExhaustedError } from '../errors.js';
+import type { RetriesConfig } from '../config/schema.js';
 import type { Gateway } from '../gateway.js';
 import { log } from '../log.js';
 import { type AttemptOutcome, recordAttempt, Meter } from '../metering/meter.js';
@@ -7,6 +8,7 @@ import { type Nanos, nanosToUsd } from '../money.js';
 import type { Project } from '../projects.js';
 import type { ModelRef } from '../providers/types.js';
 import { throttledOrder } from '../routing/chain.js';
+import { retryAfterMs } from '../routing/retry-after.js';
 import type { Modality } from '../types.js';
 import { redact, redactError } from '../secrets.js';
 
@@ -83,31 +85,46 @@ export async function runRequest(spec: RequestSpec, attempt: Attempt): Promise<v
     const failures: { model: string; error: string }[] = [];
     const usable = order.filter((r) => gw.health.available(r.id));
     const walk = usable.length > 0 ? usable : order; // everything cooling down: try anyway rather than fail unheard
+    const { attempt_timeout_ms: timeoutMs, retries } = gw.config.routing;
     for (let i = 0; i < walk.length; i++) {
       const ref = walk[i]!;
       spec.onActive(ref);
-      const result = await executeAttempt(spec, ref, attempt, gw.config.routing.attempt_timeout_ms);
-      if (result.status === 'error') lastError = result.error;
-      const outcome: AttemptOutcome = {
-        status: result.status,
-        fallbackFrom: failures.length > 0 ? walk[0]!.id : null,
-        error: result.error ? describe(result.error) : null,
-        throttle,
-      };
-      if (outcome.status === 'success' && failures.length > 0) outcome.status = 'fallback';
-      result.meter.guardrailFindings = spec.guardrailFindings ?? 0;
-      const { costNanos } = await recordAttempt(gw, { modality, project: project.id, sessionId: spec.sessionId, ref }, result.meter, outcome);
-      if (costNanos === null) unknownCost = true;
-      else settled += costNanos;
+      // an entry's retries share one attempt_timeout_ms window (a stream that failed after running
+      // longer than that gets a fresh window from its failure)
+      let windowEnd = Infinity;
+      for (let n = 1; ; n++) {
+        const startedAt = Date.now();
+        const result = await executeAttempt(spec, ref, attempt, Math.min(timeoutMs, windowEnd - startedAt));
+        if (n === 1) windowEnd = Math.max(startedAt, Date.now() - timeoutMs) + timeoutMs;
+        const outcome: AttemptOutcome = {
+          status: result.status === 'success' && i > 0 ? 'fallback' : result.status,
+          fallbackFrom: i > 0 ? walk[0]!.id : null,
+          error: result.error ? describe(result.error) : null,
+          throttle,
+        };
+        result.meter.guardrailFindings = spec.guardrailFindings ?? 0;
+        const { costNanos } = await recordAttempt(gw, { modality, project: project.id, sessionId: spec.sessionId, ref }, result.meter, outcome);
+        if (costNanos === null) unknownCost = true;
+        else settled += costNanos;
 
-      if (result.status !== 'error') {
-        gw.health.ok(ref.id);
-        return;
+        if (result.status !== 'error') {
+          gw.health.ok(ref.id);
+          return;
+        }
+        lastError = result.error;
+        failures.push({ model: ref.id, error: redact(describe(result.error)) });
+        if (result.outputStarted) {
+          gw.health.fail(ref.id);
+          throw surfaced(result.error);
+        }
+        const wait = retryDelay(result.error, n, retries, windowEnd - Date.now());
+        if (wait === null) break;
+        log.warn(`${modality.toUpperCase()} ${ref.id} failed before any output (${describe(result.error)}); retry ${n} of ${retries.max_attempts - 1} in ${wait} ms`);
+        await sleep(wait, spec.signal);
+        if (spec.signal.aborted) return; // the caller closed the stream meanwhile
       }
       gw.health.fail(ref.id);
-      failures.push({ model: ref.id, error: redact(describe(result.error)) });
-      if (result.outputStarted) throw surfaced(result.error);
-      if (i < walk.length - 1) log.warn(`${modality.toUpperCase()} ${ref.id} failed before any output (${describe(result.error)}); falling back to ${walk[i + 1]!.id}`);
+      if (i < walk.length - 1) log.warn(`${modality.toUpperCase()} ${ref.id} failed before any output (${describe(lastError)}); falling back to ${walk[i + 1]!.id}`);
     }
     throw walk.length === 1 ? surfaced(lastError) : new FallbackExhaustedError(modality, failures);
   } finally {
@@ -193,6 +210,21 @@ function control(meter: Meter, ac: AbortController, armDeadline: () => void = ()
   return ctl;
 }
 
+/**
+ * How long to wait before retrying an entry, or null to move on: only errors the raw plugin would
+ * retry (retryable APIErrors), at most `max_attempts`, doubling from `base_delay_ms` up to
+ * `max_delay_ms`, never sooner than a Retry-After the provider sent, and only if the retry still
+ * fits the entry's window.
+ */
+export function retryDelay(error: unknown, attempt: number, cfg: RetriesConfig, remainingMs: number): number | null {
+  if (attempt >= cfg.max_attempts || !(error instanceof APIError) || !error.retryable) return null;
+  const backoff = Math.min(cfg.max_delay_ms, cfg.base_delay_ms * 2 ** (attempt - 1));
+  const asked = retryAfterMs(error);
+  if (asked !== null && asked > cfg.max_delay_ms) return null;
+  const wait = Math.max(backoff, asked ?? 0);
+  return wait < remainingMs ? wait : null;
+}
+
 /** Price of a nominal request, to rank chain entries when throttling. */
 function unitPrice(gw: Gateway, modality: Modality, ref: ModelRef): number | null {
   if (ref.spec.kind === 'local') return 0;
@@ -207,7 +239,7 @@ function unitPrice(gw: Gateway, modality: Modality, ref: ModelRef): number | nul
 
 /**
  * What the drop-in's `error` event carries into LiveKit's logs: not retryable (LiveKit's base
- * streams retry retryable APIErrors themselves; ours already walked the chain) and redacted.
+ * streams retry retryable APIErrors themselves; ours already retried and walked the chain) and redacted.
  */
 function surfaced(error: unknown): Error {
   return redactError(unretryable(error));

@@ -108,7 +108,8 @@ class GatewaySpeechStream extends stt.SpeechStream {
    */
   override close(): void {
     const u = this.#usage;
-    if (u && !u.final && !this.closed) {
+    // after a failure the base class has closed the queue already: nothing more can be reported
+    if (u && !u.final && !this.closed && !this.queue.closed) {
       u.final = true;
       const pending = u.meter.inputUnits - u.reported;
       if (pending > 1e-6) this.queue.put({ type: stt.SpeechEventType.RECOGNITION_USAGE, requestId: '', recognitionUsage: { audioDuration: pending } });
@@ -150,9 +151,13 @@ class GatewaySpeechStream extends stt.SpeechStream {
     let ended: (() => void) | undefined;
     let hung = false;
     const unsubscribe = ctl.onAbort(() => stream.close());
+    // the feed waits for audio; when the provider stream ends first (it failed at connect, say) the
+    // failure must not wait for the caller's next frame: stopping the feed releases it at once
+    const stopFeed = new AbortController();
+    const feedSignal = AbortSignal.any([ctl.signal, stopFeed.signal]);
 
     const feed = (async () => {
-      for await (const item of audio.read(ctl.signal)) {
+      for await (const item of audio.read(feedSignal)) {
         if (item === FLUSH) {
           ctl.armDeadline();
           stream.flush();
@@ -163,7 +168,7 @@ class GatewaySpeechStream extends stt.SpeechStream {
           stream.pushFrame(item);
         }
       }
-      if (ctl.signal.aborted) return;
+      if (feedSignal.aborted) return;
       ctl.armDeadline();
       // Deepgram only finalizes while its input is open: flush, wait for the final transcript, then end
       stream.flush();
@@ -171,7 +176,7 @@ class GatewaySpeechStream extends stt.SpeechStream {
         finalAfterEnd = resolve;
         setTimeout(resolve, this.owner.finalizeTimeoutMs).unref();
       });
-      if (ctl.signal.aborted) return;
+      if (feedSignal.aborted) return;
       stream.endInput();
       // a provider whose socket died may never end its stream (Deepgram's plugin does not notice)
       await new Promise<void>((resolve) => {
@@ -228,8 +233,10 @@ class GatewaySpeechStream extends stt.SpeechStream {
       unsubscribe();
       (finalAfterEnd as (() => void) | null)?.();
       clearTimeout(endWatch);
+      (ended as (() => void) | undefined)?.();
       watch.stop();
       stream.close();
+      stopFeed.abort();
       await feed;
     }
   }

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { ConfigError } from '../errors.js';
 
 type PluginModule = Record<string, unknown>;
@@ -20,4 +21,17 @@ export function loadPlugin<T = PluginModule>(pkg: string): Promise<T> {
     cache.set(pkg, p);
   }
   return p as Promise<T>;
+}
+
+const require = createRequire(import.meta.url);
+
+/** Whether a plugin package can be found, without loading it (LiveKit plugins ship a CommonJS entry too). */
+export function pluginInstalled(pkg: string): boolean {
+  if (cache.has(pkg)) return true;
+  try {
+    require.resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -31,9 +31,16 @@ export class ProviderRegistry {
    * Split at the first `/`. STT variant = language, TTS variant = voice (after the last `:`);
    * LLM model names keep their colons (`ollama/qwen2.5:3b`).
    */
-  resolve(modality: Modality, id: string, options: Record<string, unknown> = {}): ModelRef {
-    if (typeof id !== 'string' || id.trim() === '') {
+  resolve(modality: Modality, written: string, options: Record<string, unknown> = {}): ModelRef {
+    if (typeof written !== 'string' || written.trim() === '') {
       throw new ModelResolutionError(`A ${modality.toUpperCase()} model string is required, in 'provider/model' form (e.g. ${example(modality)})`);
+    }
+    // stray whitespace (a YAML block scalar's newline, a pasted space) would name another, unpriced model
+    const id = written.trim();
+    const control = CONTROL.exec(id);
+    if (control) {
+      const code = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+      throw new ModelResolutionError(`Model ${JSON.stringify(written)} contains a control character (${code}); write it as 'provider/model' (e.g. ${example(modality)})`);
     }
     const slash = id.indexOf('/');
     if (slash <= 0 || slash === id.length - 1) {
@@ -68,6 +75,9 @@ export class ProviderRegistry {
     return { id, provider, model, variant, spec, options };
   }
 }
+
+/** C0/C1 control characters (NUL, newline inside the string, ESC …) */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 function example(m: Modality): string {
   return { stt: "'deepgram/nova-3'", llm: "'openai/gpt-4.1-mini'", tts: "'cartesia/sonic-3:<voice-id>'", realtime: "'openai/gpt-realtime:marin'" }[m];

@@ -14,7 +14,7 @@ beforeAll(async () => {
   gw = await openGateway({
     providers: mockProviders(mocks),
     projects: { [PROJECT]: { name: 'Fallback', fallbacks: { llm: ['ollama/llama3.2'] } } },
-    routing: { attempt_timeout_ms: 400, cooldown_ms: 0 },
+    routing: { attempt_timeout_ms: 400, cooldown_ms: 0, retries: { max_attempts: 1 } }, // fallback itself, no retries (see callpath/retries)
   });
 });
 afterAll(async () => {
@@ -95,7 +95,7 @@ describe('cooldown and recovery', () => {
     const g = await openGateway({
       providers: mockProviders(mocks),
       projects: { cd: { name: 'Cooldown', fallbacks: { llm: ['ollama/llama3.2'] } } },
-      routing: { attempt_timeout_ms: 400, cooldown_ms: 300 },
+      routing: { attempt_timeout_ms: 400, cooldown_ms: 300, retries: { max_attempts: 1 } },
     });
     try {
       const ask = async () => (await new inference.LLM('openai/gpt-4.1-mini', { gateway: g, project: 'cd' }).chat({ chatCtx: chatCtx('x') }).collect()).text;

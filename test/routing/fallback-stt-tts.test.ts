@@ -15,7 +15,7 @@ beforeAll(async () => {
     projects: { p: { name: 'P' } },
     default_project: 'p',
     fallbacks: { stt: ['local/whisper-large-v3'], tts: ['local/kokoro:af_heart'] },
-    routing: { attempt_timeout_ms: 600, cooldown_ms: 0 },
+    routing: { attempt_timeout_ms: 600, cooldown_ms: 0, retries: { max_attempts: 1 } }, // fallback itself, no retries (see callpath/retries)
   });
 });
 afterAll(async () => {
