@@ -236,8 +236,9 @@ describe("inference.STT('assemblyai/universal-streaming') over our Universal-Str
     expect(conn.messages).toContainEqual({ type: 'Terminate' });
     const session = mocks.assemblyai.sessions.at(-1)!;
     expect(session.terminated).toBe(true);
-    // one usage report, the session duration AssemblyAI bills (≥ the 2.5 s of audio it carried)
-    expect(metrics.map((m) => m.audioDurationMs)).toEqual([Math.round(session.sessionSeconds * 1000)]);
+    // usage per turn, topped up at Termination: in all, the session duration AssemblyAI bills (≥ the 2.5 s of audio it carried)
+    expect(metrics.reduce((s, m) => s + m.audioDurationMs, 0)).toBeCloseTo(session.sessionSeconds * 1000, 0);
+    expect(session.sessionSeconds).toBeGreaterThanOrEqual(2.5);
     const rows = await rowsSince(since);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ provider: 'assemblyai', model: 'universal-streaming', status: 'success', pricingSource: 'voicegateway-catalog@2026-12-03' });

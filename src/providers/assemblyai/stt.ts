@@ -24,8 +24,8 @@ const CHUNK_MS = 50;
 
 /**
  * AssemblyAI Universal-Streaming (v3 WebSocket) as a LiveKit `stt.STT`: there is no LiveKit Node
- * plugin. Partial turns become interim transcripts, `end_of_turn` a final one, and the
- * Termination message's `session_duration_seconds` (what AssemblyAI bills) the usage report.
+ * plugin. Partial turns become interim transcripts, `end_of_turn` a final one. Usage is reported
+ * per turn (audio sent) and topped up at Termination to `session_duration_seconds`, what AssemblyAI bills.
  */
 export class AssemblyAISTT extends stt.STT {
   readonly label = 'assemblyai.STT';
@@ -60,6 +60,9 @@ class AssemblyAISpeechStream extends stt.SpeechStream {
   #speaking = false;
   #sessionId = '';
   readonly #timeoutMs: number;
+  /** audio seconds sent, and how much of it usage events have covered */
+  #sent = 0;
+  #reported = 0;
 
   constructor(owner: AssemblyAISTT, connOptions?: APIConnectOptions) {
     super(owner, owner.opts.sampleRate, connOptions);
@@ -125,7 +128,11 @@ class AssemblyAISpeechStream extends stt.SpeechStream {
     const rate = this.#opts.sampleRate;
     const chunker = new AudioByteStream(rate, 1, Math.round((rate * CHUNK_MS) / 1000));
     const send = (frames: AudioFrame[]) => {
-      for (const f of frames) if (ws.readyState === WebSocket.OPEN) ws.send(Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength));
+      for (const f of frames) {
+        if (ws.readyState !== WebSocket.OPEN) return;
+        ws.send(Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength));
+        this.#sent += f.samplesPerChannel / f.sampleRate;
+      }
     };
     for await (const item of this.input) {
       if (ws.readyState !== WebSocket.OPEN) break;
@@ -145,10 +152,8 @@ class AssemblyAISpeechStream extends stt.SpeechStream {
       this.#sessionId = msg.id;
       return;
     }
-    if (msg.type === 'Termination') {
-      this.queue.put({ type: stt.SpeechEventType.RECOGNITION_USAGE, requestId: this.#sessionId, recognitionUsage: { audioDuration: msg.session_duration_seconds } });
-      return;
-    }
+    // the session's remainder: what AssemblyAI bills beyond the audio already reported (idle time)
+    if (msg.type === 'Termination') return this.#usage(Math.max(0, msg.session_duration_seconds - this.#reported));
     if (msg.type === 'Turn') this.#onTurn(msg);
   }
 
@@ -166,6 +171,14 @@ class AssemblyAISpeechStream extends stt.SpeechStream {
     if (text) this.queue.put({ type: stt.SpeechEventType.FINAL_TRANSCRIPT, requestId: this.#sessionId, alternatives: [this.#speech(turn)] });
     if (this.#speaking) this.queue.put({ type: stt.SpeechEventType.END_OF_SPEECH, requestId: this.#sessionId });
     this.#speaking = false;
+    // usage per turn (the audio sent so far), so a session that closes before Termination counts it
+    this.#usage(this.#sent - this.#reported);
+  }
+
+  #usage(seconds: number): void {
+    if (seconds <= 1e-6) return;
+    this.#reported += seconds;
+    this.queue.put({ type: stt.SpeechEventType.RECOGNITION_USAGE, requestId: this.#sessionId, recognitionUsage: { audioDuration: seconds } });
   }
 
   #speech(turn: TurnMessage): stt.SpeechData {
