@@ -226,12 +226,16 @@ export class BudgetEnforcer {
         const now = this.#clock();
         const window = dayWindow(now, policy.timeZone);
         const ownBefore = this.#states.get(project)?.ownNanos ?? 0;
-        const base = this.opts.ledger ? await this.opts.ledger.spend(project, window.start, window.end) : 0;
+        const base = this.opts.ledger ? await this.opts.ledger.spend(project, window.start, window.end).catch(unreadable) : 0;
         const prev = this.#states.get(project);
         const carry = prev && prev.window.day === window.day ? prev : undefined;
+        if (base === null && carry) {
+          carry.loadedAt = now; // the ledger is away: go on with what this process has seen, try again after the TTL
+          return;
+        }
         this.#states.set(project, {
           window,
-          baseNanos: base,
+          baseNanos: base ?? 0,
           // rows are durable before they settle, so `base` holds own spend up to the read; keep what settled during it
           ownNanos: carry ? Math.max(0, carry.ownNanos - ownBefore) : 0,
           reservedNanos: carry?.reservedNanos ?? 0,
@@ -264,6 +268,12 @@ export function levelOf(spent: Nanos, budget: Nanos): BudgetLevel {
 
 export function exceededMessage(project: string, spent: Nanos, budget: Nanos): string {
   return `Project '${project}' exceeded daily budget: ${formatUsd(nanosToUsd(spent))} / ${formatUsd(nanosToUsd(budget))}`;
+}
+
+/** Spend that cannot be read (the ledger is degraded) is not a reason to fail a call: budgets go on in-process. */
+function unreadable(e: Error): null {
+  log.once('warn', 'budget-spend-unreadable', `could not read today's spend (${e.message}); budgets continue on what this process has seen`);
+  return null;
 }
 
 /** A dropped connection is usually back within milliseconds: try a few times before degrading. */
