@@ -2,7 +2,9 @@
  * Ledger benchmark (prints JSON): durable SQLite record() throughput and hot-path cost, costs()
  * over 1,000,000 synthetic rows, and PostgreSQL throughput when reachable.
  *
- *   npx tsx bench/ledger.ts [--rows 1000000] [--pg postgres://postgres@127.0.0.1:5432/test]
+ * Also the worst event-loop stall while another process holds the SQLite write lock (`--lock-seconds`).
+ *
+ *   npx tsx bench/ledger.ts [--rows 1000000] [--lock-seconds 60] [--pg postgres://postgres@127.0.0.1:5432/test]
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,12 +16,14 @@ import { PostgresLedger } from '../src/ledger/postgres.js';
 import { SqliteLedger } from '../src/ledger/sqlite.js';
 import type { Ledger, RequestRecord } from '../src/ledger/types.js';
 import type { Modality } from '../src/types.js';
+import { lockStall } from './lib/lock-stall.js';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1]! : fallback;
 };
 const SYNTHETIC_ROWS = Number(arg('rows', '1000000'));
+const LOCK_SECONDS = Number(arg('lock-seconds', '60'));
 const PG_URL = arg('pg', process.env.VOICEGW_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 22, 13, 37, 11);
@@ -198,14 +202,16 @@ async function postgresBench() {
 const dir = mkdtempSync(join(tmpdir(), 'voicegw-bench-'));
 try {
   const sqlite = await sqliteBench(dir);
+  const lock = await lockStall(dir, LOCK_SECONDS, (i) => row(i, NOW - DAY + i));
   const postgres = await postgresBench();
   console.log(
     JSON.stringify(
       {
         bench: 'ledger',
         node: process.version,
-        targets: { durable_rows_per_s: 20_000, costs_ms: 50 },
+        targets: { durable_rows_per_s: 20_000, costs_ms: 50, lock_stall_ms: 5 },
         sqlite,
+        lock,
         postgres,
       },
       null,

@@ -4,7 +4,7 @@ import { errorMessage, isRejectedData, isSqliteBusy, type StoreHealth } from './
 export interface WriteQueueOptions {
   /** items held in memory at most; beyond it new items are dropped and counted as lost (default 100,000) */
   maxQueued: number;
-  /** items per retried transaction (default 500) */
+  /** items per retried transaction, one per turn of the event loop (default 100: ~2 ms, so draining never stalls calls) */
   batchSize: number;
   /** retry backoff cap while the store refuses writes (default 250 ms: rows land within a second of recovery) */
   maxBackoffMs: number;
@@ -14,7 +14,7 @@ export interface WriteQueueOptions {
   busyToleranceMs: number;
 }
 
-export const WRITE_QUEUE_DEFAULTS: WriteQueueOptions = { maxQueued: 100_000, batchSize: 500, maxBackoffMs: 250, graceMs: 50, busyToleranceMs: 1000 };
+export const WRITE_QUEUE_DEFAULTS: WriteQueueOptions = { maxQueued: 100_000, batchSize: 100, maxBackoffMs: 250, graceMs: 50, busyToleranceMs: 1000 };
 
 interface Waiting<T> {
   item: T;
