@@ -22,6 +22,7 @@ export function guardrailPolicyFor(defaults: GuardrailsConfig | undefined, proje
     instructions: pick('instructions'),
     injectionThreshold: pick('injection_threshold'),
     region: pick('region'),
+    regions: pick('regions'),
     streamHoldback: pick('stream_holdback'),
   };
 }

@@ -1,3 +1,4 @@
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { pricesSchema } from '../metering/prices/schema.js';
 import { UTC_ZONES } from '../budget/day.js';
@@ -13,6 +14,12 @@ export const providerSchema = z.looseObject({
 
 export const guardrailActionSchema = z.enum(['redact', 'block', 'alert', 'off']);
 const categoryRule = z.union([guardrailActionSchema, z.strictObject({ action: guardrailActionSchema })]);
+
+/** checked at load: a phone region libphonenumber has metadata for */
+const phoneRegion = z
+  .string()
+  .length(2)
+  .refine((r) => isSupportedCountry(r.toUpperCase()), { message: 'not a supported ISO 3166 phone region (e.g. US, CA, GB, DE)' });
 
 export const guardrailsSchema = z.strictObject({
   enabled: z.boolean().default(false),
@@ -31,7 +38,8 @@ export const guardrailsSchema = z.strictObject({
   allowed_topics: z.array(z.string()).optional(),
   instructions: z.boolean().optional(),
   injection_threshold: z.number().min(0).max(1).optional(),
-  region: z.string().length(2).optional(),
+  region: phoneRegion.optional(),
+  regions: z.array(phoneRegion).optional(),
   stream_holdback: z.enum(['word', 'value']).optional(),
 });
 

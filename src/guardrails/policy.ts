@@ -26,6 +26,8 @@ export interface CompiledPolicy {
   readonly raiseOnBlock: boolean;
   readonly injectionThreshold: number;
   readonly region: CountryCode;
+  /** `region` first, then `regions`: where national phone numbers are read */
+  readonly regions: readonly CountryCode[];
   /** what the streaming redactor holds back (holdback.ts) */
   readonly streamHoldback: StreamHoldback;
   readonly topic: TopicModel | null;
@@ -53,10 +55,8 @@ export function compilePolicy(p: GuardrailPolicy): CompiledPolicy {
   if (!(threshold >= 0 && threshold <= 1)) {
     throw new ConfigError(`guardrails.injection_threshold must be between 0 and 1, got ${threshold}`, 'guardrails.injection_threshold');
   }
-  const region = (p.region ?? 'US').toUpperCase();
-  if (!isSupportedCountry(region)) {
-    throw new ConfigError(`guardrails.region '${p.region}' is not a supported ISO 3166 country code (e.g. US, GB, DE)`, 'guardrails.region');
-  }
+  const region = supportedRegion(p.region ?? 'US', 'guardrails.region');
+  const regions = [...new Set([region, ...(p.regions ?? []).map((r, i) => supportedRegion(r, `guardrails.regions.${i}`))])];
   const streamHoldback = p.streamHoldback ?? 'word';
   if (!STREAM_HOLDBACKS.includes(streamHoldback)) {
     throw new ConfigError(`guardrails.stream_holdback must be one of ${STREAM_HOLDBACKS.join(', ')}, got '${String(streamHoldback)}'`, 'guardrails.stream_holdback');
@@ -80,10 +80,17 @@ export function compilePolicy(p: GuardrailPolicy): CompiledPolicy {
     raiseOnBlock: p.raiseOnBlock === true,
     injectionThreshold: threshold,
     region,
+    regions,
     streamHoldback,
     topic,
     instructions: undefined,
     lexicon: compileLexicon(active),
   };
   return { ...compiled, instructions: p.instructions ? guardrailInstructions(compiled) : undefined };
+}
+
+function supportedRegion(value: string, path: string): CountryCode {
+  const region = value.toUpperCase();
+  if (!isSupportedCountry(region)) throw new ConfigError(`${path} '${value}' is not a supported ISO 3166 country code (e.g. US, GB, DE)`, path);
+  return region;
 }

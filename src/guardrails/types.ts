@@ -30,6 +30,8 @@ export interface GuardrailPolicy {
   injectionThreshold?: number;
   /** default phone region, ISO 3166 alpha-2, e.g. 'US' */
   region?: string;
+  /** more regions whose national phone numbers are recognised (E.164 always is) */
+  regions?: string[];
   /** how much of a streamed answer is held back for redaction: 'word' (default, leak-free) or 'value' */
   streamHoldback?: 'word' | 'value';
 }

@@ -105,6 +105,11 @@ describe('voicegw.yaml errors name the path, the value and what is allowed', () 
     expect(e.message).toContain('guardrails.stream_holdback');
   });
 
+  it('unsupported phone region in guardrails.regions', () => {
+    const e = errorOf('guardrails:\n  enabled: true\n  regions: [GB, QQ]\n');
+    expect(e.message).toContain('guardrails.regions');
+  });
+
   it('bad time zone', () => {
     const e = errorOf('budget_timezone: Mars/Olympus\n');
     expect(e.message).toContain('budget_timezone: "Mars/Olympus" is not an IANA time zone');

@@ -126,3 +126,11 @@ describe('financial: IBANs of every registered country', () => {
     expect(fin(`iban: ${lettered.replace(/(.{4})(?=.)/g, '$1 ')}.`)).toHaveLength(1);
   });
 });
+
+describe('financial: IBANs written with a space after the country code', () => {
+  it('finds "AL 47 2121 …" and "GB 29 NWBK …", not "AT 12 noon"', () => {
+    expect(fin('the IBAN is AL 47 2121 1009 0000 0002 3569 8741')).toEqual(['iban:AL 47 2121 1009 0000 0002 3569 8741']);
+    expect(fin('IBAN GB 29 NWBK 6016 1331 9268 19 please')).toEqual(['iban:GB 29 NWBK 6016 1331 9268 19']);
+    expect(fin('we meet AT 12 noon')).toEqual([]);
+  });
+});

@@ -23,6 +23,23 @@ describe('pii: emails', () => {
   });
 });
 
+describe('pii: false positives and near misses from the public sets', () => {
+  it('an IP address after the word "address" is found; a version is not', () => {
+    expect(pii('my IP address is 8.8.8.8')).toEqual(['ip_address:8.8.8.8']);
+    expect(pii('firmware version 1.2.3.4 is out')).toEqual([]);
+  });
+
+  it('an scp-style git remote is not an email', () => {
+    expect(pii('clone git@github.com:org/repo.git first')).toEqual([]);
+    expect(pii('mail git@github.com: they answer')).toEqual(['email:git@github.com']);
+  });
+
+  it('an SSN grouped other than 3-2-4 is not an SSN', () => {
+    expect(pii('my ssn is 536-228-726')).toEqual([]);
+    expect(pii('my ssn is 536-22-8726')).toEqual(['ssn:536-22-8726']);
+  });
+});
+
 describe('pii: phone numbers (libphonenumber, region aware)', () => {
   it('finds common written formats', () => {
     expect(pii('Call me back at (415) 555-2671 after five.')).toEqual(['phone:(415) 555-2671']);
@@ -33,6 +50,18 @@ describe('pii: phone numbers (libphonenumber, region aware)', () => {
   it('uses the policy region for national numbers', () => {
     expect(pii('ring 020 7946 0958 tomorrow', 'GB')).toEqual(['phone:020 7946 0958']);
     expect(pii('ring 020 7946 0958 tomorrow', 'US')).toEqual([]);
+  });
+
+  it('reads national numbers of every region in `regions` (after `region`), written and spoken', () => {
+    const regions = (text: string, list: string[]) => found(text, 'pii', { regions: list });
+    expect(regions('ring 020 7946 0958 tomorrow', ['CA', 'GB'])).toEqual(['phone:020 7946 0958']);
+    expect(regions('my mobile is oh seven nine one one, one two three four five six', ['GB'])).toEqual([
+      'phone:oh seven nine one one, one two three four five six',
+    ]);
+    expect(regions('my number is 98765 43210', ['IN'])).toEqual(['phone:98765 43210']);
+    expect(regions('my number is 98765 43210', ['GB'])).toEqual([]);
+    // a NANP number outside the US is valid with the default region too (the fast path once missed it)
+    expect(pii('call me at (416) 979-2671')).toEqual(['phone:(416) 979-2671']);
   });
 
   it('finds spoken numbers, including "oh" and "plus"', () => {

@@ -33,6 +33,8 @@ describe('compilePolicy', () => {
     expect(bad({ injectionThreshold: 2 })).toThrow(/injection_threshold/);
     expect(bad({ region: 'XX' })).toThrow(/guardrails.region/);
     expect(bad({ streamHoldback: 'none' as never })).toThrow(/guardrails.stream_holdback/);
+    expect(bad({ regions: ['GB', 'ZZ'] })).toThrow(/guardrails\.regions\.1 'ZZ'/);
+    expect(compilePolicy({ enabled: true, categories: {}, region: 'ca', regions: ['GB', 'CA'] }).regions).toEqual(['CA', 'GB']);
     try {
       bad({ categories: { off_topic: 'alert' } })();
     } catch (e) {

@@ -95,6 +95,10 @@ function findCandidates(ctx: ScanContext): NumberScan {
     if (m.index >= 2 && isAsciiLetter(text.charCodeAt(m.index - 1)) && isAsciiLetter(text.charCodeAt(m.index - 2)) && isDigit(text.charCodeAt(m.index + 1))) {
       if (m.index === 2 || !isWordChar(text.charCodeAt(m.index - 3))) ibans.push(m.index - 2);
     }
+    // "AL 47 2121 …": a capitalised country code, a space, then the check digits
+    else if (m.index >= 3 && text.charCodeAt(m.index - 1) === 32 && isUpper(text.charCodeAt(m.index - 2)) && isUpper(text.charCodeAt(m.index - 3)) && isDigit(text.charCodeAt(m.index + 1))) {
+      if (m.index === 3 || !isWordChar(text.charCodeAt(m.index - 4))) ibans.push(m.index - 3);
+    }
     let raw = m[0];
     let start = m.index;
     // a trailing ')' or '(' only belongs to the number when balanced
@@ -155,6 +159,10 @@ function onlyDigits(raw: string): string {
     }
   }
   return group === 0 ? raw : out + raw.slice(group);
+}
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
 }
 
 function isExtension(text: string, end: number): boolean {
@@ -242,7 +250,8 @@ function kindOf(ctx: ScanContext, c: NumberCandidate, all: NumberCandidate[]): {
   if (isCardNumber(c)) return result('card', kw === 'card');
   switch (kw) {
     case 'ssn':
-      if (nd === 9 && ssnValid(digits)) return result('ssn', true);
+      // grouped, an SSN reads 3-2-4: "536-228-726" is something else
+      if (nd === 9 && ssnValid(digits) && (!/[-.]/.test(raw) || SSN_FORMAT_RE.test(raw))) return result('ssn', true);
       break;
     case 'routing':
       if (nd === 9 && abaValid(digits)) return result('routing', true);

@@ -14,7 +14,7 @@ export function detectPii(ctx: ScanContext): void {
   for (const c of numberCandidates(ctx)) {
     switch (c.kind) {
       case 'phone':
-        if (validPhone(c, ctx.policy.region)) ctx.addNorm('pii', 'phone', c.start, c.end, '[PHONE]', c.keyed ? 0.95 : 0.8);
+        if (validPhone(c, ctx.policy.regions)) ctx.addNorm('pii', 'phone', c.start, c.end, '[PHONE]', c.keyed ? 0.95 : 0.8);
         break;
       case 'ssn':
         ctx.addNorm('pii', 'ssn', c.start, c.end, '[SSN]', c.keyed ? 0.98 : 0.85);
@@ -37,24 +37,34 @@ export function detectPii(ctx: ScanContext): void {
 const NANP = new Set(['US', 'CA', 'PR', 'GU', 'VI', 'AS', 'MP', 'BS', 'BB', 'JM', 'TT', 'DO']);
 
 /**
- * Validity by libphonenumber's full metadata. NANP national numbers, whose shape we can read
- * ourselves, go straight to PhoneNumber (≈5 µs); others take the full parse (≈12 µs), which also
- * resolves calling codes shared by several countries (+44: GB, GG, IM, JE).
+ * Validity by libphonenumber's full metadata, for an international number or a national one in any
+ * of the policy's regions. NANP national numbers, whose shape we can read ourselves, try PhoneNumber
+ * first (≈5 µs); the full parse (≈12 µs) also resolves calling codes shared by several countries
+ * (+1: US, CA …; +44: GB, GG, IM, JE).
  */
-function validPhone(c: NumberCandidate, region: CountryCode): boolean {
+function validPhone(c: NumberCandidate, regions: readonly CountryCode[]): boolean {
   const d = c.digits;
-  const international = c.raw.startsWith('+');
-  try {
-    if (!international && NANP.has(region)) {
+  if (c.raw.startsWith('+')) return parsePhoneNumberFromString(c.raw)?.isValid() === true;
+  let nanpTried = false;
+  for (const region of regions) {
+    if (NANP.has(region)) {
+      if (nanpTried) continue;
+      nanpTried = true;
       const national = d.length === 11 && d[0] === '1' ? d.slice(1) : d;
-      if (national.length !== 10 || national[0]! < '2' || national[3]! < '2') return false;
-      return new PhoneNumber(`+1${national}`).isValid();
+      if (national.length !== 10 || national[0]! < '2' || national[3]! < '2') continue;
+      try {
+        if (new PhoneNumber(`+1${national}`).isValid()) return true;
+      } catch {
+        // not a NANP number: the full parse below decides
+      }
     }
-  } catch {
-    return false;
+    if (parsePhoneNumberFromString(c.raw, region)?.isValid()) return true;
   }
-  const parsed = parsePhoneNumberFromString(c.raw, international ? undefined : region);
-  return parsed !== undefined && parsed.isValid();
+  return false;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
 }
 
 /** [A-Za-z0-9.-], and with `local` also [_%+] */
@@ -76,6 +86,8 @@ function detectEmails(ctx: ScanContext): void {
     const domain = t.slice(at + 1, e);
     const dot = domain.lastIndexOf('.');
     if (dot <= 0 || !/^[A-Za-z]{2,24}$/.test(domain.slice(dot + 1))) continue;
+    // "git@github.com:org/repo.git" is an scp-style remote, not a mailbox
+    if (t.charCodeAt(e) === 58 && e + 1 < t.length && !isSpace(t.charCodeAt(e + 1))) continue;
     ctx.add('pii', 'email', s, e, '[EMAIL]', 0.99);
   }
 }

@@ -4,11 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { compilePolicy, scanText, type GuardrailCategory, type GuardrailPolicy } from '../../../src/guardrails/index.js';
 import { messageScores, type Scores } from './metrics.js';
 
-/** Our own labelled corpus: test/guardrails/corpus/<category>.jsonl, one {text, label, topic?} per line. */
+/** Our own labelled corpus: test/guardrails/corpus/<category>.jsonl, one {text, label, topic?, regions?} per line. */
 export interface CorpusCase {
   text: string;
   label: 0 | 1;
   topic?: string;
+  /** phone regions besides the default US */
+  regions?: string[];
 }
 
 export const CORPUS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'corpus');
@@ -37,9 +39,9 @@ export function evaluateCorpus(category: GuardrailCategory): CorpusResult {
   const cases = loadCorpus(category);
   const policies = new Map<string, ReturnType<typeof policyFor>>();
   const judged = cases.map((c) => {
-    const key = c.topic ?? '';
+    const key = `${c.topic ?? ''}|${c.regions?.join(',') ?? ''}`;
     let policy = policies.get(key);
-    if (!policy) policies.set(key, (policy = policyFor(category, c.topic ? { topic: c.topic } : {})));
+    if (!policy) policies.set(key, (policy = policyFor(category, { topic: c.topic, regions: c.regions })));
     const predicted = scanText(c.text, policy).some((f) => f.category === category);
     return { c, expected: c.label === 1, predicted };
   });
