@@ -38,6 +38,16 @@ export function dashboardApi(gw: Gateway): Hono {
     return c.json({ project: project ?? null, timeZone: gw.timeZoneOf(project), days: await gw.reports.dailyTrend({ project, days }) });
   });
 
+  // the catalog as requests are priced: the same rows as `voicegw prices --json` and MCP list_models
+  api.get('/prices', (c) => {
+    const modality = c.req.query('modality');
+    if (modality !== undefined && modality !== 'stt' && modality !== 'llm' && modality !== 'tts') {
+      return c.json({ error: { code: 'bad_request', message: "modality must be 'stt', 'llm' or 'tts'" } }, 400);
+    }
+    const models = c.req.queries('model') ?? [];
+    return c.json(gw.priceCatalog({ modality, models }));
+  });
+
   api.get('/budget/:project/events', async (c) => {
     const project = c.req.param('project');
     gw.requireProject(project);

@@ -65,6 +65,20 @@ const getJson = async (path: string) => {
 };
 
 describe('dashboard read routes', () => {
+  it('prices: the same catalog as `voicegw prices` (Gateway.priceCatalog), filterable by modality and model', async () => {
+    const all = await getJson('/v1/prices');
+    expect(all.status).toBe(200);
+    expect(all.body).toEqual(JSON.parse(JSON.stringify(gw.priceCatalog())));
+    const stt = await getJson('/v1/prices?modality=stt');
+    const rows = stt.body.rows as { modality: string; model: string; prices: Record<string, number> }[];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.modality === 'stt')).toBe(true);
+    expect(rows.find((r) => r.model === 'deepgram/nova-3')!.prices).toEqual({ per_minute: 0.0043, streaming_per_minute: 0.0048 });
+    const one = await getJson('/v1/prices?model=anthropic/claude-sonnet-4-20250514&model=acme/x');
+    expect(one.body).toMatchObject({ rows: [{ model: 'anthropic/claude-sonnet-4-0', requested: 'anthropic/claude-sonnet-4-20250514' }], missing: [{ model: 'acme/x' }] });
+    expect((await getJson('/v1/prices?modality=video')).status).toBe(400);
+  });
+
   it('budget series: cumulative spend at each 15-minute bucket end of today, null after now', async () => {
     const { status, body } = await getJson('/v1/budget/support/series');
     expect(status).toBe(200);

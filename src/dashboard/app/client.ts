@@ -3,6 +3,7 @@ import type { GuardrailEvent } from '../../ledger/types.js';
 import type { ProjectView } from '../../projects.js';
 import type { CostsResult, LogEntry, SessionCost } from '../../reports.js';
 import type { BudgetEventView, BudgetSeries } from '../api.js';
+import type { PriceCatalog } from '../../metering/catalog-view.js';
 
 export type { BudgetEventView, BudgetSeries, BudgetStatus, CostsResult, LogEntry, ProjectView, SessionCost };
 
@@ -102,6 +103,7 @@ export const api = {
   budget: (project: string) => call<BudgetStatus>('GET', `/v1/budget/${seg(project)}`),
   budgetSeries: (project: string) => call<BudgetSeries>('GET', `/v1/budget/${seg(project)}/series`),
   budgetEvents: (project: string, limit = 20) => call<{ events: BudgetEventView[] }>('GET', `/v1/budget/${seg(project)}/events${qs({ limit })}`).then((r) => r.events),
+  prices: (q: { modality?: string }) => call<PriceCatalog>('GET', `/v1/prices${qs(q)}`),
   trend: (q: { project?: string; days?: number }) => call<{ days: TrendDay[]; timeZone: string }>('GET', `/v1/trend${qs(q)}`),
   guardrailEvents: (q: { project?: string; limit?: number }) => call<{ events: GuardrailEventView[] }>('GET', `/v1/guardrails/events${qs(q)}`).then((r) => r.events),
 };

@@ -3,6 +3,7 @@ import { type AppServices, type Page, parseRoute, type Route } from './page.js';
 import { costsPage } from './pages/costs.js';
 import { logsPage } from './pages/logs.js';
 import { overviewPage } from './pages/overview.js';
+import { pricesPage } from './pages/prices.js';
 import { projectPage } from './pages/project.js';
 import { projectsPage } from './pages/projects.js';
 import { sessionsPage } from './pages/sessions.js';
@@ -57,6 +58,8 @@ function createPage(r: Route): Page {
       return sessionsPage(r, services);
     case 'projects':
       return projectsPage(r, services);
+    case 'prices':
+      return pricesPage(r, services);
     default:
       return overviewPage();
   }

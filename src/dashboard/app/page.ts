@@ -14,7 +14,7 @@ export interface Page {
 }
 
 export interface Route {
-  name: 'overview' | 'project' | 'costs' | 'logs' | 'sessions' | 'projects';
+  name: 'overview' | 'project' | 'costs' | 'logs' | 'sessions' | 'projects' | 'prices';
   id?: string;
   query: URLSearchParams;
 }
@@ -30,7 +30,7 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const query = new URLSearchParams(search);
   if (parts[0] === 'project' && parts[1]) return { name: 'project', id: parts[1], query };
-  if (parts[0] === 'costs' || parts[0] === 'logs' || parts[0] === 'sessions' || parts[0] === 'projects') return { name: parts[0], query };
+  if (parts[0] === 'costs' || parts[0] === 'logs' || parts[0] === 'sessions' || parts[0] === 'projects' || parts[0] === 'prices') return { name: parts[0], query };
   return { name: 'overview', query };
 }
 

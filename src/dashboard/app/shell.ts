@@ -9,6 +9,7 @@ const NAV: { name: Route['name']; label: string; href: string; icon: string }[] 
   { name: 'logs', label: 'Logs', href: '#/logs', icon: '≡' },
   { name: 'sessions', label: 'Sessions', href: '#/sessions', icon: '◷' },
   { name: 'projects', label: 'Projects', href: '#/projects', icon: '▦' },
+  { name: 'prices', label: 'Prices', href: '#/prices', icon: '¢' },
 ];
 
 /** Sidebar (navigation, project switcher, live status), banner, toasts and the page outlet. */
