@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Gateway } from '../../src/gateway.js';
+import { SqliteLedger } from '../../src/ledger/sqlite.js';
+import { startServer } from '../../src/server/index.js';
+import { voicegw } from '../cli/helpers.js';
 import { type Mocks, mockProviders, startMocks } from '../helpers/stack.js';
+import { makeRow } from '../ledger/helpers.js';
 import { callRound, captureLogs, holdWriteLock, waitFor } from './helpers.js';
 
 let mocks: Mocks;
@@ -139,4 +143,59 @@ describe('another process holds the SQLite write lock', () => {
       await gw.close();
     }
   }, 60_000);
+});
+
+describe('the surfaces say the ledger is degraded', () => {
+  it('/health, /v1/status, Prometheus and voicegw status name the problem and count queued and lost rows', async () => {
+    const dir = mkdtempSync(join(root, 'surfaces-'));
+    const dbPath = join(dir, 'ledger.db');
+    writeFileSync(dbPath, 'garbage, not SQLite\n'.repeat(100));
+    const gw = await open(dbPath);
+    const server = await startServer(gw, { host: '127.0.0.1', port: 0 });
+    try {
+      await callRound(gw);
+      const health = await (await fetch(`${server.url}/health`)).json();
+      expect(health).toMatchObject({ status: 'degraded', ledger: { state: 'degraded', queued_rows: 3, lost_rows: 0 } });
+      const status = await (await fetch(`${server.url}/v1/status`)).json();
+      expect(status.ledger).toMatchObject({ kind: 'sqlite', location: dbPath, state: 'degraded', queued_rows: 3, lost_rows: 0, budgets: 'in-process' });
+      expect(status.ledger.problem).toMatch(/not a valid database/);
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      expect(metrics).toMatch(/^voicegw_ledger_degraded 1$/m);
+      expect(metrics).toMatch(/^voicegw_ledger_queued_rows 3$/m);
+      expect(metrics).toMatch(/^voicegw_ledger_lost_rows 0$/m);
+
+      writeFileSync(join(dir, 'voicegw.yaml'), `cost_tracking:\n  db_path: ${dbPath}\n`);
+      const cli = await voicegw(['--config', join(dir, 'voicegw.yaml'), 'status', '--json'], { cwd: dir, env: { HOME: dir } });
+      expect(cli.code, cli.stderr).toBe(0);
+      expect(JSON.parse(cli.stdout).ledger).toMatchObject({ state: 'degraded', budgets: 'in-process' });
+      expect(cli.stderr).toMatch(/ledger degraded: .*not a valid database/);
+      const text = await voicegw(['--config', join(dir, 'voicegw.yaml'), 'status'], { cwd: dir, env: { HOME: dir } });
+      expect(text.stdout).toMatch(/Ledger:\s+sqlite .*DEGRADED since .*not a valid database/);
+    } finally {
+      await server.close();
+      await gw.close();
+    }
+  }, 120_000);
+});
+
+describe('the queue is bounded', () => {
+  it('rows beyond maxQueued are dropped, counted and logged; the queued ones land after release', async () => {
+    const dbPath = join(mkdtempSync(join(root, 'bounded-')), 'ledger.db');
+    const ledger = SqliteLedger.open(dbPath, { queue: { maxQueued: 5, busyToleranceMs: 0 } });
+    const logs = captureLogs();
+    try {
+      const lock = await holdWriteLock(dbPath, 1500);
+      for (let i = 0; i < 8; i++) await ledger.record(makeRow({ id: `bounded-${i}`, project: 'bounded' }));
+      expect(ledger.health()).toMatchObject({ queued: 5, lost: 3 });
+      expect(ledger.health().problem).toMatch(/locked by another process/);
+      expect(logs.lines.filter((l) => /bounded-[567] .*NOT recorded: .*queue full/.test(l))).toHaveLength(3);
+      await lock.released;
+      await ledger.flush();
+      expect((await ledger.exportRows({})).map((r) => r.id).sort()).toEqual(['bounded-0', 'bounded-1', 'bounded-2', 'bounded-3', 'bounded-4']);
+      expect(ledger.health()).toMatchObject({ problem: null, queued: 0, lost: 3 });
+    } finally {
+      logs.restore();
+      await ledger.close();
+    }
+  }, 30_000);
 });
