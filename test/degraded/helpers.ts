@@ -1,27 +1,13 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
-import { setLogSink } from '../../src/log.js';
 import { stt } from '@livekit/agents';
 import type { Gateway } from '../../src/gateway.js';
 import { inference } from '../../src/index.js';
 import { sineFrames } from '../../src/testing/index.js';
 import { captureErrors, chatCtx, synthesize, transcribe } from '../helpers/stack.js';
 
-/** Captures voicegateway log lines (the test setup silences them by default). */
-export function captureLogs(): { lines: string[]; restore: () => void } {
-  const lines: string[] = [];
-  const level = process.env.VOICEGW_LOG_LEVEL;
-  process.env.VOICEGW_LOG_LEVEL = 'info';
-  const restoreSink = setLogSink((_l, m) => lines.push(m));
-  return {
-    lines,
-    restore: () => {
-      restoreSink();
-      process.env.VOICEGW_LOG_LEVEL = level;
-    },
-  };
-}
+export { captureLogs } from '../helpers/logs.js';
 
 export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresLedger } from '../../src/ledger/postgres.js';
-import { setLogSink } from '../../src/log.js';
+import { captureLogs } from '../helpers/logs.js';
 import { adminQuery, createTestDatabase, makeRow, PG_REQUIRED, pgAvailability, T0 } from './helpers.js';
 
 const pgState = await pgAvailability('ledger/pg-outage');
@@ -14,21 +14,6 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise
     if (Date.now() > deadline) throw new Error('condition not reached in time');
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-/** Captures voicegateway log lines (the test setup silences them by default). */
-function captureLogs(): { lines: string[]; restore: () => void } {
-  const lines: string[] = [];
-  const level = process.env.VOICEGW_LOG_LEVEL;
-  process.env.VOICEGW_LOG_LEVEL = 'info';
-  const restoreSink = setLogSink((_l, m) => lines.push(m));
-  return {
-    lines,
-    restore: () => {
-      restoreSink();
-      process.env.VOICEGW_LOG_LEVEL = level;
-    },
-  };
 }
 
 describe.skipIf(!pgState.ok)('PostgreSQL connection loss', () => {
