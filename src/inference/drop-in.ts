@@ -33,7 +33,8 @@ export interface DropInOptions {
   gateway?: Gateway;
 }
 
-type Emitter = { on(ev: 'error', fn: (e: { error: Error }) => void): unknown };
+/** STT/LLM/TTS plugins report failures as 'error' events; a realtime model's sessions do (the model itself emits nothing). */
+type Emitter = object;
 
 /**
  * What the three drop-ins share: the bound project, the chain, lazily built inner plugins (one per
@@ -100,7 +101,7 @@ export class DropInCore<Inner extends Emitter> {
       p = this.build(ref, { apiKey: ep.apiKey, baseURL: ep.baseURL, options: { ...ep.extras, ...ref.options } }).then((inner) => {
         this.#built.set(ref.id, inner);
         this.#watchers.set(inner, new Set());
-        inner.on('error', (e) => {
+        (inner as { on?(ev: 'error', fn: (e: { error: Error }) => void): unknown }).on?.('error', (e) => {
           for (const w of this.#watchers.get(inner) ?? []) w.error ??= e.error;
         });
         return inner;

@@ -2,6 +2,7 @@ import { getGateway } from '../gateway.js';
 import type { BudgetStatus } from '../budget/enforcer.js';
 
 export { LLM, type LLMOptions } from './llm.js';
+export { RealtimeModel, type RealtimeModelOptions } from './realtime.js';
 export { STT, type STTOptions } from './stt.js';
 export { TTS, type TTSOptions } from './tts.js';
 export { setProject, withProject, startSession, currentSessionId as getSessionId } from './context.js';

@@ -21,6 +21,10 @@ export class Meter {
   cachedUnits = 0;
   /** provider-reported figure (e.g. Deepgram usage seconds); preferred over our own count when present */
   reportedInputUnits: number | null = null;
+  /** realtime models: audio tokens, priced at audio rates; the row's units add them to the text tokens above */
+  audioInputUnits = 0;
+  audioCachedUnits = 0;
+  audioOutputUnits = 0;
   firstOutputAt: number | null = null;
   /** STT: the request went the pre-recorded path (`recognize()`), priced at that rate */
   batch = false;
@@ -66,7 +70,8 @@ export async function recordAttempt(
   const { modality, ref } = ctx;
   const billed = meter.billedInputUnits(ref.spec.billsSessionDuration === true);
   const units = { inputUnits: round6(billed), outputUnits: meter.outputUnits, cachedUnits: Math.min(meter.cachedUnits, billed) };
-  const pricedUnits = meter.batch ? { ...units, batch: true } : units;
+  const audio = { audioInputUnits: meter.audioInputUnits, audioCachedUnits: meter.audioCachedUnits, audioOutputUnits: meter.audioOutputUnits };
+  const pricedUnits = { ...units, ...(meter.batch ? { batch: true } : {}), ...(audio.audioInputUnits + audio.audioOutputUnits > 0 ? audio : {}) };
   const priced =
     outcome.status === 'blocked'
       ? { costNanos: 0, source: 'blocked' }
@@ -81,7 +86,9 @@ export async function recordAttempt(
     modality,
     provider: ref.provider,
     model: ref.model,
-    ...units,
+    inputUnits: units.inputUnits + audio.audioInputUnits,
+    outputUnits: units.outputUnits + audio.audioOutputUnits,
+    cachedUnits: units.cachedUnits + Math.min(audio.audioCachedUnits, audio.audioInputUnits),
     costNanos: priced.costNanos,
     pricingSource: priced.source,
     ttfbMs: meter.ttfbMs,

@@ -74,6 +74,8 @@ export class PriceBook {
    * (`…-2024-07-18`, longest match), then genai-prices (LLM), then a `provider/*` entry.
    */
   lookup(modality: Modality, modelId: string): PriceEntry | null {
+    // realtime models are LLM entries with audio-token rates (genai-prices carries both)
+    if (modality === 'realtime') return this.lookup('llm', modelId);
     const key = `${modality}\0${modelId}`;
     const cached = this.#resolved.get(key);
     if (cached !== undefined) return cached;

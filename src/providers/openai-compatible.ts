@@ -72,7 +72,8 @@ export function openAICompatible(p: CompatibleProvider): ProviderSpec {
     },
     async realtime(o) {
       const oa = await loadPlugin<typeof OpenAI>(PKG);
-      return new oa.realtime.RealtimeModel({ ...o.options, model: o.model, ...(o.variant ? { voice: o.variant } : {}), apiKey: key(o), baseURL: base(o) } as never);
+      const { openAIRealtimeModel } = await import('./openai-realtime-connect.js');
+      return openAIRealtimeModel(oa, { ...o.options, model: o.model, ...(o.variant ? { voice: o.variant } : {}), apiKey: key(o), baseURL: base(o) } as never);
     },
   };
 }

@@ -15,7 +15,7 @@ export class ProviderRegistry {
     for (const [name, cfg] of Object.entries(configured)) {
       if (this.#specs.has(name) || !cfg.base_url) continue;
       const kind = cfg.kind === 'local' ? 'local' : 'cloud';
-      this.#specs.set(name, openAICompatible({ name, kind, modalities: ['llm', 'stt', 'tts'], placeholderKey: kind === 'local' ? 'local' : undefined }));
+      this.#specs.set(name, openAICompatible({ name, kind, modalities: ['llm', 'stt', 'tts', 'realtime'], placeholderKey: kind === 'local' ? 'local' : undefined }));
     }
   }
 

@@ -6,6 +6,8 @@ export type { Fault, FaultKind, FaultRule } from './faults.js';
 export type { MockServer, RecordedRequest } from './server.js';
 export { startMockOpenAI, type MockChatReply, type MockChatRequest, type MockOpenAI, type MockOpenAIOptions } from './openai.js';
 export { startMockDeepgram, type MockDeepgram, type MockDeepgramOptions } from './deepgram.js';
+export { startMockOpenAIRealtime, type MockOpenAIRealtime, type MockOpenAIRealtimeOptions, type RealtimeUsage, type TranscriptionUsage } from './openai-realtime.js';
+export { MOCK_TOKENS } from './realtime-connection.js';
 export { startMockCartesia, type MockCartesia, type MockCartesiaOptions } from './cartesia.js';
 export { startMockAssemblyAI, type MockAssemblyAI, type MockAssemblyAIOptions, type MockAssemblySession } from './assemblyai.js';
 export { startMockGoogle, type MockGoogle, type MockGoogleOptions } from './google.js';

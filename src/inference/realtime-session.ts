@@ -1,0 +1,354 @@
+import { ReadableStream } from 'node:stream/web';
+import { llm, type metrics } from '@livekit/agents';
+import type { AudioFrame } from '@livekit/rtc-node';
+import { BudgetExceededError, FallbackExhaustedError } from '../errors.js';
+import { DEFAULT_BLOCK_MESSAGE } from '../guardrails/index.js';
+import { log } from '../log.js';
+import { nanosToUsd } from '../money.js';
+import { redact } from '../secrets.js';
+import { openAIConnected } from '../providers/openai-realtime-connect.js';
+import type { ModelRef } from '../providers/types.js';
+import { throttledOrder } from '../routing/chain.js';
+import { auditFindings } from './guard-audit.js';
+import type { RealtimeModel } from './realtime.js';
+import { guardInput, OutputGuard } from './realtime-guard.js';
+import { RealtimeMeter } from './realtime-meter.js';
+
+/** Events of the plugin session passed through unchanged (the others are handled below). */
+const PASSED = ['input_speech_started', 'input_speech_stopped'] as const;
+/** audio the caller may speak while the first connection opens (100 ms frames: 10 s) */
+const MAX_EARLY_FRAMES = 1000;
+
+/**
+ * The session AgentSession talks to. It opens the plugin's session for the first chain entry that
+ * connects (budget admission first), passes events and calls through, and meters each response.
+ * Calls that need the provider wait for that connection; audio spoken meanwhile is held and sent.
+ */
+export class GatewayRealtimeSession extends llm.RealtimeSession {
+  readonly #owner: RealtimeModel;
+  readonly #meter: RealtimeMeter;
+  readonly #ready: Promise<llm.RealtimeSession>;
+  #inner: llm.RealtimeSession | null = null;
+  #early: AudioFrame[] | null = [];
+  #closed = false;
+  #stopping = false;
+  #saying = false;
+  #saidMs = 0;
+  #ref: ModelRef;
+  #chatCtx = llm.ChatContext.empty();
+  #tools = llm.ToolContext.empty();
+
+  constructor(owner: RealtimeModel) {
+    super(owner);
+    this.#owner = owner;
+    this.#ref = owner.core.chain[0]!;
+    this.#meter = new RealtimeMeter(owner.core, () => this.#ref);
+    this.#ready = this.#open();
+    this.#ready.catch(() => {});
+  }
+
+  get chatCtx(): llm.ChatContext {
+    return this.#inner?.chatCtx ?? this.#chatCtx.copy();
+  }
+
+  get tools(): llm.ToolContext {
+    return this.#inner?.tools ?? this.#tools.copy();
+  }
+
+  async updateInstructions(instructions: string): Promise<void> {
+    await (await this.#ready).updateInstructions(instructions);
+  }
+
+  async updateChatCtx(chatCtx: llm.ChatContext): Promise<void> {
+    this.#chatCtx = chatCtx;
+    await (await this.#ready).updateChatCtx(chatCtx);
+  }
+
+  async updateTools(tools: llm.ToolContext): Promise<void> {
+    this.#tools = tools;
+    await (await this.#ready).updateTools(tools);
+  }
+
+  updateOptions(options: { toolChoice?: llm.ToolChoice | null }): void {
+    void this.#ready.then((s) => s.updateOptions(options), () => {});
+  }
+
+  pushAudio(frame: AudioFrame): void {
+    if (this.#inner) return this.#inner.pushAudio(frame);
+    if (this.#early && this.#early.length < MAX_EARLY_FRAMES) this.#early.push(frame);
+  }
+
+  async generateReply(instructions?: string, options?: { signal?: AbortSignal }): Promise<llm.GenerationCreatedEvent> {
+    return (await this.#ready).generateReply(instructions, options);
+  }
+
+  async commitAudio(): Promise<void> {
+    await (await this.#ready).commitAudio();
+  }
+
+  async clearAudio(): Promise<void> {
+    if (this.#inner) await this.#inner.clearAudio();
+    else this.#early = [];
+  }
+
+  async interrupt(): Promise<void> {
+    await this.#inner?.interrupt();
+  }
+
+  async truncate(options: { messageId: string; audioEndMs: number; modalities?: ('text' | 'audio')[]; audioTranscript?: string }): Promise<void> {
+    await this.#inner?.truncate(options);
+  }
+
+  startUserActivity(): void {
+    this.#inner?.startUserActivity();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await super.close();
+    await this.#inner?.close();
+    await this.#meter.abandon('session closed mid-response').catch(() => {});
+  }
+
+  /** Admission, then the chain until one entry connects (throttle: cheaper entries first). */
+  async #open(): Promise<llm.RealtimeSession> {
+    const core = this.#owner.core;
+    await core.gw.ready;
+    const admission = await core.gw.budget.admit(core.project.id, this.#meter.estimate());
+    core.gw.budget.settle(admission.reservation, 0, core.project.id); // the session's responses reserve their own cost
+    if (admission.kind === 'block') {
+      await this.#meter.blocked('daily budget exceeded: realtime session refused');
+      throw this.#fail(new BudgetExceededError(core.project.id, nanosToUsd(admission.spentNanos), nanosToUsd(admission.budgetNanos)));
+    }
+    let order = core.chain;
+    let throttle: string | null = null;
+    if (admission.kind === 'throttle') {
+      const cheaper = throttledOrder(core.chain, (r) => core.gw.prices.price('realtime', r.provider, r.model, { inputUnits: 0, outputUnits: 0, cachedUnits: 0, audioInputUnits: 1000, audioOutputUnits: 1000 }).costNanos);
+      if (cheaper) order = cheaper;
+      throttle = cheaper ? 'cheaper' : null;
+      log.warn(`realtime: project '${core.project.id}' is over its daily budget (throttle): ${cheaper ? `new session on ${cheaper[0]!.id}` : 'no cheaper realtime model in the chain; the session runs on ' + core.chain[0]!.id}`);
+    }
+    const failures: { model: string; error: string }[] = [];
+    const usable = order.filter((r) => core.gw.health.available(r.id));
+    for (const ref of usable.length > 0 ? usable : order) {
+      if (this.#closed) throw new Error('realtime session closed');
+      try {
+        const inner = (await core.inner(ref)).session();
+        this.#attach(inner);
+        const connected = openAIConnected(inner);
+        try {
+          await connected;
+        } catch (e) {
+          this.#detach(inner);
+          void inner.close().catch(() => {});
+          throw e;
+        }
+        core.gw.health.ok(ref.id);
+        this.#ref = ref;
+        core.active = ref;
+        this.#inner = inner;
+        for (const frame of this.#early ?? []) inner.pushAudio(frame);
+        this.#early = null;
+        if (throttle) log.once('warn', `realtime-throttle:${core.project.id}:${ref.id}`, `realtime: throttled session for '${core.project.id}' runs on ${ref.id}`);
+        return inner;
+      } catch (e) {
+        const error = redact(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+        core.gw.health.fail(ref.id);
+        await this.#meter.failed(ref, error, failures.length > 0 ? order[0]!.id : null);
+        failures.push({ model: ref.id, error });
+        log.warn(`realtime: ${ref.id} failed to connect (${error})${failures.length < order.length ? '; trying the next realtime model' : ''}`);
+      }
+    }
+    throw this.#fail(new FallbackExhaustedError('realtime', failures));
+  }
+
+  /** A session that cannot run ends the AgentSession (a non-recoverable realtime_model_error), loudly. */
+  #fail(error: Error): Error {
+    this.emit('error', { type: 'realtime_model_error', timestamp: Date.now(), label: this.#owner.label(), error, recoverable: false } satisfies llm.RealtimeModelError);
+    return error;
+  }
+
+  #listeners = new Map<string, (ev: any) => void>(); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  #attach(inner: llm.RealtimeSession): void {
+    const on = (name: string, fn: (ev: any) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      this.#listeners.set(name, fn);
+      inner.on(name, fn);
+    };
+    for (const name of PASSED) on(name, ((ev: unknown) => this.emit(name, ev)) );
+    on('error', ((ev: llm.RealtimeModelError) => this.emit('error', { ...ev, label: ev.label || this.#owner.label() })) );
+    on('metrics_collected', ((m: metrics.RealtimeModelMetrics) => {
+      this.emit('metrics_collected', m);
+      void this.#meter.done(m).catch((e: Error) => log.warn(`realtime: could not record a response: ${e.message}`));
+    }) );
+    on('session_reconnected', (ev: unknown) => {
+      this.emit('session_reconnected', ev);
+      void this.#meter.abandon('connection lost mid-response').catch(() => {});
+    });
+    on('generation_created', ((ev: llm.GenerationCreatedEvent) => this.#generation(ev)) );
+    on('input_audio_transcription_completed', ((ev: llm.InputTranscriptionCompleted) => this.#transcribed(ev)) );
+    on('openai_server_event_received', ((ev: { type: string; usage?: Record<string, unknown> }) => {
+      this.emit('openai_server_event_received', ev);
+      if (ev.type === 'conversation.item.input_audio_transcription.completed' && ev.usage) void this.#meter.transcription(ev.usage).catch(() => {});
+    }) );
+    on('openai_client_event_queued', ((ev: { type: string; session?: { audio?: { input?: { transcription?: { model?: string } | null } } } }) => {
+      this.emit('openai_client_event_queued', ev);
+      const t = ev.type === 'session.update' ? ev.session?.audio?.input?.transcription : undefined;
+      if (t !== undefined) this.#meter.transcriptionModel = t?.model ?? null;
+    }) );
+  }
+
+  #detach(inner: llm.RealtimeSession): void {
+    for (const [name, fn] of this.#listeners) inner.off(name, fn);
+    this.#listeners.clear();
+  }
+
+  /** A response began: admit it against the budget, watch its transcript, then hand it on. */
+  #generation(ev: llm.GenerationCreatedEvent): void {
+    const core = this.#owner.core;
+    const id = ev.responseId ?? '';
+    const meter = this.#meter.begin(id, null);
+    if (this.#saying) {
+      // our own block message: played like a server turn, metered, not admitted or guarded
+      this.#saying = false;
+      const spoken = mapMessages(ev.messageStream, (m) => ({ ...m, audioStream: until(m.audioStream, new Promise(() => {}), () => meter.markOutput(), (ms) => (this.#saidMs += ms)) }));
+      this.emit('generation_created', { ...ev, userInitiated: false, messageStream: spoken });
+      return;
+    }
+    const guardrails = core.gw.guardrails(core.project.id);
+    const guard = guardrails ? new OutputGuard(guardrails) : null;
+    let stop: ((why: string) => void) | null = null;
+    const stopped = new Promise<string>((resolve) => (stop = resolve));
+    const messageStream = mapMessages(ev.messageStream, (msg) => ({
+      ...msg,
+      audioStream: until(msg.audioStream, stopped, () => meter.markOutput()),
+      textStream: watchText(msg.textStream, stopped, guard, (f) => stop?.(f)),
+    }));
+    this.emit('generation_created', { ...ev, messageStream });
+    void core.gw.budget.admit(core.project.id, this.#meter.estimate()).then(async (admission) => {
+      this.#meter.hold(id, admission.reservation);
+      if (admission.kind === 'warn') log.once('warn', `realtime-budget-warn:${core.project.id}`, `realtime: project '${core.project.id}' is over its daily budget (warn); the response goes on`);
+      if (admission.kind === 'block') {
+        stop?.('budget');
+        await this.#budgetBlock();
+      }
+    });
+    void stopped.then(async (why) => {
+      if (why === 'budget' || !guardrails) return;
+      await this.#inner?.interrupt();
+    });
+    if (guard) {
+      void stopped.then(async (why) => {
+        if (why !== 'guardrails') return;
+        const findings = lastFindings.get(guard) ?? [];
+        meter.guardrailFindings += findings.length;
+        await auditFindings(core, findings, 'out');
+      });
+    }
+  }
+
+  /** Says `text` through the model (one metered response), and resolves when it has been played. */
+  async #say(inner: llm.RealtimeSession, text: string): Promise<void> {
+    this.#saying = true;
+    this.#saidMs = 0;
+    const done = new Promise<void>((resolve) => inner.once('metrics_collected', () => resolve()));
+    const created = await inner.generateReply(`Say exactly this sentence and nothing else: "${text}"`).catch(() => null);
+    if (!created) return void (this.#saying = false);
+    await done;
+    await new Promise((r) => setTimeout(r, this.#saidMs)); // let the output play what it received
+  }
+
+  /** block: cancel what is in flight, say budget_block_message (if set), then end the session. */
+  async #budgetBlock(): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    const core = this.#owner.core;
+    const inner = this.#inner;
+    await inner?.interrupt();
+    const message = core.project.config.budget_block_message;
+    await this.#meter.blocked(`daily budget exceeded${message ? ': answered with budget_block_message' : ''}`);
+    if (message && inner) await this.#say(inner, message);
+    const spent = await core.gw.budget.status(core.project.id);
+    this.#fail(new BudgetExceededError(core.project.id, spent.spentUsd, spent.budgetUsd));
+  }
+
+  /** The caller's turn as the model transcribed it: block cancels the answer and says the block message. */
+  #transcribed(ev: llm.InputTranscriptionCompleted): void {
+    this.emit('input_audio_transcription_completed', ev);
+    const core = this.#owner.core;
+    const setup = ev.isFinal ? core.gw.guardrails(core.project.id) : null;
+    if (!setup) return;
+    const verdict = guardInput(setup, ev.transcript);
+    if (verdict.action === 'none') return;
+    void auditFindings(core, verdict.findings, 'in');
+    if (verdict.action !== 'block' || !this.#inner) return;
+    const inner = this.#inner;
+    void (async () => {
+      await inner.interrupt();
+      await this.#meter.blocked(`guardrails: ${[...new Set(verdict.findings.map((f) => f.category))].join(', ')}`, verdict.findings.length);
+      await this.#say(inner, setup.policy.blockMessage ?? DEFAULT_BLOCK_MESSAGE);
+    })();
+  }
+}
+
+const lastFindings = new WeakMap<OutputGuard, Parameters<typeof auditFindings>[1]>();
+
+/** The audio of one message until it ends or the response is stopped; marks the first frame. */
+function until(stream: ReadableStream<AudioFrame>, stopped: Promise<string>, first: () => void, played: (ms: number) => void = () => {}): ReadableStream<AudioFrame> {
+  const reader = stream.getReader();
+  let marked = false;
+  let done = false;
+  void stopped.then(() => {
+    done = true;
+    void reader.cancel().catch(() => {});
+  });
+  return new ReadableStream<AudioFrame>({
+    async pull(out) {
+      const r = done ? { done: true as const, value: undefined } : await reader.read();
+      if (r.done || done) return out.close();
+      if (!marked) (marked = true), first();
+      played((r.value.samplesPerChannel / r.value.sampleRate) * 1000);
+      out.enqueue(r.value);
+    },
+    cancel: () => void reader.cancel().catch(() => {}),
+  });
+}
+
+/** The transcript of one message, scanned as it streams; a finding stops the response. */
+function watchText<T extends string | { text?: string }>(stream: ReadableStream<T>, stopped: Promise<string>, guard: OutputGuard | null, stop: (why: string) => void): ReadableStream<T> {
+  if (!guard?.active) return stream;
+  const reader = stream.getReader();
+  let done = false;
+  void stopped.then(() => {
+    done = true;
+    void reader.cancel().catch(() => {});
+  });
+  return new ReadableStream<T>({
+    async pull(out) {
+      const r = done ? { done: true as const, value: undefined } : await reader.read();
+      if (r.done || done) return out.close();
+      const findings = guard.push(typeof r.value === 'string' ? r.value : (r.value.text ?? ''));
+      if (findings.length > 0) {
+        lastFindings.set(guard, findings);
+        stop('guardrails');
+        return out.close();
+      }
+      out.enqueue(r.value);
+    },
+    cancel: () => void reader.cancel().catch(() => {}),
+  });
+}
+
+
+/** The messages of a response, each mapped as it arrives (the plugin's message stream, read once). */
+function mapMessages(stream: ReadableStream<llm.MessageGeneration>, map: (m: llm.MessageGeneration) => llm.MessageGeneration): ReadableStream<llm.MessageGeneration> {
+  const reader = stream.getReader();
+  return new ReadableStream<llm.MessageGeneration>({
+    async pull(out) {
+      const r = await reader.read();
+      if (r.done) return out.close();
+      out.enqueue(map(r.value));
+    },
+    cancel: () => void reader.cancel().catch(() => {}),
+  });
+}

@@ -1,0 +1,69 @@
+import { llm } from '@livekit/agents';
+import type { ModelRef } from '../providers/types.js';
+import { DropInCore, type DropInOptions } from './drop-in.js';
+import { GatewayRealtimeSession } from './realtime-session.js';
+
+/** Options of `inference.RealtimeModel`; `modelOptions` go to the plugin (turnDetection, inputAudioTranscription, …). */
+export type RealtimeModelOptions = DropInOptions;
+
+/**
+ * A LiveKit `llm.RealtimeModel` (speech-to-speech) that routes `provider/model[:voice]` to the real
+ * plugin (`openai/gpt-realtime:marin` → `openai.realtime.RealtimeModel`), with a ledger row per
+ * response (modality `realtime`), budgets at session open and per response, guardrails on the
+ * caller's and the model's transcripts, and fallback to the next realtime model when connecting fails.
+ * Use it where the raw model goes: `new voice.AgentSession({ llm: new inference.RealtimeModel('openai/gpt-realtime') })`.
+ */
+export class RealtimeModel extends llm.RealtimeModel {
+  readonly core: DropInCore<llm.RealtimeModel>;
+
+  constructor(model: string | RealtimeModelOptions, opts: Omit<RealtimeModelOptions, 'model'> = {}) {
+    const o = typeof model === 'string' ? { ...opts, model } : model;
+    super(capabilitiesOf(o.modelOptions ?? {}));
+    this.core = new DropInCore<llm.RealtimeModel>('realtime', o, (ref, ep) => buildRealtime(ref, ep));
+  }
+
+  get model(): string {
+    return this.core.active.model;
+  }
+
+  get provider(): string {
+    return this.core.active.provider;
+  }
+
+  label(): string {
+    return 'voicegateway.RealtimeModel';
+  }
+
+  session(): llm.RealtimeSession {
+    return new GatewayRealtimeSession(this);
+  }
+
+  async close(): Promise<void> {
+    await this.core.closeInners();
+  }
+}
+
+function buildRealtime(ref: ModelRef, ep: { apiKey?: string; baseURL?: string; options: Record<string, unknown> }): Promise<llm.RealtimeModel> {
+  return ref.spec.realtime!({ model: ref.model, variant: ref.variant, ...ep });
+}
+
+/**
+ * What AgentSession reads before any plugin is loaded, worked out from the options as the OpenAI
+ * plugin does (a server VAD unless `turnDetection: null`, transcription unless
+ * `inputAudioTranscription: null`, audio unless `modalities` leaves it out).
+ */
+function capabilitiesOf(o: Record<string, unknown>): llm.RealtimeCapabilities {
+  const modalities = (o.modalities as string[] | undefined) ?? ['text', 'audio'];
+  return {
+    messageTruncation: true,
+    turnDetection: o.turnDetection !== null,
+    userTranscription: o.inputAudioTranscription !== null,
+    autoToolReplyGeneration: false,
+    audioOutput: modalities.includes('audio'),
+    manualFunctionCalls: true,
+    midSessionChatCtxUpdate: true,
+    midSessionInstructionsUpdate: true,
+    midSessionToolsUpdate: true,
+    perResponseToolChoice: true,
+  };
+}

@@ -1,0 +1,99 @@
+import { APIConnectionError, APIStatusError, APITimeoutError } from '@livekit/agents';
+import { WebSocket } from 'ws';
+
+type OpenAIPlugin = typeof import('@livekit/agents-plugin-openai');
+type RealtimeOptions = ConstructorParameters<OpenAIPlugin['realtime']['RealtimeModel']>[0];
+
+interface PluginOptions {
+  baseURL: string;
+  model: string;
+  apiKey?: string;
+  isAzure: boolean;
+  connOptions: { timeoutMs: number };
+}
+
+/** First connection of each plugin session: resolved when it opened, rejected when it failed. */
+const FIRST_CONNECT = new WeakMap<object, { promise: Promise<void>; resolve(): void; reject(e: Error): void }>();
+
+function firstConnect(session: object) {
+  let entry = FIRST_CONNECT.get(session);
+  if (!entry) {
+    let resolve!: () => void;
+    let reject!: (e: Error) => void;
+    const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    promise.catch(() => {});
+    entry = { promise, resolve, reject };
+    FIRST_CONNECT.set(session, entry);
+  }
+  return entry;
+}
+
+/** How the first connection of a session built by `openAIRealtimeModel` went (undefined for other sessions). */
+export function openAIConnected(session: object): Promise<void> | undefined {
+  return FIRST_CONNECT.get(session)?.promise;
+}
+
+/**
+ * The OpenAI plugin (1.9.0) opens its WebSocket without an 'error' listener: a refused connection
+ * or an HTTP 500 on the upgrade is an uncaught exception that kills the worker, and the session
+ * dies without an 'error' event. Sessions of this model open the same URL (the plugin's own
+ * `processBaseURL`, Bearer key) but report failures as APIConnectionError / APIStatusError /
+ * APITimeoutError: the first through `openAIConnected()` (the drop-in falls back), later ones
+ * (reconnects) as a non-recoverable 'error' event. Azure sessions connect as the plugin does.
+ */
+export function openAIRealtimeModel(oa: OpenAIPlugin, options: RealtimeOptions): InstanceType<OpenAIPlugin['realtime']['RealtimeModel']> {
+  const base = oa.realtime.RealtimeSession;
+  class GuardedSession extends base {}
+  const original = (base.prototype as unknown as { createWsConn(): Promise<WebSocket> }).createWsConn;
+  // runs from the base constructor (before any subclass field exists): state lives in FIRST_CONNECT
+  Object.defineProperty(GuardedSession.prototype, 'createWsConn', {
+    value: function createWsConn(this: InstanceType<typeof base>): Promise<WebSocket> {
+      const o = (this as unknown as { _options: PluginOptions })._options;
+      if (o.isAzure) return original.call(this);
+      const entry = firstConnect(this);
+      const first = !FIRST_CONNECT_SETTLED.has(this);
+      FIRST_CONNECT_SETTLED.add(this);
+      const url = oa.realtime.processBaseURL({ baseURL: o.baseURL, model: o.model, isAzure: false });
+      return connect(url, { 'User-Agent': 'LiveKit-Agents-JS', Authorization: `Bearer ${o.apiKey}` }, o.connOptions.timeoutMs).then(
+        (ws) => (first && entry.resolve(), ws),
+        (e: Error) => {
+          if (first) entry.reject(e);
+          else this.emit('error', { type: 'realtime_model_error', timestamp: Date.now(), label: 'openai.RealtimeModel', error: e, recoverable: false });
+          throw e;
+        },
+      );
+    },
+  });
+  class GuardedModel extends oa.realtime.RealtimeModel {
+    override session() {
+      return new GuardedSession(this);
+    }
+  }
+  return new GuardedModel(options);
+}
+
+const FIRST_CONNECT_SETTLED = new WeakSet<object>();
+
+function connect(url: string, headers: Record<string, string>, timeoutMs: number): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    const fail = (e: Error) => {
+      clearTimeout(timer);
+      reject(e);
+    };
+    const timer = setTimeout(() => {
+      ws.terminate();
+      fail(new APITimeoutError({ message: `OpenAI Realtime: no connection within ${timeoutMs} ms`, options: { retryable: false } }));
+    }, timeoutMs);
+    ws.on('error', (e) => fail(new APIConnectionError({ message: `OpenAI Realtime: ${e.message}`, options: { retryable: false } })));
+    ws.once('unexpected-response', (req, res) => {
+      const status = res.statusCode ?? 0;
+      req.destroy();
+      fail(new APIStatusError({ message: `OpenAI Realtime: HTTP ${status} on connect`, options: { statusCode: status, retryable: false } }));
+    });
+    ws.once('open', () => {
+      clearTimeout(timer);
+      resolve(ws);
+    });
+  });
+}
