@@ -8,7 +8,7 @@ import { pluginInstalled } from '../providers/plugins.js';
 import type { ModelRef } from '../providers/types.js';
 import { buildChain, type FallbackOption } from '../routing/chain.js';
 import type { Modality } from '../types.js';
-import { currentSessionId, peekSessionId } from './context.js';
+import { currentSession, peekSession, peekSessionId, type SessionState } from './context.js';
 import { runRequest, type Attempt, type RequestSpec } from './request.js';
 import { registerSecrets } from '../secrets.js';
 
@@ -45,7 +45,7 @@ export class DropInCore<Inner extends Emitter> {
   readonly project: Project;
   readonly chain: ModelRef[];
   active: ModelRef;
-  readonly #sessionId: string;
+  readonly #session: SessionState;
   readonly #inners = new Map<string, Promise<Inner>>();
   /** inner plugins already built, for callers that must not wait a tick */
   readonly #built = new Map<string, Inner>();
@@ -65,7 +65,7 @@ export class DropInCore<Inner extends Emitter> {
     const [, ...fallbacks] = buildChain(this.gw, modality, primary, this.project, opts.fallback);
     this.chain = [primary, ...fallbacks.filter((ref) => this.#buildable(ref))];
     this.active = primary;
-    this.#sessionId = currentSessionId();
+    this.#session = currentSession();
   }
 
   /** A fallback entry without a key or plugin is left out of the chain, with one warning: the others still serve. */
@@ -85,7 +85,12 @@ export class DropInCore<Inner extends Emitter> {
   }
 
   get sessionId(): string {
-    return peekSessionId() ?? this.#sessionId;
+    return peekSessionId() ?? this.#session.id;
+  }
+
+  /** the session this drop-in serves now (the one it was built in when its context has none) */
+  get session(): SessionState {
+    return peekSession() ?? this.#session;
   }
 
   #endpoint(ref: ModelRef, primary: ModelRef | null = this.chain[0]!) {

@@ -6,7 +6,7 @@ import type { ModelRef } from '../providers/types.js';
 import { DropInCore, type DropInOptions, EarlyStart, HeadStart, innerConn } from './drop-in.js';
 import type { GuardrailSetup } from '../gateway.js';
 import type { GuardrailPolicy } from '../guardrails/index.js';
-import { auditFindings, recordBlocked } from './guard-audit.js';
+import { auditFindings, recordBlocked, sessionGuardrails } from './guard-audit.js';
 import type { AttemptControl } from './request.js';
 
 export type LLMOptions = DropInOptions;
@@ -75,7 +75,7 @@ class GatewayLLMStream extends llm.LLMStream {
 
   async #run(): Promise<void> {
     const core = this.#owner.core;
-    const guardrails = core.gw.guardrails(core.project.id);
+    const guardrails = sessionGuardrails(core);
     let chatCtx = this.chatCtx;
     let findings = 0;
     if (guardrails) {

@@ -122,4 +122,25 @@ describe('guardrails in the LLM drop-in', () => {
     await model.chat({ chatCtx: chatCtx(`my card is ${CARD}`) }).collect();
     expect(lastUserMessage()).toBe(`my card is ${CARD}`);
   });
+
+  it('bypassGuardrails: the session passes unscanned and leaves exactly one audited bypassed event', async () => {
+    await inference.withProject('guarded', async () => {
+      const id = inference.startSession({ bypassGuardrails: true });
+      const model = new inference.LLM('openai/gpt-4.1-mini', { gateway: gw, project: 'guarded' });
+      await model.chat({ chatCtx: chatCtx(`my card is ${CARD}`) }).collect();
+      expect(lastUserMessage()).toContain(CARD);
+      const res = await model.chat({ chatCtx: chatCtx('echo card please') }).collect();
+      expect(res.text).toContain(CARD);
+      await gw.drain();
+      const events = (await gw.ledger.guardrailEvents({ project: 'guarded', limit: 1000 })).filter((e) => e.sessionId === id);
+      expect(events.map((e) => [e.action, e.detector])).toEqual([['bypassed', 'bypass']]);
+    });
+    // a session started without it is guarded again
+    await inference.withProject('guarded', async () => {
+      inference.startSession();
+      const model = new inference.LLM('openai/gpt-4.1-mini', { gateway: gw, project: 'guarded' });
+      await model.chat({ chatCtx: chatCtx(`my card is ${CARD}`) }).collect();
+      expect(lastUserMessage()).toContain('[CARD]');
+    });
+  });
 });
