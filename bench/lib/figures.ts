@@ -341,4 +341,13 @@ const LOAD: Figure = {
   },
 };
 
-export const FIGURES: Figure[] = [P1, P2, P3, P4, P5, P6, P7, FRAMES, LOAD];
+const RT: Figure = {
+  id: 'RT',
+  title: 'added time to first audio (realtime speech-to-speech) vs raw openai realtime plugin',
+  async run(ctx) {
+    const out = await runChild<Comparison & { errors: { dropIn: number; raw: number } }>('realtime.ts', ctx.quick ? ['--pairs', '100', '--warmup', '10'] : ['--pairs', '500', '--warmup', '50'], { timeoutMs: 5 * MIN });
+    return { rows: [...latencyRows('RT realtime first audio (generateReply → first frame)', out, 0.3, null), ...errorRow('RT', out)], data: out };
+  },
+};
+
+export const FIGURES: Figure[] = [P1, P2, RT, P3, P4, P5, P6, P7, FRAMES, LOAD];

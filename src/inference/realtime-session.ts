@@ -33,6 +33,8 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
   #closed = false;
   #stopping = false;
   #saying = false;
+  /** user-initiated responses, wrapped at generation_created, until generateReply() hands them out */
+  readonly #wrapped = new Map<string, llm.GenerationCreatedEvent>();
   #saidMs = 0;
   #ref: ModelRef;
   #chatCtx = llm.ChatContext.empty();
@@ -79,7 +81,11 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
   }
 
   async generateReply(instructions?: string, options?: { signal?: AbortSignal }): Promise<llm.GenerationCreatedEvent> {
-    return (await this.#ready).generateReply(instructions, options);
+    const ev = await (await this.#ready).generateReply(instructions, options);
+    // the same response as its generation_created: hand out the wrapped streams (the plugin's are read by the wrapper)
+    const wrapped = this.#wrapped.get(ev.responseId ?? '');
+    this.#wrapped.delete(ev.responseId ?? '');
+    return wrapped ?? ev;
   }
 
   async commitAudio(): Promise<void> {
@@ -224,7 +230,9 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
       audioStream: until(msg.audioStream, stopped, () => meter.markOutput()),
       textStream: watchText(msg.textStream, stopped, guard, (f) => stop?.(f)),
     }));
-    this.emit('generation_created', { ...ev, messageStream });
+    const wrapped = { ...ev, messageStream };
+    if (ev.userInitiated) this.#wrapped.set(id, wrapped);
+    this.emit('generation_created', wrapped);
     void core.gw.budget.admit(core.project.id, this.#meter.estimate()).then(async (admission) => {
       this.#meter.hold(id, admission.reservation);
       if (admission.kind === 'warn') log.once('warn', `realtime-budget-warn:${core.project.id}`, `realtime: project '${core.project.id}' is over its daily budget (warn); the response goes on`);
