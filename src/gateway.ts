@@ -7,7 +7,8 @@ import type { GatewayConfig } from './config/schema.js';
 import { ConfigError, UnknownProjectError } from './errors.js';
 import { guardrailPolicyFor } from './config/guardrails.js';
 import { compilePolicy, type CompiledPolicy } from './guardrails/policy.js';
-import type { GuardrailPolicy } from './guardrails/types.js';
+import { excerpt, redactText, scanText } from './guardrails/scan.js';
+import type { Finding, GuardrailPolicy } from './guardrails/types.js';
 
 export interface GuardrailSetup {
   policy: GuardrailPolicy;
@@ -224,6 +225,15 @@ export class Gateway {
       : null;
     this.#policies.set(projectId, setup);
     return setup;
+  }
+
+  /** Scans `text` with a project's policy as a call would (CLI `guardrails dry-run`): findings and the redacted text. */
+  guardrailDryRun(projectId: string, text: string): { enabled: boolean; findings: Array<Finding & { action: string; excerpt: string }>; redacted: string } {
+    const setup = this.guardrails(projectId);
+    if (!setup) return { enabled: false, findings: [], redacted: text };
+    const found = scanText(text, setup.compiled);
+    const findings = found.map((f) => ({ ...f, action: setup.compiled.actions[f.category], excerpt: excerpt(text, f, 24, found) }));
+    return { enabled: true, findings, redacted: redactText(text, found) };
   }
 
   /** The price catalog as requests are priced (CLI `prices`, dashboard, MCP `list_models`). */

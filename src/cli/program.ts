@@ -10,6 +10,7 @@ import { logsCommand } from './commands/logs.js';
 import { mcpCommand } from './commands/mcp.js';
 import { pricesCommand } from './commands/prices.js';
 import { projectCommand } from './commands/project.js';
+import { guardrailsCommand } from './commands/guardrails.js';
 import { projectsCommand } from './commands/projects.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     statusCommand,
     projectsCommand,
     projectCommand,
+    guardrailsCommand,
     costsCommand,
     logsCommand,
     budgetCommand,
