@@ -79,3 +79,12 @@ function hint(model: string): string {
   if (!/^[^/\s]+\/\S+$/.test(model)) return `'${model}' is not a 'provider/model' id (e.g. openai/gpt-4o-mini)`;
   return `add it to voicegw.yaml: prices: { llm: { "${model}": { input_per_1m: …, output_per_1m: … } } } (or stt: per_minute, tts: per_1m_characters)`;
 }
+
+/** One line for a row's price, as the CLI table and the dashboard show it. */
+export function priceSummary(r: PriceRow): string {
+  const p = r.prices;
+  if (r.origin === 'local') return '0 (local)';
+  if (r.unit === 'per_minute') return `${p.per_minute}/min${p.streaming_per_minute !== undefined ? ` (streaming ${p.streaming_per_minute}/min)` : ''}`;
+  if (r.unit === 'per_1m_characters') return `${p.per_1m_characters}/1M chars`;
+  return `in ${p.input_per_1m} / cached ${p.cached_input_per_1m} / out ${p.output_per_1m} per 1M tok`;
+}

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CliError, print, withGateway } from '../context.js';
 import { json, table } from '../format.js';
-import type { PriceRow } from '../../metering/catalog-view.js';
+import { type PriceRow, priceSummary } from '../../metering/catalog-view.js';
 
 /** `voicegw prices [model…]`: the price catalog as the gateway applies it. */
 export function pricesCommand(program: Command): void {
@@ -31,16 +31,8 @@ export function pricesCommand(program: Command): void {
 const COLUMNS = [
   { header: 'MODALITY', value: (r: PriceRow) => r.modality },
   { header: 'MODEL', value: (r: PriceRow) => (r.requested ? `${r.requested} → ${r.model}` : r.model) },
-  { header: 'PRICE (USD)', value: (r: PriceRow) => priceText(r) },
+  { header: 'PRICE (USD)', value: priceSummary },
   { header: 'SOURCE', value: (r: PriceRow) => r.source },
   { header: 'AS OF', value: (r: PriceRow) => r.as_of || '-' },
   { header: 'FLAGS', value: (r: PriceRow) => [r.override ? 'override' : '', r.verified ? '' : 'unverified', r.stale ? 'STALE' : ''].filter(Boolean).join(',') || '-' },
 ];
-
-function priceText(r: PriceRow): string {
-  const p = r.prices;
-  if (r.origin === 'local') return '0 (local)';
-  if (r.unit === 'per_minute') return `${p.per_minute}/min${p.streaming_per_minute !== undefined ? ` (streaming ${p.streaming_per_minute}/min)` : ''}`;
-  if (r.unit === 'per_1m_characters') return `${p.per_1m_characters}/1M chars`;
-  return `in ${p.input_per_1m} / cached ${p.cached_input_per_1m} / out ${p.output_per_1m} per 1M tok`;
-}

@@ -1,4 +1,4 @@
-import type { PriceRow } from '../../../metering/catalog-view.js';
+import { type PriceRow, priceSummary } from '../../../metering/catalog-view.js';
 import { api } from '../client.js';
 import { emptyState, panel } from '../components.js';
 import { h, setText } from '../dom.js';
@@ -31,7 +31,7 @@ export function pricesPage(route: Route, services: { refreshNow(): void }): Page
     [
       { head: 'Type', text: (r) => r.modality.toUpperCase() },
       { head: 'Model', cls: 'mono', text: (r) => r.model },
-      { head: 'Price (USD)', cls: 'num', text: priceText },
+      { head: 'Price (USD)', cls: 'num', text: priceSummary },
       { head: 'Source', cls: 'mono', text: (r) => r.source, title: (r) => r.reference },
       { head: 'As of', text: (r) => r.as_of || '-' },
       { head: 'Flags', text: (r) => [r.override ? 'override' : '', r.verified ? '' : 'unverified'].filter(Boolean).join(', ') || '-', title: (r) => r.note ?? '' },
@@ -61,12 +61,4 @@ export function pricesPage(route: Route, services: { refreshNow(): void }): Page
     },
     destroy() {},
   };
-}
-
-function priceText(r: PriceRow): string {
-  const p = r.prices;
-  if (r.origin === 'local') return '0 (local)';
-  if (r.unit === 'per_minute') return `${p.per_minute}/min${p.streaming_per_minute !== undefined ? ` · streaming ${p.streaming_per_minute}/min` : ''}`;
-  if (r.unit === 'per_1m_characters') return `${p.per_1m_characters} / 1M chars`;
-  return `${p.input_per_1m} in · ${p.cached_input_per_1m} cached · ${p.output_per_1m} out / 1M tok`;
 }
