@@ -31,6 +31,7 @@ import { mergeProjects, type Project } from './projects.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { HealthTracker } from './routing/health.js';
 import { ProjectAdmin } from './admin.js';
+import { AlertDispatcher } from './alerts/webhooks.js';
 import { Reports } from './reports.js';
 
 export interface ProviderSummary {
@@ -69,6 +70,7 @@ export class Gateway {
   readonly clock: () => number;
   readonly reports: Reports;
   readonly admin: ProjectAdmin;
+  readonly alerts: AlertDispatcher;
   readonly #ledger: ResilientLedger;
   #projects = new Map<string, Project>();
   #policies = new Map<string, GuardrailSetup | null>();
@@ -87,12 +89,14 @@ export class Gateway {
     this.prices = new PriceBook(loaded.config.prices, (modality: string, model: string) =>
       log.once('warn', `unpriced:${modality}:${model}`, `No price known for ${modality.toUpperCase()} model '${model}': its cost is recorded as unknown (null). Add it under prices: in voicegw.yaml.`),
     );
+    this.alerts = new AlertDispatcher(loaded.config.alerts, () => this.#ledger, this.clock);
     this.health = new HealthTracker(loaded.config.routing.cooldown_ms, this.clock);
     this.budget = new BudgetEnforcer({
       ledger: null,
       clock: this.clock,
       cacheTtlMs: loaded.config.budget.cache_ttl_ms,
       policyFor: (p) => this.budgetPolicy(p),
+      onEvent: (ev, policy) => this.alerts.budgetEvent(ev, policy.action),
     });
     this.#projects = mergeProjects(loaded.config, []);
     this.reports = new Reports(this);
@@ -287,6 +291,7 @@ export class Gateway {
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.#settle();
+    await this.alerts.close(); // a worker that crossed a threshold just before exiting still alerts
     this.#closed = true;
     if (defaultGateway === this) defaultGateway = null;
     await this.#ledger.close();

@@ -19,6 +19,11 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 
+/** A config value's name, in its parent: a webhook's `url` is a credential too (Slack-style URLs carry the token in the path). */
+function isSecretField(name: string, parent: string): boolean {
+  return isSecretName(name) || (name === 'url' && /webhooks?$/i.test(parent));
+}
+
 /** Masks a secret for display: `sk-a…1f2b`. Short secrets are fully masked. */
 export function maskSecret(secret: string | undefined | null): string | null {
   if (!secret) return null;
@@ -37,21 +42,21 @@ export function maskUrls(text: string): string {
 }
 
 /** Deep copy of a config value with every credential masked (`sk-a…1f2b`) and URLs cleaned. */
-export function maskConfig(value: unknown, name = ''): unknown {
-  if (typeof value === 'string') return isSecretName(name) ? maskSecret(value) : maskUrls(value);
-  if (Array.isArray(value)) return value.map((v) => maskConfig(v, name));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskConfig(v, k)]));
+export function maskConfig(value: unknown, name = '', parent = ''): unknown {
+  if (typeof value === 'string') return isSecretField(name, parent) ? maskSecret(value) : maskUrls(value);
+  if (Array.isArray(value)) return value.map((v) => maskConfig(v, name, parent));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskConfig(v, k, name)]));
   return value;
 }
 
 /** Every credential inside a config tree: values under secret names, URL passwords, key-like query values. */
-export function secretsIn(value: unknown, name = '', out: Set<string> = new Set()): Set<string> {
+export function secretsIn(value: unknown, name = '', out: Set<string> = new Set(), parent = ''): Set<string> {
   if (typeof value === 'string') {
-    if (isSecretName(name)) out.add(value);
+    if (isSecretField(name, parent)) out.add(value);
     for (const m of value.matchAll(URL_USERINFO)) out.add(m[2]!.slice(m[2]!.indexOf(':') + 1));
     for (const m of value.matchAll(QUERY_PARAM)) if (isSecretName(m[2]!)) out.add(decodeSafe(m[3]!));
-  } else if (Array.isArray(value)) for (const v of value) secretsIn(v, name, out);
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) secretsIn(v, k, out);
+  } else if (Array.isArray(value)) for (const v of value) secretsIn(v, name, out, parent);
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) secretsIn(v, k, out, name);
   return out;
 }
 

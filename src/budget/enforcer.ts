@@ -61,6 +61,8 @@ export interface BudgetEnforcerOptions {
   clock?: () => number;
   /** how long spend written by other processes may be cached */
   cacheTtlMs?: number;
+  /** every budget event as it happens (once per project-day per process); must return at once */
+  onEvent?: (ev: BudgetEvent, policy: BudgetPolicy) => void;
 }
 
 /**
@@ -257,6 +259,7 @@ export class BudgetEnforcer {
     state.events.add(kind);
     const ev: BudgetEvent = { ts: this.#clock(), project, day: state.window.day, kind, spentNanos: spent, budgetNanos: policy.budgetNanos };
     void this.opts.ledger?.recordBudgetEvent(ev).catch((e: Error) => log.warn(`could not record budget event: ${e.message}`));
+    this.opts.onEvent?.(ev, policy);
   }
 }
 

@@ -5,6 +5,10 @@ import { UTC_ZONES } from '../budget/day.js';
 
 const nonEmpty = z.string().min(1, 'must not be empty');
 
+/** Budget alerts a webhook can subscribe to (`alerts.webhooks[].events`). */
+export const ALERT_EVENTS = ['budget_warning', 'budget_exceeded', 'budget_throttled', 'budget_blocked'] as const;
+export type AlertEvent = (typeof ALERT_EVENTS)[number];
+
 /** `providers.<name>`: keys and endpoints. Extra keys are provider-specific options and pass through. */
 export const providerSchema = z.looseObject({
   api_key: z.string().optional(),
@@ -120,6 +124,24 @@ export const configSchema = z.strictObject({
       allowed_hosts: z.array(nonEmpty).default([]),
     })
     .default({ host: '127.0.0.1', port: 8080, allowed_hosts: [] }),
+  alerts: z
+    .strictObject({
+      webhooks: z
+        .array(
+          z.strictObject({
+            url: z.string().url('must be an http(s) URL'),
+            /** default: every budget event */
+            events: z.array(z.enum(ALERT_EVENTS)).min(1).optional(),
+            headers: z.record(z.string(), z.string()).default({}),
+          }),
+        )
+        .default([]),
+      /** per POST attempt */
+      timeout_ms: z.number().int().positive().default(5000),
+      /** attempts per alert (back-off 1 s, 2 s, 4 s … between them) */
+      max_attempts: z.number().int().min(1).max(20).default(5),
+    })
+    .default({ webhooks: [], timeout_ms: 5000, max_attempts: 5 }),
   auth: z
     .strictObject({
       api_keys: z
@@ -140,6 +162,7 @@ export const configSchema = z.strictObject({
 });
 
 export type GatewayConfig = z.infer<typeof configSchema>;
+export type AlertsConfig = GatewayConfig['alerts'];
 export type ProjectConfig = z.infer<typeof projectSchema>;
 export type ProviderConfig = z.infer<typeof providerSchema>;
 export type GuardrailsConfig = z.infer<typeof guardrailsSchema>;

@@ -189,7 +189,29 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sqlite: v1('sqlite'), postgres: v1('postgres') },
   { version: 2, name: 'sqlite: (ts, id) request key and aggregate inbox', sqlite: V2_SQLITE, postgres: 'SELECT 1 -- SQLite layout only' },
   { version: 3, name: 'sessions: realtime spend', sqlite: v3('INTEGER'), postgres: v3('BIGINT') },
+  { version: 4, name: 'alert deliveries', sqlite: v4('INTEGER'), postgres: v4('BIGINT') },
 ];
+
+/**
+ * v4: one row per (project, day, event, webhook): inserted if absent by the process that claims the
+ * alert, so a fleet sends each alert once; then its delivery state (pending → sent | failed).
+ */
+function v4(big: string): string {
+  return `
+CREATE TABLE alert_deliveries (
+  project TEXT NOT NULL,
+  day TEXT NOT NULL,
+  event TEXT NOT NULL,
+  target TEXT NOT NULL,
+  claimed_at ${big} NOT NULL,
+  updated_at ${big} NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  PRIMARY KEY (project, day, event, target)
+);
+CREATE INDEX alert_deliveries_updated ON alert_deliveries (updated_at);`;
+}
 
 /** v3: speech-to-speech (modality `realtime`) spend of a session, beside stt/llm/tts. */
 function v3(big: string): string {

@@ -5,10 +5,12 @@ import type { Nanos } from '../money.js';
 import type { StoreHealth } from './health.js';
 import { pendingMigrations, SCHEMA_VERSION_DDL } from './migrations.js';
 import { PgWriter } from './pg-writer.js';
+import * as A from './alert-queries.js';
 import * as Q from './queries.js';
 import * as R from './rows.js';
 import type {
   AtomicBudgetStore,
+  AlertDelivery,
   AuditEvent,
   BudgetDayState,
   BudgetEvent,
@@ -195,6 +197,20 @@ export class PostgresLedger implements Ledger, AtomicBudgetStore {
 
   async budgetEvents(q: { project?: string; limit?: number }): Promise<BudgetEvent[]> {
     return (await this.#all(Q.eventsQuery('postgres', 'budget_events', q))).map(R.budgetEventFromRow);
+  }
+
+  async claimAlert(a: Parameters<Ledger['claimAlert']>[0], ts: number): Promise<boolean> {
+    const q = A.claimAlertQuery('postgres', a, ts);
+    return (await this.#pool.query(q.text, q.params)).rowCount === 1;
+  }
+
+  async updateAlert(a: Parameters<Ledger['updateAlert']>[0], ts: number): Promise<void> {
+    const q = A.updateAlertQuery('postgres', a, ts);
+    await this.#pool.query(q.text, q.params);
+  }
+
+  async alertDeliveries(f: Parameters<Ledger['alertDeliveries']>[0]): Promise<AlertDelivery[]> {
+    return (await this.#all(A.alertDeliveriesQuery('postgres', f))).map(A.alertFromRow);
   }
 
   async reserve(project: string, day: string, estimateNanos: Nanos, budgetNanos: Nanos): Promise<{ admitted: boolean } & BudgetDayState> {

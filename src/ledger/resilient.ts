@@ -4,6 +4,7 @@ import { errorMessage, operatorHint, type StoreHealth } from './health.js';
 import type { ResolvedTarget } from './location.js';
 import type * as Q from './queries.js';
 import type {
+  AlertDelivery,
   AuditEvent,
   BudgetEvent,
   CostQuery,
@@ -222,6 +223,19 @@ export class ResilientLedger implements Ledger {
   }
   budgetEvents(q: { project?: string; limit?: number }): Promise<BudgetEvent[]> {
     return this.#call((s) => s.budgetEvents(q));
+  }
+
+  /** no store, no claim: the alert is not sent (and says so) rather than sent by every worker */
+  claimAlert(a: Parameters<Ledger['claimAlert']>[0], ts: number): Promise<boolean> {
+    return this.#call((s) => s.claimAlert(a, ts));
+  }
+
+  updateAlert(a: Parameters<Ledger['updateAlert']>[0], ts: number): Promise<void> {
+    return this.#call((s) => s.updateAlert(a, ts));
+  }
+
+  alertDeliveries(q: Parameters<Ledger['alertDeliveries']>[0]): Promise<AlertDelivery[]> {
+    return this.#call((s) => s.alertDeliveries(q));
   }
 
   async #call<T>(fn: (store: Ledger) => Promise<T>): Promise<T> {

@@ -7,11 +7,13 @@ import { isRejectedData, operatorHint, retryWhileBusy, type StoreHealth } from '
 import { pendingMigrations, SCHEMA_VERSION_DDL } from './migrations.js';
 import { AggregateFolder, type FoldOptions, inboxSpendQuery } from './sqlite-aggregates.js';
 import { type CheckpointOptions, WalCheckpointer } from './sqlite-checkpointer.js';
+import * as A from './alert-queries.js';
 import * as Q from './queries.js';
 import * as R from './rows.js';
 import { WriteQueue, type WriteQueueOptions } from './write-queue.js';
 import type {
   AtomicBudgetStore,
+  AlertDelivery,
   AuditEvent,
   BudgetDayState,
   BudgetEvent,
@@ -258,6 +260,20 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
 
   async budgetEvents(q: { project?: string; limit?: number }): Promise<BudgetEvent[]> {
     return this.#all(Q.eventsQuery('sqlite', 'budget_events', q)).map(R.budgetEventFromRow);
+  }
+
+  async claimAlert(a: Parameters<Ledger['claimAlert']>[0], ts: number): Promise<boolean> {
+    const q = A.claimAlertQuery('sqlite', a, ts);
+    return this.#run(q.text, q.params) === 1;
+  }
+
+  async updateAlert(a: Parameters<Ledger['updateAlert']>[0], ts: number): Promise<void> {
+    const q = A.updateAlertQuery('sqlite', a, ts);
+    this.#run(q.text, q.params);
+  }
+
+  async alertDeliveries(f: Parameters<Ledger['alertDeliveries']>[0]): Promise<AlertDelivery[]> {
+    return this.#all(A.alertDeliveriesQuery('sqlite', f)).map(A.alertFromRow);
   }
 
   async reserve(project: string, day: string, estimateNanos: Nanos, budgetNanos: Nanos): Promise<{ admitted: boolean } & BudgetDayState> {

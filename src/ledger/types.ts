@@ -131,6 +131,21 @@ export interface BudgetEvent {
   budgetNanos: Nanos;
 }
 
+/** One budget alert to one webhook: claimed once per project-day across the fleet, then delivered. */
+export interface AlertDelivery {
+  project: string;
+  day: string;
+  /** `budget_warning` | `budget_exceeded` | `budget_throttled` | `budget_blocked` */
+  event: string;
+  /** the webhook URL, masked */
+  target: string;
+  claimedAt: number;
+  updatedAt: number;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  lastError: string | null;
+}
+
 /** Spend in fixed UTC-aligned buckets; callers fold them into local days (any IANA zone). */
 export interface SpendBucket {
   /** bucket start, epoch ms */
@@ -176,6 +191,11 @@ export interface Ledger {
   guardrailEvents(q: { project?: string; limit?: number }): Promise<GuardrailEvent[]>;
   recordBudgetEvent(e: BudgetEvent): Promise<void>;
   budgetEvents(q: { project?: string; limit?: number }): Promise<BudgetEvent[]>;
+  /** Inserts a `pending` delivery if none exists for its key; true when this call created it (the caller sends). */
+  claimAlert(a: Pick<AlertDelivery, 'project' | 'day' | 'event' | 'target'>, ts: number): Promise<boolean>;
+  updateAlert(a: Pick<AlertDelivery, 'project' | 'day' | 'event' | 'target' | 'status' | 'attempts' | 'lastError'>, ts: number): Promise<void>;
+  /** Most recently updated first. */
+  alertDeliveries(q: { status?: AlertDelivery['status']; limit?: number }): Promise<AlertDelivery[]>;
 }
 
 /** Spend and open reservations of one project on one budget day, as the database holds them. */

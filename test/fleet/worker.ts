@@ -3,7 +3,7 @@ import { initializeLogger, llm } from '@livekit/agents';
 import { Gateway } from '../../src/gateway.js';
 import { inference } from '../../src/index.js';
 
-const { databaseUrl, openaiURL, budgetUsd, requests } = JSON.parse(process.argv[2]!) as { databaseUrl: string; openaiURL: string; budgetUsd: number; requests: number };
+const { databaseUrl, openaiURL, budgetUsd, requests, alerts } = JSON.parse(process.argv[2]!) as { databaseUrl: string; openaiURL: string; budgetUsd: number; requests: number; alerts?: unknown };
 initializeLogger({ pretty: false, level: 'silent' });
 
 const gw = await Gateway.open({
@@ -12,6 +12,7 @@ const gw = await Gateway.open({
   config: {
     providers: { openai: { api_key: 'sk-fleet', base_url: openaiURL } },
     projects: { fleet: { name: 'Fleet', daily_budget: budgetUsd, budget_action: 'block' } },
+    ...(alerts ? { alerts } : {}),
   },
 });
 const model = new inference.LLM('openai/gpt-4.1-mini', { gateway: gw, project: 'fleet' });

@@ -264,6 +264,23 @@ export function ledgerSuite(name: string, harness: () => StoreHarness): void {
       expect(await ledger.budgetEvents({ project: 'sales' })).toEqual([]);
     });
 
+    it('claims each alert delivery once (insert-if-absent), then records its outcome', async () => {
+      const { ledger } = await fresh();
+      const key = { project: 'support', day: '2026-11-20', event: 'budget_warning', target: 'https://hooks.example (1a2b3c4d)' };
+      const claims = await Promise.all(Array.from({ length: 8 }, () => ledger.claimAlert(key, T0)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await ledger.claimAlert({ ...key, event: 'budget_exceeded' }, T0 + 1)).toBe(true);
+      expect(await ledger.claimAlert({ ...key, day: '2026-11-21' }, T0 + 2)).toBe(true);
+      await ledger.updateAlert({ ...key, status: 'failed', attempts: 5, lastError: 'HTTP 500' }, T0 + 10);
+      const failed = await ledger.alertDeliveries({ status: 'failed' });
+      expect(failed).toEqual([{ ...key, claimedAt: T0, updatedAt: T0 + 10, status: 'failed', attempts: 5, lastError: 'HTTP 500' }]);
+      expect((await ledger.alertDeliveries({})).map((d) => [d.day, d.event, d.status])).toEqual([
+        ['2026-11-20', 'budget_warning', 'failed'],
+        ['2026-11-21', 'budget_warning', 'pending'],
+        ['2026-11-20', 'budget_exceeded', 'pending'],
+      ]);
+    });
+
     it('migrates once: reopening keeps data and the schema version', async () => {
       const { ledger, target } = await fresh();
       await write(ledger, [makeRow()]);
