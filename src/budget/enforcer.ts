@@ -126,8 +126,9 @@ export class BudgetEnforcer {
       void store
         .settle(p, day, estimateNanos, actualNanos)
         .then(async () => {
-          const state = this.#states.get(p);
-          if (state && state.window.day === day) this.#crossings(p, state, (await store.budgetDay(p, day)).spentNanos);
+          // fleet admissions keep no local state: load it for the once-per-day event bookkeeping
+          const state = this.#states.get(p) ?? (await this.#load(p, this.opts.policyFor(p)));
+          if (state.window.day === day) this.#crossings(p, state, (await store.budgetDay(p, day)).spentNanos);
         })
         .catch((e: Error) => log.warn(`could not settle budget for '${p}': ${e.message}`));
       return;

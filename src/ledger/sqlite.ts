@@ -264,12 +264,12 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
 
   async claimAlert(a: Parameters<Ledger['claimAlert']>[0], ts: number): Promise<boolean> {
     const q = A.claimAlertQuery('sqlite', a, ts);
-    return this.#run(q.text, q.params) === 1;
+    return (await this.#runSoon(q.text, q.params)) === 1;
   }
 
   async updateAlert(a: Parameters<Ledger['updateAlert']>[0], ts: number): Promise<void> {
     const q = A.updateAlertQuery('sqlite', a, ts);
-    this.#run(q.text, q.params);
+    await this.#runSoon(q.text, q.params);
   }
 
   async alertDeliveries(f: Parameters<Ledger['alertDeliveries']>[0]): Promise<AlertDelivery[]> {
