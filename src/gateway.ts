@@ -21,7 +21,7 @@ import { type LedgerStatus, ledgerStatus } from './ledger/status.js';
 import { resolveTarget } from './ledger/location.js';
 import { ResilientLedger } from './ledger/resilient.js';
 import { SqliteLedger } from './ledger/sqlite.js';
-import { isAtomicBudgetStore, type Ledger } from './ledger/types.js';
+import { type AlertDelivery, isAtomicBudgetStore, type Ledger } from './ledger/types.js';
 import { type PriceCatalog, priceCatalog } from './metering/catalog-view.js';
 import { PriceBook } from './metering/pricing.js';
 import { log } from './log.js';
@@ -243,6 +243,12 @@ export class Gateway {
   /** The price catalog as requests are priced (CLI `prices`, dashboard, MCP `list_models`). */
   priceCatalog(o: Parameters<typeof priceCatalog>[1] = {}): PriceCatalog {
     return priceCatalog(this.prices, { now: this.clock(), ...o });
+  }
+
+  /** Budget alert webhooks and the deliveries that failed lately (from the ledger: every process's). */
+  async alertStatus(): Promise<{ webhooks: number; failed: AlertDelivery[] }> {
+    const failed = this.alerts.enabled ? await this.#ledger.alertDeliveries({ status: 'failed', limit: 10 }).catch(() => []) : [];
+    return { webhooks: this.config.alerts.webhooks.length, failed };
   }
 
   /** Configured providers for status screens: kind, modalities, where the key comes from (masked), base URL. */

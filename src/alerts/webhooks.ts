@@ -79,7 +79,8 @@ export function alertPayload(ev: Pick<BudgetEvent, 'kind' | 'project' | 'day' | 
  */
 export class AlertDispatcher {
   readonly #inflight = new Set<Promise<unknown>>();
-  #closing = false;
+  /** aborted by close(): no more back-off waits, the attempt in flight is the last */
+  readonly #closing = new AbortController();
 
   constructor(
     private readonly config: AlertsConfig,
@@ -111,9 +112,9 @@ export class AlertDispatcher {
     );
   }
 
-  /** Stops retrying and waits (at most `maxMs`) for deliveries in flight, e.g. before a worker exits. */
-  async close(maxMs = this.config.timeout_ms): Promise<void> {
-    this.#closing = true;
+  /** Stops retrying and waits for the attempts in flight to end and be recorded (bounded), e.g. before a worker exits. */
+  async close(maxMs = this.config.timeout_ms + 2000): Promise<void> {
+    this.#closing.abort();
     if (this.#inflight.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.allSettled([...this.#inflight]), new Promise((r) => (timer = setTimeout(r, maxMs)))]);
@@ -139,8 +140,8 @@ export class AlertDispatcher {
     while (attempts < this.config.max_attempts) {
       attempts++;
       error = await this.#post(hook, payload);
-      if (error === null || this.#closing) break;
-      await sleep(Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempts - 1)));
+      if (error === null || this.#closing.signal.aborted) break;
+      await sleep(Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempts - 1)), this.#closing.signal);
     }
     if (error) log.warn(`alert ${payload.event} for '${payload.project}' to ${key.target} failed after ${attempts} attempt(s): ${error}`);
     await ledger
@@ -166,6 +167,14 @@ export class AlertDispatcher {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }

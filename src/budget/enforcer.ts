@@ -149,8 +149,9 @@ export class BudgetEnforcer {
   #crossings(project: string, state: DayState, spent: Nanos): void {
     const policy = this.opts.policyFor(project);
     const level = levelOf(spent, policy.budgetNanos);
+    // a jump straight past 100% (settles read after a burst) has crossed 80% too: warning first
+    if (level !== 'ok') this.#event(project, state, 'warning', spent, policy);
     if (level === 'exceeded') this.#event(project, state, 'exceeded', spent, policy);
-    else if (level === 'warning') this.#event(project, state, 'warning', spent, policy);
   }
 
   async status(project: string): Promise<BudgetStatus> {

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { packageVersion } from '../version.js';
+import { alertsCommand } from './commands/alerts.js';
 import { budgetCommand } from './commands/budget.js';
 import { costsCommand } from './commands/costs.js';
 import { dashboardCommand } from './commands/dashboard.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
     costsCommand,
     logsCommand,
     budgetCommand,
+    alertsCommand,
     exportCostsCommand,
     pricesCommand,
     serveCommand,

@@ -3,7 +3,7 @@ import { initializeLogger, llm } from '@livekit/agents';
 import { Gateway } from '../../src/gateway.js';
 import { inference } from '../../src/index.js';
 
-const { databaseUrl, openaiURL, budgetUsd, requests, alerts } = JSON.parse(process.argv[2]!) as { databaseUrl: string; openaiURL: string; budgetUsd: number; requests: number; alerts?: unknown };
+const { databaseUrl, openaiURL, budgetUsd, requests, alerts, action } = JSON.parse(process.argv[2]!) as { databaseUrl: string; openaiURL: string; budgetUsd: number; requests: number; alerts?: unknown; action?: string };
 initializeLogger({ pretty: false, level: 'silent' });
 
 const gw = await Gateway.open({
@@ -11,7 +11,7 @@ const gw = await Gateway.open({
   env: {},
   config: {
     providers: { openai: { api_key: 'sk-fleet', base_url: openaiURL } },
-    projects: { fleet: { name: 'Fleet', daily_budget: budgetUsd, budget_action: 'block' } },
+    projects: { fleet: { name: 'Fleet', daily_budget: budgetUsd, budget_action: action ?? 'block' } },
     ...(alerts ? { alerts } : {}),
   },
 });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Gateway } from '../../gateway.js';
 import { packageVersion } from '../../version.js';
 import { print, withGateway } from '../context.js';
 import { json, keyValues, table } from '../format.js';
@@ -13,6 +14,7 @@ export function statusCommand(program: Command): void {
       await withGateway(cmd, async (gw) => {
         const projects = gw.projects();
         const providers = gw.providerSummary();
+        const alerts = await gw.alertStatus();
         const ledger = gw.ledgerStatus(); // location already masked
         if (opts.json) {
           const count = (source: string) => projects.filter((p) => p.source === source).length;
@@ -25,6 +27,7 @@ export function statusCommand(program: Command): void {
               default_project: gw.config.default_project ?? 'default',
               projects: { total: projects.length, yaml: count('yaml'), runtime: count('runtime') },
               providers,
+              alerts,
             }),
           );
           return;
@@ -39,6 +42,7 @@ export function statusCommand(program: Command): void {
             ['Projects', `${projects.length} (${projects.map((p) => p.id).join(', ')})`],
             ['Default project', gw.config.default_project ?? 'default'],
             ['Budget time zone', gw.config.budget_timezone],
+            ['Alerts', alertsLine(alerts)],
           ]),
         );
         print('');
@@ -54,4 +58,11 @@ export function statusCommand(program: Command): void {
         );
       });
     });
+}
+
+function alertsLine(a: Awaited<ReturnType<Gateway['alertStatus']>>): string {
+  if (a.webhooks === 0) return 'no webhooks (alerts.webhooks in voicegw.yaml)';
+  const last = a.failed[0];
+  if (!last) return `${a.webhooks} webhook(s), no failed deliveries`;
+  return `${a.webhooks} webhook(s); ${a.failed.length} FAILED lately, last: ${last.event} '${last.project}' ${last.day} to ${last.target} after ${last.attempts} attempt(s): ${last.lastError}`;
 }

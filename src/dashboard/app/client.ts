@@ -90,8 +90,14 @@ function qs(params: Record<string, string | number | undefined>): string {
 
 const seg = encodeURIComponent;
 
+/** `/v1/status` → `alerts`: webhook count and recent failed deliveries (every process's, from the ledger). */
+export interface AlertStatus {
+  webhooks: number;
+  failed: { project: string; day: string; event: string; target: string; attempts: number; lastError: string | null }[];
+}
+
 export const api = {
-  status: () => call<Record<string, unknown>>('GET', '/v1/status'),
+  status: () => call<Record<string, unknown> & { alerts?: AlertStatus }>('GET', '/v1/status'),
   projects: () => call<{ projects: ProjectView[] }>('GET', '/v1/projects').then((r) => r.projects),
   createProject: (p: ProjectInput) => call<unknown>('POST', '/v1/projects', p),
   updateProject: (id: string, p: Omit<ProjectInput, 'id'>) => call<unknown>('PATCH', `/v1/projects/${seg(id)}`, p),

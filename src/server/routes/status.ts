@@ -54,6 +54,7 @@ export function statusRoutes(app: Hono, gw: Gateway, opts: { authEnabled: boolea
         runtime: projects.filter((p) => p.source === 'runtime').length,
       },
       providers: gw.providerSummary(),
+      alerts: await gw.alertStatus(),
     });
   });
 }

@@ -33,6 +33,10 @@ export function overviewPage(): Page {
   );
   show(gettingStarted, false);
 
+  // budget alerts that could not be delivered: the operator would otherwise never hear of them
+  const alertFailures = h('section', { class: 'panel callout', testid: 'alert-failures' });
+  show(alertFailures, false);
+
   const cards = h('div', { class: 'card-grid', testid: 'project-cards' });
   const trend = chartBox('chart-trend', 260);
   const byProject = chartBox('chart-by-project', 260);
@@ -48,6 +52,7 @@ export function overviewPage(): Page {
     header.el,
     h('div', { class: 'stats' }, spend.el, requests.el, models.el, projectsStat.el),
     gettingStarted,
+    alertFailures,
     h('div', { class: 'section-title' }, 'Projects'),
     cards,
     h('div', { class: 'grid-2-1' }, trendPanel.el, projectPanel.el),
@@ -64,7 +69,16 @@ export function overviewPage(): Page {
   return {
     el,
     async refresh(ctx: RefreshContext) {
-      const [today, days] = await Promise.all([api.costs({ period: 'today' }), api.trend({ days: 30 }).then((t) => t.days)]);
+      const [today, days, status] = await Promise.all([api.costs({ period: 'today' }), api.trend({ days: 30 }).then((t) => t.days), api.status().catch(() => null)]);
+      const failed = status?.alerts?.failed ?? [];
+      show(alertFailures, failed.length > 0);
+      alertFailures.replaceChildren(
+        emptyState(
+          `${count(failed.length)} budget alert(s) could not be delivered`,
+          ...failed.slice(0, 5).map((f) => `${f.event} for '${f.project}' on ${f.day} to ${f.target}: ${f.lastError ?? 'failed'} after ${f.attempts} attempt(s)`),
+          'Check alerts.webhooks in voicegw.yaml, then run: voicegw alerts test',
+        ),
+      );
       const names = new Map(ctx.projects.map((p) => [p.id, p.name]));
       setText(header.subtitle, `Spend today across all projects · day in ${today.period.timeZone}`);
       spend.set(usd(today.totalUsd), today.unpriced ? `${count(today.unpriced)} unpriced request(s) not counted` : 'all projects, known prices', today.unpriced ? 'warn' : '');
