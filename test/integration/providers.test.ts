@@ -23,7 +23,7 @@ beforeAll(async () => {
     projects: { p: { name: 'P' } },
     default_project: 'p',
     fallbacks: { stt: ['local/whisper-large-v3'], llm: ['ollama/llama3.2'], tts: ['local/kokoro:af_heart'] },
-    routing: { attempt_timeout_ms: 800, cooldown_ms: 0 },
+    routing: { attempt_timeout_ms: 800, cooldown_ms: 0, retries: { max_attempts: 1 } }, // fallback itself, no retries
   });
 });
 afterAll(async () => {
