@@ -1,4 +1,4 @@
-import { ReadableStream } from 'node:stream/web';
+import { ReadableStream, type ReadableStreamDefaultReader } from 'node:stream/web';
 import { llm, type metrics } from '@livekit/agents';
 import type { AudioFrame } from '@livekit/rtc-node';
 import { BudgetExceededError, FallbackExhaustedError } from '../errors.js';
@@ -308,7 +308,7 @@ function until(stream: ReadableStream<AudioFrame>, stopped: Promise<string>, fir
   let done = false;
   void stopped.then(() => {
     done = true;
-    void reader.cancel().catch(() => {});
+    discard(reader);
   });
   return new ReadableStream<AudioFrame>({
     async pull(out) {
@@ -318,8 +318,18 @@ function until(stream: ReadableStream<AudioFrame>, stopped: Promise<string>, fir
       played((r.value.samplesPerChannel / r.value.sampleRate) * 1000);
       out.enqueue(r.value);
     },
-    cancel: () => void reader.cancel().catch(() => {}),
+    cancel: () => discard(reader),
   });
+}
+
+/**
+ * Reads a plugin stream to its end without forwarding it. Cancelling it instead would make the
+ * plugin's next write reject (with no reason), an unhandled rejection inside the plugin.
+ */
+function discard<T>(reader: ReadableStreamDefaultReader<T>): void {
+  void (async () => {
+    for (;;) if ((await reader.read()).done) return;
+  })().catch(() => {});
 }
 
 /** The transcript of one message, scanned as it streams; a finding stops the response. */
@@ -329,7 +339,7 @@ function watchText<T extends string | { text?: string }>(stream: ReadableStream<
   let done = false;
   void stopped.then(() => {
     done = true;
-    void reader.cancel().catch(() => {});
+    discard(reader);
   });
   return new ReadableStream<T>({
     async pull(out) {
@@ -343,7 +353,7 @@ function watchText<T extends string | { text?: string }>(stream: ReadableStream<
       }
       out.enqueue(r.value);
     },
-    cancel: () => void reader.cancel().catch(() => {}),
+    cancel: () => discard(reader),
   });
 }
 
@@ -357,6 +367,6 @@ function mapMessages(stream: ReadableStream<llm.MessageGeneration>, map: (m: llm
       if (r.done) return out.close();
       out.enqueue(map(r.value));
     },
-    cancel: () => void reader.cancel().catch(() => {}),
+    cancel: () => discard(reader),
   });
 }

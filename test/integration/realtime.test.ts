@@ -166,3 +166,35 @@ describe('inference.RealtimeModel in a voice.AgentSession against the OpenAI Rea
     expect(rows.map((r) => r.status)).toEqual(['blocked']);
   });
 });
+
+describe('guardrails on a realtime session', () => {
+  it("output: a pii finding in the model's streaming transcript cancels the response before the rest is spoken, with an audit event", async () => {
+    const paced = await startMockOpenAIRealtime({ replies: ['Sure, write to john.doe@example.com and we will answer within a day or two, thanks.'], wordIntervalMs: 15 });
+    const g = await openGateway({
+      providers: { openai: { api_key: 'sk-test-openai', base_url: paced.baseURL } },
+      projects: { guarded: { name: 'Guarded', guardrails: { enabled: true, categories: { pii: 'redact' } } } },
+      default_project: 'guarded',
+    });
+    try {
+      const model = new inference.RealtimeModel('openai/gpt-realtime', { gateway: g });
+      const { session, mic, items } = startSession(model);
+      await session.start({ agent: new voice.Agent({ instructions: 'Be brief.' }) });
+      await speak(mic);
+      await waitFor(() => paced.usage.length === 1, 10_000, 'the response to end');
+      expect(paced.cancelled).toHaveLength(1); // response.cancel reached the provider
+      expect(paced.usage[0]!.output_token_details.audio_tokens).toBeLessThan(Math.ceil(1.6 * 20)); // fewer than all 16 words
+      await waitFor(() => items.some((i) => i.startsWith('assistant')), 5000, 'the answer in the history');
+      expect(items.find((i) => i.startsWith('assistant'))).not.toContain('answer within');
+      await session.close();
+      await g.drain();
+      const events = await g.ledger.guardrailEvents({ project: 'guarded', limit: 5 });
+      expect(events.map((e) => [e.category, e.direction])).toContainEqual(['pii', 'out']);
+      expect(events.every((e) => !e.excerpt.includes('john.doe@example.com'))).toBe(true);
+      const rows = await g.ledger.logs({ project: 'guarded', modality: 'realtime', limit: 5 });
+      expect(rows.find((r) => r.model === 'gpt-realtime')!.status).toBe('cancelled');
+    } finally {
+      await g.close();
+      await paced.close();
+    }
+  });
+});
