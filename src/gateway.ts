@@ -144,8 +144,7 @@ export class Gateway {
     return new ResilientLedger(target, open, async (store) => {
       // fleets share one budget through the database; a single SQLite file keeps budgets in-process
       this.budget.attachLedger(this.#ledger, store.kind === 'postgres' && isAtomicBudgetStore(store) ? store : null);
-      this.#projects = mergeProjects(this.config, await store.listProjects());
-      this.#policies.clear();
+      await this.reloadProjects();
     });
   }
 

@@ -58,7 +58,7 @@ export class ResilientLedger implements Ledger {
   constructor(
     target: ResolvedTarget,
     private readonly open: () => Promise<Ledger>,
-    /** runs once the store is open, before anything else uses it (attach budgets, load runtime projects) */
+    /** runs once the store is open (attach budgets, load runtime projects); held rows are replayed after it */
     private readonly onOpen: (store: Ledger) => Promise<void>,
     options: Partial<ResilientOptions> = {},
   ) {
@@ -93,12 +93,12 @@ export class ResilientLedger implements Ledger {
       return this.#openFailed(err);
     }
     if (this.#closed) return void (await store.close());
+    this.#store = store;
     try {
       await this.onOpen(store);
     } catch (err) {
       log.warn(`ledger: opened ${this.location}, but loading from it failed (${errorMessage(err)})`);
     }
-    this.#store = store;
     const held = this.#held.splice(0);
     for (const h of held) void this.#write(store, h);
     if (this.#failure) {
