@@ -5,8 +5,9 @@ import { endpointFor } from '../keys.js';
 import { log } from '../log.js';
 import type { Project } from '../projects.js';
 import { pluginInstalled } from '../providers/plugins.js';
-import type { ModelRef } from '../providers/types.js';
+import type { BuildOptions, ModelRef } from '../providers/types.js';
 import { buildChain, type FallbackOption } from '../routing/chain.js';
+import { noteRetryAfter } from '../routing/retry-after.js';
 import type { Modality } from '../types.js';
 import { currentSession, peekSession, peekSessionId, type SessionState } from './context.js';
 import { runRequest, type Attempt, type RequestSpec } from './request.js';
@@ -33,6 +34,9 @@ export interface DropInOptions {
   gateway?: Gateway;
 }
 
+/** a Retry-After older than this belongs to an earlier failure */
+const RETRY_AFTER_FRESH_MS = 2000;
+
 /** STT/LLM/TTS plugins report failures as 'error' events; a realtime model's sessions do (the model itself emits nothing). */
 type Emitter = object;
 
@@ -54,7 +58,7 @@ export class DropInCore<Inner extends Emitter> {
   constructor(
     readonly modality: Modality,
     readonly opts: DropInOptions,
-    private readonly build: (ref: ModelRef, o: { apiKey?: string; baseURL?: string; options: Record<string, unknown> }) => Promise<Inner>,
+    private readonly build: (ref: ModelRef, o: Omit<BuildOptions, 'model' | 'variant'>) => Promise<Inner>,
   ) {
     this.gw = opts.gateway ?? getGateway();
     this.project = this.gw.activeProject(opts.project);
@@ -103,10 +107,15 @@ export class DropInCore<Inner extends Emitter> {
     let p = this.#inners.get(ref.id);
     if (!p) {
       const ep = this.#endpoint(ref);
-      p = this.build(ref, { apiKey: ep.apiKey, baseURL: ep.baseURL, options: { ...ep.extras, ...ref.options } }).then((inner) => {
+      // a Retry-After the provider's client saw is tied to the error the plugin reports next
+      let asked: { ms: number; at: number } | null = null;
+      const onRetryAfter = (ms: number) => void (asked = { ms, at: Date.now() });
+      p = this.build(ref, { apiKey: ep.apiKey, baseURL: ep.baseURL, options: { ...ep.extras, ...ref.options }, onRetryAfter }).then((inner) => {
         this.#built.set(ref.id, inner);
         this.#watchers.set(inner, new Set());
         (inner as { on?(ev: 'error', fn: (e: { error: Error }) => void): unknown }).on?.('error', (e) => {
+          if (asked && Date.now() - asked.at < RETRY_AFTER_FRESH_MS) noteRetryAfter(e.error, asked.ms);
+          asked = null;
           for (const w of this.#watchers.get(inner) ?? []) w.error ??= e.error;
         });
         return inner;

@@ -1,6 +1,7 @@
 import type { stt as lkstt } from '@livekit/agents';
 import type * as OpenAI from '@livekit/agents-plugin-openai';
 import type { Modality } from '../types.js';
+import { retryAwareClient } from './openai-client.js';
 import { loadPlugin } from './plugins.js';
 import type { BuildOptions, ProviderSpec } from './types.js';
 
@@ -41,13 +42,16 @@ export function openAICompatible(p: CompatibleProvider): ProviderSpec {
     ttsSampleRate: 24000,
     async llm(o) {
       const oa = await loadPlugin<typeof OpenAI>(PKG);
-      return new oa.LLM({ ...o.options, model: model(o), apiKey: key(o), baseURL: base(o) } as never);
+      const client = await retryAwareClient(PKG, { apiKey: key(o), baseURL: base(o), onRetryAfter: o.onRetryAfter });
+      return new oa.LLM({ ...o.options, model: model(o), apiKey: key(o), baseURL: base(o), ...(client ? { client } : {}) } as never);
     },
     async stt(o) {
       const oa = await loadPlugin<typeof OpenAI>(PKG);
       const { vad, ...rest } = o.options as { vad?: ConstructorParameters<typeof lkstt.StreamAdapter>[1] };
+      const client = await retryAwareClient(PKG, { apiKey: key(o), baseURL: base(o), onRetryAfter: o.onRetryAfter });
       const inner = new oa.STT({
         ...rest,
+        ...(client ? { client } : {}),
         model: model(o),
         language: o.variant ?? 'en',
         apiKey: key(o),
@@ -60,8 +64,10 @@ export function openAICompatible(p: CompatibleProvider): ProviderSpec {
     },
     async tts(o) {
       const oa = await loadPlugin<typeof OpenAI>(PKG);
+      const client = await retryAwareClient(PKG, { apiKey: key(o), baseURL: base(o), onRetryAfter: o.onRetryAfter });
       const inner = new oa.TTS({
         ...o.options,
+        ...(client ? { client } : {}),
         model: model(o),
         voice: o.variant ?? p.defaultVoice ?? 'alloy',
         apiKey: key(o),

@@ -11,6 +11,8 @@ export interface BuildOptions {
   baseURL?: string;
   /** provider-specific plugin options (`modelOptions` and `providers.<name>` extras) */
   options: Record<string, unknown>;
+  /** called with the delay a failed HTTP response asked for (`Retry-After`), where the provider can see it */
+  onRetryAfter?(ms: number): void;
 }
 
 export interface ProviderSpec {

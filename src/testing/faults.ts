@@ -1,7 +1,7 @@
 /** What a mock provider does wrong on purpose. See README.md for each provider's interpretation. */
 export type Fault =
   /** HTTP: that status with a provider-shaped JSON error body. Deepgram WS: upgrade rejected with it. Cartesia WS: an error frame. */
-  | { kind: 'status'; status: number; message?: string }
+  | { kind: 'status'; status: number; message?: string; /** HTTP: a `Retry-After` header, in seconds */ retryAfterS?: number }
   /**
    * Connections refused: the listener closes (open connections are cut too) and the same port
    * listens again on heal(). With a finite `times` the listener stays up and resets that many new

@@ -158,7 +158,8 @@ export class MockHttpServer implements MockServer {
       if (fault) record.fault = fault.kind;
       if (fault?.kind === 'stall') return; // the socket stays open until the client gives up or close()
       if (fault?.kind === 'status') {
-        sendJson(res, fault.status, this.handlers.errorBody(fault.status, fault.message ?? defaultFaultMessage(fault.status)));
+        const headers: Record<string, string> = fault.retryAfterS === undefined ? {} : { 'retry-after': String(fault.retryAfterS) };
+        sendJson(res, fault.status, this.handlers.errorBody(fault.status, fault.message ?? defaultFaultMessage(fault.status)), headers);
         return;
       }
       await this.handlers.request({ req, res, record, fault, raw, form: parsed.form });

@@ -75,6 +75,24 @@ describe('LLM with no fallback chain answers through one transient fault, like t
     expect(mocks.openai.requests).toHaveLength(1);
   });
 
+  it('a Retry-After is honoured as the least delay; one longer than max_delay_ms is not waited for', async () => {
+    mocks.openai.fail({ fault: { kind: 'status', status: 429, retryAfterS: 0.4 }, times: 1 });
+    const m = new inference.LLM('openai/gpt-4.1-mini', { gateway: gw });
+    const since = Date.now();
+    expect((await m.chat({ chatCtx: chatCtx('hello') }).collect()).text).toBe('primary answer here');
+    const rows = await rowsSince(since, 'llm');
+    expect(rows.map((r) => r.status)).toEqual(['error', 'success']);
+    expect(rows[1]!.ts - rows[0]!.ts).toBeGreaterThanOrEqual(400); // not the 100 ms backoff
+
+    mocks.openai.fail({ fault: { kind: 'status', status: 429, retryAfterS: 30 }, times: 1 });
+    const errors = captureErrors(m);
+    const since2 = Date.now();
+    expect((await m.chat({ chatCtx: chatCtx('hello') }).collect()).text).toBe('');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.error.message).toMatch(/429/);
+    expect((await rowsSince(since2, 'llm')).map((r) => r.status)).toEqual(['error']);
+  });
+
   it('retries stop at max_attempts, then the chain moves on to its fallback', async () => {
     const g = await openGateway({
       providers: mockProviders(mocks),
