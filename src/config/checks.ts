@@ -1,7 +1,7 @@
 import { ConfigError, ModelResolutionError } from '../errors.js';
 import { compilePolicy } from '../guardrails/policy.js';
 import { ProviderRegistry } from '../providers/registry.js';
-import type { Modality } from '../types.js';
+import { MODALITIES } from '../types.js';
 import { guardrailPolicyFor } from './guardrails.js';
 import type { FallbacksConfig, GatewayConfig, GuardrailsConfig } from './schema.js';
 
@@ -10,8 +10,6 @@ export interface LoadProblem {
   path: string;
   message: string;
 }
-
-const MODALITIES: readonly Modality[] = ['stt', 'llm', 'tts'];
 
 /**
  * What zod cannot see but a call would hit on its first turn: every chain entry resolves to a
