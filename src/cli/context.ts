@@ -1,3 +1,4 @@
+import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Gateway } from '../gateway.js';
 
@@ -41,4 +42,19 @@ export function print(text: string): void {
 
 export function note(text: string): void {
   process.stderr.write(`${text}\n`);
+}
+
+/** Refuses a target the user named that already exists, unless `--force` (like `init`). */
+export function refuseOverwrite(target: string, force: boolean | undefined): void {
+  if (!force && existsSync(target)) throw new CliError(`${target} already exists; pass --force to overwrite it`);
+}
+
+/** Writes a file the user named; an existing one only with `force` ('wx': no race with the check). */
+export function writeOutputFile(target: string, text: string, opts: { force?: boolean; mode?: number } = {}): void {
+  try {
+    writeFileSync(target, text, { flag: opts.force ? 'w' : 'wx', mode: opts.mode });
+  } catch (err) {
+    refuseOverwrite(target, opts.force);
+    throw new CliError(`Cannot write ${target}: ${(err as Error).message}`);
+  }
 }

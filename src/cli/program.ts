@@ -23,7 +23,6 @@ export function buildProgram(): Command {
     .description('Know and control what every LiveKit voice-agent call costs')
     .version(packageVersion(), '-V, --version')
     .addOption(new Option('-c, --config <path>', 'voicegw.yaml to use (default: $VOICEGW_CONFIG, ./voicegw.yaml, ~/.config/voicegateway/voicegw.yaml)'))
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   for (const add of [
     initCommand,
@@ -44,7 +43,23 @@ export function buildProgram(): Command {
   ]) {
     add(program);
   }
+  for (const cmd of withSubcommands(program)) cmd.configureOutput({ outputError: (text, write) => write(usageLine(cmd, text)) });
   return program;
+}
+
+/**
+ * Commander's usage errors as the CLI's one documented line: `voicegw: <what is wrong> (see
+ * voicegw <command> --help)`, instead of `error: …` plus a second line.
+ */
+export function usageLine(cmd: Command, text: string): string {
+  const what = text.trim().replace(/^error:\s*/, '').replace(/\s*\n\s*/g, ' ');
+  const path: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) path.unshift(c.name());
+  return `voicegw: ${what} (see ${path.join(' ')} --help)\n`;
+}
+
+function withSubcommands(cmd: Command): Command[] {
+  return [cmd, ...cmd.commands.flatMap(withSubcommands)];
 }
 
 /** Runs the CLI and returns its exit code: 0 ok, 1 not found / failed, 2 bad usage. */

@@ -47,7 +47,7 @@ describe.concurrent('voicegw CLI against a temp config and ledger', { timeout: 9
     await gw.ledger.record(row({ modality: 'stt', provider: 'deepgram', model: 'nova-3', inputUnits: 42.5, outputUnits: 0, costNanos: 3_050_000, ts: Date.now() - 3000 }));
     await gw.ledger.record(row({ ts: Date.now() - 2000 }));
     await gw.ledger.record(row({ modality: 'tts', provider: 'cartesia', model: 'sonic-3', inputUnits: 180, outputUnits: 0, costNanos: null, ts: Date.now() - 1000 }));
-    await gw.ledger.record(row({ project: 'sales', sessionId: 's-2', costNanos: 1_500_000_000, error: '=cmd|calc, "x"' }));
+    await gw.ledger.record(row({ project: 'sales', sessionId: 's-2', costNanos: 1_500_000_000, error: '=cmd|calc, "x"', throttle: 'cheaper' }));
     await gw.ledger.record(row({ project: 'sales', ts: Date.UTC(2020, 0, 15, 12), costNanos: 7_000_000 }));
     await gw.admin.create({ id: 'kiosk', name: 'Kiosk', daily_budget: 2, tags: ['edge'] }, { name: 'cli-test', source: 'cli' });
     await gw.close();
@@ -117,9 +117,13 @@ describe.concurrent('voicegw CLI against a temp config and ledger', { timeout: 9
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^TIME\s+PROJECT\s+MOD\s+MODEL\s+UNITS\s+COST\s+TTFB\s+LATENCY\s+STATUS$/);
-    expect(lines[1]).toMatch(/support\s+TTS\s+cartesia\/sonic-3\s+180 chars\s+n\/a\s+210ms\s+850ms\s+success/);
+    expect(lines[0]).toMatch(/^TIME\s+PROJECT\s+MOD\s+MODEL\s+UNITS\s+COST\s+TTFB\s+LATENCY\s+STATUS\s+THROTTLE\s+ERROR$/);
+    expect(lines[1]).toMatch(/support\s+TTS\s+cartesia\/sonic-3\s+180 chars\s+n\/a\s+210ms\s+850ms\s+success\s+-\s+-$/);
     expect(lines[2]).toMatch(/LLM\s+openai\/gpt-4\.1-mini\s+1000\+100 tok\s+\$0\.0123/);
+
+    // the throttle decision and the error have their own columns
+    const sales = await run('logs', '--project', 'sales', '-n', '1');
+    expect(sales.stdout.trimEnd().split('\n')[1]).toMatch(/sales\s+LLM\s+openai\/gpt-4\.1-mini\s+1000\+100 tok\s+\$1\.50\s+210ms\s+850ms\s+success\s+cheaper\s+=cmd\|calc, "x"$/);
 
     const stt = await run('logs', '--modality', 'stt', '--json');
     const parsed = JSON.parse(stt.stdout) as { logs: { provider: string; inputUnits: number }[] };
@@ -146,7 +150,7 @@ describe.concurrent('voicegw CLI against a temp config and ledger', { timeout: 9
     const lines = csv.stdout.trimEnd().split('\r\n');
     expect(lines[0]).toBe('time,id,project,session_id,modality,provider,model,input_units,output_units,cached_units,cost_usd,pricing_source,ttfb_ms,latency_ms,status,fallback_from,error,throttle,guardrail_findings');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toContain(',sales,s-2,llm,openai,gpt-4.1-mini,1000,100,0,1.5,test,210,850,success,,"\'=cmd|calc, ""x""",,0');
+    expect(lines[1]).toContain(',sales,s-2,llm,openai,gpt-4.1-mini,1000,100,0,1.5,test,210,850,success,,"\'=cmd|calc, ""x""",cheaper,0');
 
     const out = join(dir, 'export.json');
     const json = await run('export-costs', '--from', '2020-01-01', '--to', today, '--format', 'json', '-o', out);
@@ -156,6 +160,16 @@ describe.concurrent('voicegw CLI against a temp config and ledger', { timeout: 9
     expect(parsed.rows).toHaveLength(5);
     expect(parsed.rows[0]!.ts).toBe(Date.UTC(2020, 0, 15, 12)); // oldest first
     expect(parsed.rows.filter((r) => r.costUsd === null)).toHaveLength(1);
+
+    // an existing -o file is never replaced without --force (like init)
+    writeFileSync(out, 'mine');
+    const again = await run('export-costs', '--from', today, '--to', today, '-o', out);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe(`voicegw: ${out} already exists; pass --force to overwrite it\n`);
+    expect(readFileSync(out, 'utf8')).toBe('mine');
+    const forced = await run('export-costs', '--from', today, '--to', today, '-o', out, '--force');
+    expect(forced.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/^time,id,project/);
 
     expect((await run('export-costs', '--to', today)).code).toBe(2);
     expect((await run('export-costs', '--from', today, '--to', today, '--format', 'xml')).code).toBe(2);
@@ -200,11 +214,17 @@ describe('voicegw CLI: usage, init and config errors', { timeout: 60_000 }, () =
     for (const cmd of ['init', 'status', 'projects', 'project', 'costs', 'logs', 'budget', 'export-costs', 'serve', 'dashboard', 'mcp', 'demo']) {
       expect(help.stdout).toMatch(new RegExp(`^  ${cmd} `, 'm'));
     }
-    const unknown = await voicegw(['frobnicate'], { cwd: dir, env: { HOME: dir } });
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("unknown command 'frobnicate'");
-    expect((await voicegw(['projects', '--bogus'], { cwd: dir, env: { HOME: dir } })).code).toBe(2);
-    expect((await voicegw(['project'], { cwd: dir, env: { HOME: dir } })).code).toBe(2);
+    // usage errors: exit 2 and the one documented line, `voicegw: <what> (see … --help)`
+    const usage: [string[], string][] = [
+      [['frobnicate'], "voicegw: unknown command 'frobnicate' (see voicegw --help)\n"],
+      [['projects', '--bogus'], "voicegw: unknown option '--bogus' (see voicegw projects --help)\n"],
+      [['project'], "voicegw: missing required argument 'id' (see voicegw project --help)\n"],
+    ];
+    for (const [args, line] of usage) {
+      const r = await voicegw(args, { cwd: dir, env: { HOME: dir } });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toBe(line);
+    }
   });
 
   it('init writes a commented voicegw.yaml that loads, refuses to overwrite without --force', async () => {

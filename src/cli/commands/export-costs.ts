@@ -1,7 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { CliError, note, withGateway } from '../context.js';
+import { CliError, note, refuseOverwrite, withGateway, writeOutputFile } from '../context.js';
 import { toCsv } from '../csv.js';
 import { periodFrom } from './costs.js';
 
@@ -14,9 +13,12 @@ export function exportCostsCommand(program: Command): void {
     .requiredOption('--to <when>', 'end: YYYY-MM-DD (that day included), ISO time or epoch ms')
     .option('-p, --project <id>', 'only this project')
     .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'))
-    .option('-o, --output <file>', 'write to a file instead of stdout')
-    .action(async (opts: { from: string; to: string; project?: string; format: 'csv' | 'json'; output?: string }, cmd: Command) => {
-      periodFrom({ from: opts.from, to: opts.to }, 'UTC', Date.now()); // fail fast, before opening the ledger
+    .option('-o, --output <file>', 'write to a file instead of stdout (never over an existing one without --force)')
+    .option('-f, --force', 'overwrite the --output file if it exists')
+    .action(async (opts: { from: string; to: string; project?: string; format: 'csv' | 'json'; output?: string; force?: boolean }, cmd: Command) => {
+      // fail fast, before opening the ledger
+      periodFrom({ from: opts.from, to: opts.to }, 'UTC', Date.now());
+      if (opts.output) refuseOverwrite(resolve(opts.output), opts.force);
       await withGateway(cmd, async (gw) => {
         const range = periodFrom({ from: opts.from, to: opts.to }, gw.timeZoneOf(opts.project), gw.clock());
         if (typeof range === 'string') throw new CliError('--from/--to must give a range', 2);
@@ -27,11 +29,7 @@ export function exportCostsCommand(program: Command): void {
           return;
         }
         const target = resolve(opts.output);
-        try {
-          writeFileSync(target, text);
-        } catch (err) {
-          throw new CliError(`Cannot write ${target}: ${(err as Error).message}`);
-        }
+        writeOutputFile(target, text, { force: opts.force });
         note(`Wrote ${rows.length} row(s) to ${target}`);
       });
     });

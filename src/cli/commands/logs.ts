@@ -18,6 +18,12 @@ function units(e: LogEntry): string {
   return `${e.inputUnits}+${e.outputUnits} tok`;
 }
 
+const ERROR_WIDTH = 60;
+
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 /** `voicegw logs`: the most recent provider attempts, newest first. */
 export function logsCommand(program: Command): void {
   program
@@ -43,6 +49,9 @@ export function logsCommand(program: Command): void {
             { header: 'TTFB', value: (e) => ms(e.ttfbMs), right: true },
             { header: 'LATENCY', value: (e) => ms(e.latencyMs), right: true },
             { header: 'STATUS', value: (e) => (e.fallbackFrom ? `${e.status} (from ${e.fallbackFrom})` : e.status) },
+            { header: 'THROTTLE', value: (e) => e.throttle ?? '-' },
+            // last, so a long message never pushes the other columns; --json has it whole
+            { header: 'ERROR', value: (e) => shorten(e.error ?? '-', ERROR_WIDTH) },
           ]),
         );
       });
