@@ -2,10 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initializeLogger, llm, stt, tts } from '@livekit/agents';
+import { ConfigError } from '../errors.js';
 import { Gateway } from '../gateway.js';
 import { inference } from '../index.js';
 import type { LogEntry } from '../reports.js';
 import { formatUsd } from '../money.js';
+import { loadPlugin } from '../providers/plugins.js';
+import { packageManifest } from '../version.js';
+import { CliError } from './context.js';
 import { sineFrames, startMockCartesia, startMockDeepgram, startMockOpenAI } from '../testing/index.js';
 
 const say = (s = '') => process.stdout.write(`${s}\n`);
@@ -15,6 +19,7 @@ const say = (s = '') => process.stdout.write(`${s}\n`);
  * (no keys, no servers), printing what each component did and what it cost.
  */
 export async function runDemo(opts: { keepLedger?: boolean } = {}): Promise<void> {
+  await requirePlugins();
   initializeLogger({ pretty: false, level: 'error' });
   process.env.VOICEGW_LOG_LEVEL ??= 'error';
   const [openai, deepgram, cartesia] = await Promise.all([
@@ -44,6 +49,8 @@ export async function runDemo(opts: { keepLedger?: boolean } = {}): Promise<void
         trial: { name: 'Free trial', daily_budget: 0.000001, budget_action: 'block', budget_block_message: 'Your free minutes are used up for today. Goodbye!' },
       },
       fallbacks: { llm: ['openai/gpt-4.1-mini', 'groq/llama-3.1-8b-instant'] },
+      // one attempt per entry, so step 3's failure moves along the chain instead of retrying OpenAI
+      routing: { retries: { max_attempts: 1 } },
     },
   });
 
@@ -71,7 +78,8 @@ export async function runDemo(opts: { keepLedger?: boolean } = {}): Promise<void
     openai.fail({ fault: { kind: 'status', status: 503 }, times: 1 });
     await think(llmModel, 'are you still there?');
     await gw.drain();
-    await show(gw, 2, 'two attempts, one answer: the caller heard no error');
+    const attempts = await show(gw, 2, 'two attempts, one answer: the caller heard no error');
+    if (!attempts.some((r) => r.status === 'fallback')) throw new CliError('the demo\'s fallback step did not recover: see the attempts above');
 
     say('\n4. Budgets: a trial project over its daily budget answers with its block message');
     const trial = new inference.LLM('openai/gpt-4.1-mini', { gateway: gw, project: 'trial' });
@@ -131,14 +139,35 @@ async function speak(model: inference.TTS, text: string): Promise<number> {
   return seconds;
 }
 
-async function show(gw: Gateway, n: number, summary: string): Promise<void> {
+async function show(gw: Gateway, n: number, summary: string): Promise<LogEntry[]> {
   const rows = (await gw.reports.logs({ limit: n })).reverse();
   for (const r of rows) say(`   ${row(r)}`);
   say(`   → ${summary}`);
+  return rows;
+}
+
+const DEMO_PLUGINS = ['@livekit/agents-plugin-deepgram', '@livekit/agents-plugin-openai', '@livekit/agents-plugin-cartesia'];
+
+/** The demo drives the real plugins: without them it fails up front (exit 1) with the whole install command. */
+async function requirePlugins(): Promise<void> {
+  const missing: string[] = [];
+  for (const pkg of DEMO_PLUGINS) {
+    await loadPlugin(pkg).catch((err: unknown) => {
+      if (!(err instanceof ConfigError)) throw err;
+      missing.push(pkg);
+    });
+  }
+  if (missing.length === 0) return;
+  const pinned = packageManifest().devDependencies;
+  const specs = missing.map((p) => (pinned[p] ? `${p}@${pinned[p]}` : p)).join(' ');
+  throw new CliError(
+    `the demo needs the LiveKit plugins it drives; not installed: ${missing.join(', ')}. Install them with: npm install -E ${specs}` +
+      (missing.includes('@livekit/agents-plugin-cartesia') ? ` (with "overrides": { "@livekit/agents": "$@livekit/agents" } in your package.json first: the Cartesia plugin pins agents 1.8.1)` : ''),
+  );
 }
 
 function row(r: LogEntry): string {
   const units = r.modality === 'stt' ? `${r.inputUnits.toFixed(2)} s audio` : r.modality === 'llm' ? `${r.inputUnits}+${r.outputUnits} tokens` : `${r.inputUnits} chars`;
-  const extra = r.fallbackFrom ? ` (fallback from ${r.fallbackFrom})` : r.error ? ` (${r.error.slice(0, 60)})` : '';
+  const extra = r.fallbackFrom ? ` (fallback from ${r.fallbackFrom})` : r.error ? ` (${r.error})` : '';
   return `${r.modality.toUpperCase()} ${`${r.provider}/${r.model}`.padEnd(28)} ${units.padEnd(18)} ${formatUsd(r.costUsd).padStart(9)}  ${r.status}${extra}`;
 }

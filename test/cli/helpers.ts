@@ -15,12 +15,12 @@ export interface CliResult {
 }
 
 /** Runs the real `voicegw` entry point in a child process. */
-export function voicegw(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function voicegw(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ['--import', TSX, MAIN, ...args],
-      { cwd: opts.cwd ?? ROOT, env: cliEnv(opts.env), timeout: 30_000, maxBuffer: 16 * 1024 * 1024 },
+      { cwd: opts.cwd ?? ROOT, env: cliEnv(opts.env), timeout: opts.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
         resolve({ code, stdout, stderr });

@@ -73,6 +73,16 @@ describe('the packed package, installed into an empty project', () => {
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).version);
   }, 2 * MINUTES);
 
+  it('`npx voicegw demo` without the provider plugins fails (exit 1) with the whole install command', async () => {
+    const pinned = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).devDependencies as Record<string, string>;
+    const demo = await run('npx', ['voicegw', 'demo'], project, { HOME: work });
+    expect(demo.code).toBe(1);
+    expect(demo.stdout).toBe('');
+    const plugins = ['deepgram', 'openai', 'cartesia'].map((p) => `@livekit/agents-plugin-${p}`);
+    expect(demo.stderr).toContain(`Install them with: npm install -E ${plugins.map((p) => `${p}@${pinned[p]}`).join(' ')} (with "overrides": { "@livekit/agents": "$@livekit/agents" } in your package.json first`);
+    expect(demo.stderr.trimEnd().split('\n')).toHaveLength(1);
+  }, 2 * MINUTES);
+
   it("the documented voicegateway/guardrails example prints what docs/guardrails.md says", async () => {
     const { code, expected } = documentedGuardrailsExample();
     expect(expected.length).toBeGreaterThanOrEqual(3);
