@@ -53,7 +53,7 @@ function checkInvocation(program: Command, inv: Invocation): string | null {
   for (const token of rest.split(/\s+/)) {
     if (/^(\||>|&&|;|#|--$)/.test(token)) break;
     if (!/^--?[a-zA-Z]/.test(token)) continue;
-    const flag = token.split('=')[0]!;
+    const flag = token.split('=')[0]!.replace(/[),.;:'"`]+$/, ''); // prose may close a parenthesis or a quote
     const known = [...target.options, ...program.options].some((o) => o.long === flag || o.short === flag);
     if (!known && flag !== '--help' && flag !== '-h') return `'voicegw ${inv.words.join(' ')}' has no option ${flag}`;
   }
