@@ -19,14 +19,18 @@ const ROUNDS = argNumber('rounds', 5);
 
 quietLogs();
 
-/** admit+settle pairs per second: median and worst of `ROUNDS` rounds of `OPS` pairs each */
-async function measure(enforcer: BudgetEnforcer, project: string) {
+/**
+ * admit+settle pairs per second: median and worst of `ROUNDS` rounds of `OPS` pairs each.
+ * `grow`: each request also grows its reservation once, as a stream does per chunk.
+ */
+async function measure(enforcer: BudgetEnforcer, project: string, grow = false) {
   const estimate = 2_000; // nano-USD: a small request
   const pass = async (n: number) => {
     const t = performance.now();
     for (let i = 0; i < n; i++) {
-      const admission = await enforcer.admit(project, estimate);
-      enforcer.settle(admission.reservation, estimate - 100, project);
+      const { reservation } = await enforcer.admit(project, estimate);
+      if (grow) await reservation.grow(estimate);
+      reservation.settle(estimate - 100);
     }
     return n / ((performance.now() - t) / 1000);
   };
@@ -45,6 +49,7 @@ const enforcer = await measure(new BudgetEnforcer({ ledger: ledgerStub, policyFo
 const unreachable = { openai: 'http://127.0.0.1:9/v1', deepgram: 'ws://127.0.0.1:9', cartesia: 'http://127.0.0.1:9' };
 const { gw, close } = await openBenchGateway(unreachable);
 const gateway = await measure(gw.budget, 'bench');
+const gatewayWithGrow = await measure(gw.budget, 'bench', true);
 const status = await gw.budgetStatus('bench');
 await close();
 
@@ -53,6 +58,7 @@ console.log(
     {
       bench: 'budget',
       gateway,
+      gatewayWithGrow,
       enforcer,
       // settled spend reached the budget state: the loop did real work
       check: { spentUsd: status.spentUsd, reservedUsd: status.reservedUsd },

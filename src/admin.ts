@@ -1,7 +1,8 @@
+import type { z } from 'zod';
 import { VoiceGatewayError } from './errors.js';
 import type { Gateway } from './gateway.js';
 import type { AuditEvent, StoredProject } from './ledger/types.js';
-import { type Project, type ProjectInput, projectInputSchema, type ProjectPatch, projectPatchSchema } from './projects.js';
+import { type Project, type ProjectInput, projectInputSchema, type ProjectPatch, projectPatchSchema, settingsOf } from './projects.js';
 
 /** Why a project write was refused; surfaces map `code` to HTTP status / exit code. */
 export class ProjectWriteError extends VoiceGatewayError {
@@ -48,11 +49,12 @@ export class ProjectAdmin {
       budgetAction: changes.budget_action ?? stored.budgetAction,
       tags: changes.tags ?? stored.tags,
       updatedAt: this.gw.clock(),
+      settings: { ...stored.settings, ...settingsOf(changes) },
     };
     await this.gw.ledger.upsertProject(next);
     await this.#audit(actor, 'project.update', current.id, changes);
+    // budget, action and settings are looked up live: reservations in flight stay held
     await this.gw.reloadProjects();
-    this.gw.budget.invalidate(id);
     return this.gw.requireProject(id);
   }
 
@@ -62,7 +64,6 @@ export class ProjectAdmin {
     await this.gw.ledger.deleteProject(id);
     await this.#audit(actor, 'project.delete', id, { name: current.name });
     await this.gw.reloadProjects();
-    this.gw.budget.invalidate(id);
     return current;
   }
 
@@ -92,6 +93,6 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
   throw new ProjectWriteError('invalid', `${field || 'body'}: ${issue.message}`, field || undefined);
 }
 
-function toStored(id: string, p: { name: string; description: string; daily_budget: number; budget_action: StoredProject['budgetAction']; tags: string[] }, createdAt: number, updatedAt: number): StoredProject {
-  return { id, name: p.name, description: p.description, dailyBudgetUsd: p.daily_budget, budgetAction: p.budget_action, tags: p.tags, createdAt, updatedAt };
+function toStored(id: string, p: z.output<typeof projectInputSchema>, createdAt: number, updatedAt: number): StoredProject {
+  return { id, name: p.name, description: p.description, dailyBudgetUsd: p.daily_budget, budgetAction: p.budget_action, tags: p.tags, createdAt, updatedAt, settings: settingsOf(p) };
 }

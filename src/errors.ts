@@ -1,4 +1,5 @@
-import { formatUsd } from './money.js';
+import { overBudgetMessage } from './budget/rule.js';
+import { formatUsd, usdToNanos } from './money.js';
 
 /**
  * What a voicegateway server answers on a model provider's path (`/v1/audio/…`, `/v1/chat/…`):
@@ -40,13 +41,18 @@ export class UnknownProjectError extends ConfigError {
 /** A model string that cannot be resolved to a provider and model. */
 export class ModelResolutionError extends VoiceGatewayError {}
 
+/**
+ * A `block` project refused a request (or stopped a running STT stream): settled spend plus what
+ * requests in flight hold (`reservedUsd`) reached the daily budget.
+ */
 export class BudgetExceededError extends VoiceGatewayError {
   constructor(
     readonly project: string,
     readonly spentUsd: number,
     readonly budgetUsd: number,
+    readonly reservedUsd = 0,
   ) {
-    super(`Project '${project}' exceeded daily budget: ${formatUsd(spentUsd)} / ${formatUsd(budgetUsd)}`);
+    super(overBudgetMessage(project, usdToNanos(spentUsd), usdToNanos(reservedUsd), usdToNanos(budgetUsd)));
   }
 }
 

@@ -1,7 +1,6 @@
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type BudgetPolicy, BudgetEnforcer, type BudgetStatus } from './budget/enforcer.js';
-import { CostEstimator } from './budget/estimate.js';
 import { type LoadedConfig, loadConfig, type LoadOptions } from './config/load.js';
 import type { GatewayConfig } from './config/schema.js';
 import { ConfigError, UnknownProjectError } from './errors.js';
@@ -65,7 +64,6 @@ export class Gateway {
   readonly registry: ProviderRegistry;
   readonly prices: PriceBook;
   readonly budget: BudgetEnforcer;
-  readonly estimator = new CostEstimator();
   readonly health: HealthTracker;
   readonly clock: () => number;
   readonly reports: Reports;
@@ -75,6 +73,11 @@ export class Gateway {
   #projects = new Map<string, Project>();
   #policies = new Map<string, GuardrailSetup | null>();
   #closed = false;
+  #attempted = false;
+  /** runtime projects as last read from the ledger (JSON), to notice edits made by other processes */
+  #storedProjects = '';
+  #refreshTimer: NodeJS.Timeout | null = null;
+  readonly #reloads = { started: 0, applied: 0 };
   readonly #inflight = new Set<Promise<unknown>>();
   /**
    * Resolves after the first attempt to open the ledger: open with runtime projects merged, or not
@@ -102,7 +105,7 @@ export class Gateway {
     this.reports = new Reports(this);
     this.admin = new ProjectAdmin(this);
     this.#ledger = this.#createLedger();
-    this.ready = this.#ledger.firstAttempt;
+    this.ready = this.#ledger.firstAttempt.then(() => void (this.#attempted = true));
   }
 
   /** Loads the config now and opens the ledger in the background (`await gw.ready`). */
@@ -144,8 +147,26 @@ export class Gateway {
     return new ResilientLedger(target, open, async (store) => {
       // fleets share one budget through the database; a single SQLite file keeps budgets in-process
       this.budget.attachLedger(this.#ledger, store.kind === 'postgres' && isAtomicBudgetStore(store) ? store : null);
-      await this.reloadProjects();
+      await this.reloadProjects(store);
+      this.#startProjectRefresh();
     });
+  }
+
+  /** The first attempt to open the ledger is over (`ready` resolved): runtime projects are known if it opened. */
+  get isReady(): boolean {
+    return this.#attempted;
+  }
+
+  /**
+   * Runtime projects created or edited by any process (API, dashboard, MCP, CLI) reach this one
+   * within `budget.project_refresh_ms`. Reservations in flight are kept: budgets look policies up live.
+   */
+  #startProjectRefresh(): void {
+    if (this.#closed || this.#refreshTimer) return;
+    this.#refreshTimer = setInterval(() => {
+      this.reloadProjects().catch((e: Error) => log.once('warn', 'project-refresh', `could not re-read runtime projects (${e.message}); keeping the ones known`));
+    }, this.config.budget.project_refresh_ms);
+    this.#refreshTimer.unref();
   }
 
   ledgerPath(): string {
@@ -157,9 +178,17 @@ export class Gateway {
   }
 
   /** Re-reads runtime projects from the ledger and merges them under the YAML ones. */
-  async reloadProjects(): Promise<void> {
-    const store = this.#ledger.store;
-    this.#projects = mergeProjects(this.config, store ? await store.listProjects() : []);
+  async reloadProjects(store?: Ledger): Promise<void> {
+    const from = store ?? this.#ledger.store;
+    if (!from) return; // the store is away: keep the projects known
+    const ticket = ++this.#reloads.started;
+    const stored = await from.listProjects();
+    if (ticket < this.#reloads.applied) return; // a later read already answered (e.g. right after a write)
+    this.#reloads.applied = ticket;
+    const json = JSON.stringify(stored);
+    if (json === this.#storedProjects) return;
+    this.#storedProjects = json;
+    this.#projects = mergeProjects(this.config, stored);
     this.#policies.clear();
   }
 
@@ -179,9 +208,13 @@ export class Gateway {
 
   /** `setProject()` in this async context > `$VOICEGW_ACTIVE_PROJECT` > `default_project` > `"default"`. */
   activeProject(explicit?: string): Project {
+    return this.requireProject(this.activeProjectId(explicit));
+  }
+
+  /** The id `activeProject()` resolves, whether or not the project is known yet. */
+  activeProjectId(explicit?: string): string {
     const env = this.options.env ?? process.env;
-    const id = explicit ?? scopedProject() ?? (env.VOICEGW_ACTIVE_PROJECT || undefined) ?? this.config.default_project ?? 'default';
-    return this.requireProject(id);
+    return explicit ?? scopedProject() ?? (env.VOICEGW_ACTIVE_PROJECT || undefined) ?? this.config.default_project ?? 'default';
   }
 
   budgetPolicy(projectId: string): BudgetPolicy {
@@ -298,6 +331,7 @@ export class Gateway {
     await this.#settle();
     await this.alerts.close(); // a worker that crossed a threshold just before exiting still alerts
     this.#closed = true;
+    if (this.#refreshTimer) clearInterval(this.#refreshTimer);
     if (defaultGateway === this) defaultGateway = null;
     await this.#ledger.close();
   }

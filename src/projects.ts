@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { GatewayConfig, ProjectConfig } from './config/schema.js';
+import { type GatewayConfig, type ProjectConfig, projectSettingsShape } from './config/schema.js';
+import { log } from './log.js';
 import type { StoredProject } from './ledger/types.js';
 import type { BudgetStatus } from './budget/enforcer.js';
 import type { BudgetAction, BudgetLevel } from './types.js';
@@ -34,9 +35,20 @@ export const projectInputSchema = z.strictObject({
   daily_budget: projectFields.daily_budget.default(0),
   budget_action: projectFields.budget_action.default('warn'),
   tags: projectFields.tags.default([]),
+  ...projectSettingsShape,
 });
 /** A patch changes only the fields it names (no defaults: an omitted field keeps its value). */
-export const projectPatchSchema = z.strictObject(projectFields).partial();
+export const projectPatchSchema = z.strictObject({ ...projectFields, ...projectSettingsShape }).partial();
+export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
+const projectSettingsSchema = z.strictObject(projectSettingsShape);
+export const PROJECT_SETTINGS = Object.keys(projectSettingsShape) as (keyof ProjectSettings)[];
+
+/** The settings fields of a create/patch body (the part stored as the runtime project's `settings`). */
+export function settingsOf(input: Partial<ProjectSettings>): ProjectSettings {
+  const out: Record<string, unknown> = {};
+  for (const k of PROJECT_SETTINGS) if (input[k] !== undefined) out[k] = input[k];
+  return out as ProjectSettings;
+}
 export type ProjectInput = z.input<typeof projectInputSchema>;
 export type ProjectPatch = z.input<typeof projectPatchSchema>;
 
@@ -54,6 +66,8 @@ function fromYaml(id: string, c: ProjectConfig): Project {
 }
 
 export function fromStored(p: StoredProject): Project {
+  const settings = projectSettingsSchema.safeParse(p.settings);
+  if (!settings.success) log.once('error', `project-settings:${p.id}:${p.updatedAt}`, `runtime project '${p.id}' has invalid stored settings (${settings.error.issues[0]?.message}); using none`);
   const config: ProjectConfig = {
     name: p.name,
     description: p.description,
@@ -62,6 +76,7 @@ export function fromStored(p: StoredProject): Project {
     tags: p.tags,
     providers: {},
     default_stack: '',
+    ...(settings.success ? settings.data : {}),
   };
   return { ...fromYaml(p.id, config), source: 'runtime' };
 }

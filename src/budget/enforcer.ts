@@ -1,9 +1,13 @@
 import { BudgetExceededError, BudgetThrottleSignal } from '../errors.js';
 import type { AtomicBudgetStore, BudgetEvent, Ledger } from '../ledger/types.js';
 import { log } from '../log.js';
-import { formatUsd, type Nanos, nanosToUsd } from '../money.js';
+import { type Nanos, nanosToUsd } from '../money.js';
 import type { BudgetAction, BudgetLevel } from '../types.js';
 import { type DayWindow, dayWindow } from './day.js';
+import { type AdmissionKind, Reservation, type ReservationSink } from './reservation.js';
+import { admits, levelOf, overBudgetMessage } from './rule.js';
+
+export { levelOf };
 
 export interface BudgetPolicy {
   project: string;
@@ -13,21 +17,14 @@ export interface BudgetPolicy {
   timeZone: string;
 }
 
-export interface Reservation {
-  project: string;
-  day: string;
-  estimateNanos: Nanos;
-  /** held in the database (fleet budgets) rather than in this process */
-  atomic?: boolean;
-  /** admitted in-process while the fleet store was down: its cost still goes to the shared day */
-  alsoShared?: boolean;
-}
-
 export interface Admission {
   /** `ok` under budget; otherwise the project's action */
-  kind: 'ok' | BudgetAction;
-  reservation: Reservation | null;
+  kind: AdmissionKind;
+  /** always present; holds nothing when the project has no budget or the request was blocked */
+  reservation: Reservation;
   spentNanos: Nanos;
+  /** held by other requests in flight when this one was decided (this one's hold included if admitted) */
+  reservedNanos: Nanos;
   budgetNanos: Nanos;
 }
 
@@ -35,6 +32,7 @@ export interface BudgetStatus {
   project: string;
   day: string;
   spentUsd: number;
+  /** held by requests in flight (upper bounds of what they may still cost) */
   reservedUsd: number;
   budgetUsd: number;
   remainingUsd: number | null;
@@ -42,6 +40,8 @@ export interface BudgetStatus {
   status: BudgetLevel;
   action: BudgetAction;
   resetsAt: string;
+  /** requests today whose model has no price (`allow_unpriced: true`): served, counted here, never in `spentUsd` */
+  unpricedRequests: number;
 }
 
 interface DayState {
@@ -55,6 +55,8 @@ interface DayState {
   events: Set<BudgetEvent['kind']>;
 }
 
+type Decision = { kind: AdmissionKind; spentNanos: Nanos; reservedNanos: Nanos };
+
 export interface BudgetEnforcerOptions {
   ledger: Ledger | null;
   policyFor: (project: string) => BudgetPolicy;
@@ -66,83 +68,97 @@ export interface BudgetEnforcerOptions {
 }
 
 /**
- * Daily budgets per project. Admission reserves an estimate and settlement replaces it with the
- * real cost, so concurrent requests cannot overshoot by more than one estimate. This process's own
- * spend is always current; spend from other processes is re-read from the ledger after `cacheTtlMs`.
+ * Daily budgets per project. Every request holds an upper bound of its cost (a `Reservation`) from
+ * admission to settlement, streams grow theirs as they run, and one rule (`admits`) decides on the
+ * day's spend plus what is held. Two backends, one rule: this process's day state (SQLite ledger;
+ * spend from other processes re-read every `cacheTtlMs`), or the fleet's `budget_days` row in
+ * PostgreSQL, updated atomically (in-process while the database is unreachable).
  */
 export class BudgetEnforcer {
   readonly #states = new Map<string, DayState>();
   readonly #loading = new Map<string, Promise<void>>();
   readonly #clock: () => number;
   readonly #ttl: number;
+  #atomic: AtomicBudgetStore | null = null;
+  readonly #local: ReservationSink = { hold: (r, n) => this.#holdLocal(r, n), release: (r, held, actual) => this.#releaseLocal(r.project, r.day, held, actual) };
+  readonly #shared: ReservationSink = { hold: (r, n) => this.#holdShared(r, n), release: (r, held, actual) => this.#releaseShared(r, held, actual) };
+  /** the part of a fleet reservation held in-process while the database was unreachable */
+  readonly #heldLocally = new WeakMap<Reservation, Nanos>();
 
   constructor(private readonly opts: BudgetEnforcerOptions) {
     this.#clock = opts.clock ?? Date.now;
     this.#ttl = opts.cacheTtlMs ?? 2000;
   }
 
-  #atomic: AtomicBudgetStore | null = null;
-
-  /** Reserves `estimateNanos` for one request and says what the project's budget allows. */
+  /** Opens a reservation of `estimateNanos` for one request and says what the project's budget allows. */
   async admit(project: string, estimateNanos: Nanos): Promise<Admission> {
     const policy = this.opts.policyFor(project);
-    if (policy.budgetNanos <= 0) return { kind: 'ok', reservation: null, spentNanos: 0, budgetNanos: 0 };
-    if (this.#atomic) {
-      const shared = await this.#admitAtomic(this.#atomic, project, estimateNanos, policy).catch((e: Error) => {
-        log.once('warn', 'atomic-budget-down', `fleet budget store unavailable (${e.message}); enforcing budgets in-process until it returns`);
-        return null;
-      });
-      if (shared) return shared;
-      // degraded: decide in-process, but still add the real cost to the shared day when it settles
-      const local = await this.#admitLocal(project, estimateNanos, policy);
-      return local.reservation ? { ...local, reservation: { ...local.reservation, alsoShared: true } } : local;
-    }
-    return this.#admitLocal(project, estimateNanos, policy);
+    if (policy.budgetNanos <= 0) return { kind: 'ok', reservation: new Reservation(project, '', null), spentNanos: 0, reservedNanos: 0, budgetNanos: 0 };
+    const day = dayWindow(this.#clock(), policy.timeZone).day;
+    const reservation = new Reservation(project, day, this.#atomic ? this.#shared : this.#local);
+    const d = await reservation.hold(estimateNanos);
+    return { ...d, reservation, budgetNanos: policy.budgetNanos };
   }
 
-  async #admitLocal(project: string, estimateNanos: Nanos, policy: BudgetPolicy): Promise<Admission> {
-    const state = this.#fresh(project, policy) ?? (await this.#load(project, policy));
+  async #holdLocal(r: Reservation, nanos: Nanos): Promise<Decision> {
+    const policy = this.opts.policyFor(r.project);
+    const state = this.#fresh(r.project, policy) ?? (await this.#load(r.project, policy));
     const spent = state.baseNanos + state.ownNanos;
-    const over = spent + state.reservedNanos >= policy.budgetNanos;
-    if (!over) return this.#reserve(project, state, estimateNanos, 'ok', spent, policy);
-    if (policy.action === 'block') {
-      this.#event(project, state, 'blocked', spent, policy);
-      return { kind: 'block', reservation: null, spentNanos: spent, budgetNanos: policy.budgetNanos };
-    }
-    if (policy.action === 'warn') {
-      log.once('warn', `budget-warn:${project}:${state.window.day}`, exceededMessage(project, spent, policy.budgetNanos));
-    } else {
-      this.#event(project, state, 'throttled', spent, policy);
-    }
-    return this.#reserve(project, state, estimateNanos, policy.action, spent, policy);
+    const kind = this.#decide(r.project, state, policy, admits(spent, state.reservedNanos, policy.budgetNanos), spent, state.reservedNanos);
+    // a stream that outlived its day holds nothing in the new one (its cost settles into the day it ends in)
+    if (kind !== 'block' && state.window.day === r.day) state.reservedNanos += nanos;
+    return { kind, spentNanos: spent, reservedNanos: state.reservedNanos };
   }
 
-  /** Replaces a reservation with the real cost (null = unknown price: nothing is counted). */
-  settle(reservation: Reservation | null, actualNanos: Nanos | null, project?: string): void {
-    if (reservation?.alsoShared && this.#atomic) this.settle({ ...reservation, estimateNanos: 0, atomic: true, alsoShared: false }, actualNanos);
-    if (reservation?.atomic && this.#atomic) {
-      const { project: p, day, estimateNanos } = reservation;
-      const store = this.#atomic;
-      void store
-        .settle(p, day, estimateNanos, actualNanos)
-        .then(async () => {
-          // fleet admissions keep no local state: load it for the once-per-day event bookkeeping
-          const state = this.#states.get(p) ?? (await this.#load(p, this.opts.policyFor(p)));
-          if (state.window.day === day) this.#crossings(p, state, (await store.budgetDay(p, day)).spentNanos);
-        })
-        .catch((e: Error) => log.warn(`could not settle budget for '${p}': ${e.message}`));
-      return;
-    }
-    const name = reservation?.project ?? project;
-    if (!name) return;
-    const state = this.#states.get(name);
+  #releaseLocal(project: string, day: string, held: Nanos, actual: Nanos | null): void {
+    const state = this.#states.get(project);
     if (!state) return;
-    const sameDay = !reservation || reservation.day === state.window.day;
-    if (reservation && sameDay) state.reservedNanos = Math.max(0, state.reservedNanos - reservation.estimateNanos);
-    if (actualNanos && actualNanos > 0 && this.#clock() < state.window.end) {
-      state.ownNanos += actualNanos;
-      this.#crossings(name, state, state.baseNanos + state.ownNanos);
+    if (state.window.day === day) state.reservedNanos = Math.max(0, state.reservedNanos - held);
+    if (actual && actual > 0 && this.#clock() < state.window.end) {
+      state.ownNanos += actual;
+      this.#crossings(project, state, state.baseNanos + state.ownNanos);
     }
+  }
+
+  /** Fleet admission: one conditional update of the `budget_days` row; no cache, no TTL window. */
+  async #holdShared(r: Reservation, nanos: Nanos): Promise<Decision> {
+    const store = this.#atomic!;
+    const policy = this.opts.policyFor(r.project);
+    try {
+      // warn/throttle run over budget, so they hold even when the rule says no (`force`)
+      const res = await retry(() => store.reserve(r.project, r.day, nanos, policy.budgetNanos, policy.action !== 'block'));
+      const state = res.admitted ? null : (this.#fresh(r.project, policy) ?? (await this.#load(r.project, policy)));
+      const kind = state ? this.#decide(r.project, state, policy, false, res.spentNanos, res.reservedNanos) : 'ok';
+      return { kind, spentNanos: res.spentNanos, reservedNanos: res.reservedNanos };
+    } catch (e) {
+      log.once('warn', 'atomic-budget-down', `fleet budget store unavailable (${(e as Error).message}); enforcing budgets in-process until it returns`);
+      const d = await this.#holdLocal(r, nanos);
+      if (d.kind !== 'block') this.#heldLocally.set(r, (this.#heldLocally.get(r) ?? 0) + nanos);
+      return d;
+    }
+  }
+
+  #releaseShared(r: Reservation, held: Nanos, actual: Nanos | null): void {
+    const local = this.#heldLocally.get(r) ?? 0;
+    // degraded holds are released here; the real cost still goes to the shared day (queued while it is down)
+    if (local > 0) this.#releaseLocal(r.project, r.day, local, actual);
+    const store = this.#atomic!;
+    void store
+      .settle(r.project, r.day, held - local, actual)
+      .then(async () => {
+        // fleet admissions keep no local state: load it for the once-per-day event bookkeeping
+        const state = this.#states.get(r.project) ?? (await this.#load(r.project, this.opts.policyFor(r.project)));
+        if (state.window.day === r.day) this.#crossings(r.project, state, (await store.budgetDay(r.project, r.day)).spentNanos);
+      })
+      .catch((e: Error) => log.warn(`could not settle budget for '${r.project}': ${e.message}`));
+  }
+
+  /** The project's action when the rule said no, with its event (blocked/throttled) or warning log. */
+  #decide(project: string, state: DayState, policy: BudgetPolicy, admitted: boolean, spent: Nanos, reserved: Nanos): AdmissionKind {
+    if (admitted) return 'ok';
+    if (policy.action === 'warn') log.once('warn', `budget-warn:${project}:${state.window.day}`, overBudgetMessage(project, spent, reserved, policy.budgetNanos));
+    else this.#event(project, state, policy.action === 'block' ? 'blocked' : 'throttled', spent, policy);
+    return policy.action;
   }
 
   /** Records crossing 80% and 100% of the budget, once per project-day. */
@@ -154,34 +170,47 @@ export class BudgetEnforcer {
     if (level === 'exceeded') this.#event(project, state, 'exceeded', spent, policy);
   }
 
-  async status(project: string): Promise<BudgetStatus> {
+  /** The day's figures: the `budget_days` row on a fleet store, this process's view otherwise. */
+  async #figures(project: string): Promise<{ policy: BudgetPolicy; state: DayState; spent: Nanos; reserved: Nanos }> {
     const policy = this.opts.policyFor(project);
     const state = this.#fresh(project, policy) ?? (await this.#load(project, policy));
     const shared = this.#atomic ? await this.#atomic.budgetDay(project, state.window.day).catch(() => null) : null;
-    if (shared) [state.baseNanos, state.ownNanos, state.reservedNanos] = [shared.spentNanos, 0, shared.reservedNanos];
-    const spent = state.baseNanos + state.ownNanos;
+    if (shared) return { policy, state, spent: shared.spentNanos, reserved: shared.reservedNanos };
+    return { policy, state, spent: state.baseNanos + state.ownNanos, reserved: state.reservedNanos };
+  }
+
+  async status(project: string): Promise<BudgetStatus> {
+    const { policy, state, spent, reserved } = await this.#figures(project);
     const budget = policy.budgetNanos;
     const percent = budget > 0 ? Math.round((spent / budget) * 10000) / 100 : 0;
+    const report = await this.opts.ledger?.costs({ project, from: state.window.start, to: state.window.end }).catch(() => null);
     return {
       project,
       day: state.window.day,
       spentUsd: nanosToUsd(spent),
-      reservedUsd: nanosToUsd(state.reservedNanos),
+      reservedUsd: nanosToUsd(reserved),
       budgetUsd: nanosToUsd(budget),
       remainingUsd: budget > 0 ? nanosToUsd(Math.max(0, budget - spent)) : null,
       percent,
       status: levelOf(spent, budget),
       action: policy.action,
       resetsAt: new Date(state.window.end).toISOString(),
+      unpricedRequests: report?.unpriced ?? 0,
     };
   }
 
-  /** Throws for `block`/`throttle` projects over budget; returns the status otherwise. */
+  /**
+   * The pre-flight: what admission would answer now, by the same rule. Throws for `block`
+   * (`BudgetExceededError`) and `throttle` (`BudgetThrottleSignal`); returns the status otherwise.
+   */
   async check(project: string): Promise<BudgetStatus> {
-    const s = await this.status(project);
-    if (s.status === 'exceeded' && s.action === 'block') throw new BudgetExceededError(project, s.spentUsd, s.budgetUsd);
-    if (s.status === 'exceeded' && s.action === 'throttle') throw new BudgetThrottleSignal(project, s.spentUsd, s.budgetUsd);
-    return s;
+    const { policy, spent, reserved } = await this.#figures(project);
+    if (!admits(spent, reserved, policy.budgetNanos)) {
+      const [s, r, b] = [nanosToUsd(spent), nanosToUsd(reserved), nanosToUsd(policy.budgetNanos)];
+      if (policy.action === 'block') throw new BudgetExceededError(project, s, b, r);
+      if (policy.action === 'throttle') throw new BudgetThrottleSignal(project, s, b);
+    }
+    return this.status(project);
   }
 
   /** `atomic`: a store that keeps spend and reservations in the database, shared by every worker. */
@@ -191,34 +220,17 @@ export class BudgetEnforcer {
     this.#states.clear();
   }
 
-  /** Fleet admission: one conditional update in the database, no cache and no TTL window. */
-  async #admitAtomic(store: AtomicBudgetStore, project: string, estimate: Nanos, policy: BudgetPolicy): Promise<Admission> {
-    const day = dayWindow(this.#clock(), policy.timeZone).day;
-    const r = await retry(() => store.reserve(project, day, estimate, policy.budgetNanos));
-    const spent = r.spentNanos;
-    if (r.admitted) return { kind: 'ok', reservation: { project, day, estimateNanos: estimate, atomic: true }, spentNanos: spent, budgetNanos: policy.budgetNanos };
-    const state = this.#fresh(project, policy) ?? (await this.#load(project, policy));
-    if (policy.action === 'block') {
-      this.#event(project, state, 'blocked', spent, policy);
-      return { kind: 'block', reservation: null, spentNanos: spent, budgetNanos: policy.budgetNanos };
-    }
-    if (policy.action === 'warn') log.once('warn', `budget-warn:${project}:${day}`, exceededMessage(project, spent, policy.budgetNanos));
-    else this.#event(project, state, 'throttled', spent, policy);
-    // over budget but allowed to run: its cost is still settled into the shared day
-    return { kind: policy.action, reservation: { project, day, estimateNanos: 0, atomic: true }, spentNanos: spent, budgetNanos: policy.budgetNanos };
-  }
-
-  /** Forget cached spend (after runtime edits of a project's budget, or in tests). */
+  /** Re-reads spend on the next use (after a runtime edit, or in tests). Reservations in flight are kept. */
   invalidate(project?: string): void {
-    if (project) this.#states.delete(project);
-    else this.#states.clear();
+    for (const [name, s] of this.#states) if (!project || name === project) s.loadedAt = -Infinity;
   }
 
   #fresh(project: string, policy: BudgetPolicy): DayState | undefined {
     const s = this.#states.get(project);
     const now = this.#clock();
     if (!s || now >= s.window.end || now < s.window.start) return undefined;
-    if (now - s.loadedAt > this.#ttl) void this.#load(project, policy); // stale-while-revalidate
+    if (s.loadedAt === -Infinity) return undefined;
+    if (now - s.loadedAt > this.#ttl) void this.#load(project, policy).catch(() => {}); // stale-while-revalidate
     return s;
   }
 
@@ -229,56 +241,47 @@ export class BudgetEnforcer {
       (async () => {
         const now = this.#clock();
         const window = dayWindow(now, policy.timeZone);
-        const ownBefore = this.#states.get(project)?.ownNanos ?? 0;
-        const base = this.opts.ledger ? await this.opts.ledger.spend(project, window.start, window.end).catch(unreadable) : 0;
-        const prev = this.#states.get(project);
-        const carry = prev && prev.window.day === window.day ? prev : undefined;
-        if (base === null && carry) {
-          carry.loadedAt = now; // the ledger is away: go on with what this process has seen, try again after the TTL
+        const sameDay = (s: DayState | undefined) => (s && s.window.day === window.day ? s : undefined);
+        const ownBefore = sameDay(this.#states.get(project))?.ownNanos ?? 0;
+        const base = await this.#spend(project, window);
+        const keep = sameDay(this.#states.get(project));
+        if (base === null && keep) {
+          keep.loadedAt = now; // unreadable: go on with what this process has seen, try again after the TTL
           return;
         }
         this.#states.set(project, {
           window,
           baseNanos: base ?? 0,
           // rows are durable before they settle, so `base` holds own spend up to the read; keep what settled during it
-          ownNanos: carry ? Math.max(0, carry.ownNanos - ownBefore) : 0,
-          reservedNanos: carry?.reservedNanos ?? 0,
+          ownNanos: keep ? Math.max(0, keep.ownNanos - ownBefore) : 0,
+          reservedNanos: keep?.reservedNanos ?? 0,
           loadedAt: now,
-          events: carry?.events ?? new Set(),
+          events: keep?.events ?? new Set(),
         });
       })().finally(() => this.#loading.delete(project));
     if (!pending) this.#loading.set(project, run);
     return run.then(() => this.#states.get(project)!);
   }
 
-  #reserve(project: string, state: DayState, estimate: Nanos, kind: Admission['kind'], spent: Nanos, policy: BudgetPolicy): Admission {
-    state.reservedNanos += estimate;
-    return { kind, reservation: { project, day: state.window.day, estimateNanos: estimate }, spentNanos: spent, budgetNanos: policy.budgetNanos };
+  /** The day's spend in the ledger, or null while it cannot be read (budgets go on with what they know). */
+  async #spend(project: string, window: DayWindow): Promise<Nanos | null> {
+    if (!this.opts.ledger) return 0;
+    try {
+      return await this.opts.ledger.spend(project, window.start, window.end);
+    } catch (e) {
+      log.once('warn', 'budget-spend-unreadable', `could not read today's spend (${(e as Error).message}); budgets continue on what this process has seen`);
+      return null;
+    }
   }
 
   #event(project: string, state: DayState, kind: BudgetEvent['kind'], spent: Nanos, policy: BudgetPolicy): void {
+    // the one place budget events are emitted (alerts and the dashboard read them from the ledger)
     if (state.events.has(kind)) return;
     state.events.add(kind);
     const ev: BudgetEvent = { ts: this.#clock(), project, day: state.window.day, kind, spentNanos: spent, budgetNanos: policy.budgetNanos };
     void this.opts.ledger?.recordBudgetEvent(ev).catch((e: Error) => log.warn(`could not record budget event: ${e.message}`));
     this.opts.onEvent?.(ev, policy);
   }
-}
-
-export function levelOf(spent: Nanos, budget: Nanos): BudgetLevel {
-  if (budget <= 0) return 'ok';
-  if (spent >= budget) return 'exceeded';
-  return spent * 5 >= budget * 4 ? 'warning' : 'ok';
-}
-
-export function exceededMessage(project: string, spent: Nanos, budget: Nanos): string {
-  return `Project '${project}' exceeded daily budget: ${formatUsd(nanosToUsd(spent))} / ${formatUsd(nanosToUsd(budget))}`;
-}
-
-/** Spend that cannot be read (the ledger is degraded) is not a reason to fail a call: budgets go on in-process. */
-function unreadable(e: Error): null {
-  log.once('warn', 'budget-spend-unreadable', `could not read today's spend (${e.message}); budgets continue on what this process has seen`);
-  return null;
 }
 
 /** A dropped connection is usually back within milliseconds: try a few times before degrading. */

@@ -72,6 +72,19 @@ export const retriesSchema = z.strictObject({
 
 const timeZone = z.string().refine(isTimeZone, { message: 'is not an IANA time zone (e.g. "UTC", "America/New_York")' });
 
+/** Project fields a runtime project (API, dashboard, MCP) can set as well as a YAML one. */
+export const projectSettingsShape = {
+  guardrails: guardrailsSchema.optional(),
+  fallbacks: fallbacksSchema.optional(),
+  budget_timezone: timeZone.optional(),
+  budget_block_message: z.string().optional(),
+  throttle_delay_ms: z.number().int().min(0).optional(),
+  /** serve cloud models without a price under a budget (counted as unpriced, never in spend) */
+  allow_unpriced: z.boolean().optional(),
+  /** completion tokens an LLM request reserves when it sets no max of its own (default 512) */
+  budget_completion_tokens: z.number().int().positive().optional(),
+};
+
 export const projectSchema = z.strictObject({
   name: nonEmpty,
   description: z.string().default(''),
@@ -80,11 +93,7 @@ export const projectSchema = z.strictObject({
   tags: z.array(z.string()).default([]),
   providers: z.record(z.string(), providerSchema).default({}),
   default_stack: z.string().default(''),
-  guardrails: guardrailsSchema.optional(),
-  fallbacks: fallbacksSchema.optional(),
-  budget_timezone: timeZone.optional(),
-  budget_block_message: z.string().optional(),
-  throttle_delay_ms: z.number().int().min(0).optional(),
+  ...projectSettingsShape,
 });
 
 export const configSchema = z.strictObject({
@@ -105,8 +114,10 @@ export const configSchema = z.strictObject({
       throttle_delay_ms: z.number().int().min(0).default(1000),
       /** how long spend written by OTHER processes may be cached */
       cache_ttl_ms: z.number().int().min(0).default(2000),
+      /** how often runtime projects and their edits are re-read from the ledger (every process) */
+      project_refresh_ms: z.number().int().positive().default(1000),
     })
-    .default({ throttle_delay_ms: 1000, cache_ttl_ms: 2000 }),
+    .default({ throttle_delay_ms: 1000, cache_ttl_ms: 2000, project_refresh_ms: 1000 }),
   routing: z
     .strictObject({
       attempt_timeout_ms: z.number().int().positive().default(10_000),

@@ -46,10 +46,13 @@ type Emitter = object;
  */
 export class DropInCore<Inner extends Emitter> {
   readonly gw: Gateway;
-  readonly project: Project;
-  readonly chain: ModelRef[];
+  /** the project billed; its settings (budget, fallbacks, block message …) are read live */
+  readonly projectId: string;
   active: ModelRef;
   readonly #session: SessionState;
+  readonly #primary: ModelRef;
+  /** the chain built for the project's current settings (rebuilt when a runtime edit arrives) */
+  #resolved: { project: Project; chain: ModelRef[] } | null = null;
   readonly #inners = new Map<string, Promise<Inner>>();
   /** inner plugins already built, for callers that must not wait a tick */
   readonly #built = new Map<string, Inner>();
@@ -61,31 +64,77 @@ export class DropInCore<Inner extends Emitter> {
     private readonly build: (ref: ModelRef, o: Omit<BuildOptions, 'model' | 'variant'>) => Promise<Inner>,
   ) {
     this.gw = opts.gateway ?? getGateway();
-    this.project = this.gw.activeProject(opts.project);
-    const primary = this.gw.registry.resolve(modality, opts.model, opts.modelOptions ?? {});
-    registerSecrets([opts.apiKey]);
-    // a primary with no key is a configuration error: say so now, not mid-call
-    this.#endpoint(primary, primary);
-    const [, ...fallbacks] = buildChain(this.gw, modality, primary, this.project, opts.fallback);
-    this.chain = [primary, ...fallbacks.filter((ref) => this.#buildable(ref))];
-    this.active = primary;
+    this.projectId = this.gw.activeProjectId(opts.project);
+    this.#primary = this.gw.registry.resolve(modality, opts.model, opts.modelOptions ?? {});
+    this.active = this.#primary;
     this.#session = currentSession();
+    registerSecrets([opts.apiKey]);
+    // configuration errors now, not mid-call; a runtime project the opening gateway has not read
+    // yet is resolved (and checked) when the first request has awaited `gw.ready`
+    if (this.gw.isReady || this.gw.project(this.projectId)) this.#resolve(true);
+  }
+
+  get project(): Project {
+    return this.#resolve(false).project;
+  }
+
+  /** Primary first; only the primary while a runtime project is still being read at start-up. */
+  get chain(): ModelRef[] {
+    if (!this.#resolved && !this.gw.isReady && !this.gw.project(this.projectId)) return [this.#primary];
+    return this.#resolve(false).chain;
+  }
+
+  /** The project and chain for the project's current settings; `strict` throws what a later edit only logs. */
+  #resolve(strict: boolean): { project: Project; chain: ModelRef[] } {
+    const project = this.gw.project(this.projectId) ?? this.#resolved?.project ?? this.gw.requireProject(this.projectId);
+    if (this.#resolved?.project === project) return this.#resolved;
+    const primary = this.#primary;
+    let chain = [primary];
+    try {
+      // a primary with no key is a configuration error: say so now, not mid-call
+      this.#endpoint(primary, project, primary);
+      const [, ...fallbacks] = buildChain(this.gw, this.modality, primary, project, this.opts.fallback);
+      chain = [primary, ...fallbacks.filter((ref) => this.#buildable(ref, project))];
+      this.#checkPriced(project, chain);
+    } catch (e) {
+      // an edit made at run time must not fail calls in flight: say it loudly, keep serving
+      if (strict || !this.#resolved) throw e;
+      log.once('error', `drop-in-config:${project.id}:${(e as Error).message}`, (e as Error).message);
+    }
+    this.#resolved = { project, chain };
+    return this.#resolved;
   }
 
   /** A fallback entry without a key or plugin is left out of the chain, with one warning: the others still serve. */
-  #buildable(ref: ModelRef): boolean {
+  #buildable(ref: ModelRef, project: Project): boolean {
     let why: string | null = null;
     try {
-      this.#endpoint(ref, null);
+      this.#endpoint(ref, project, null);
       if (!pluginInstalled(ref.spec.plugin)) why = `its plugin is not installed (npm install ${ref.spec.plugin})`;
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       why = err.message;
     }
     if (why === null) return true;
-    const what = `${this.modality.toUpperCase()} fallback ${ref.id} in project '${this.project.id}'`;
+    const what = `${this.modality.toUpperCase()} fallback ${ref.id} in project '${project.id}'`;
     log.once('warn', `unbuildable:${what}:${why}`, `${what} is skipped: ${why}`);
     return false;
+  }
+
+  /** A cloud model without a price, under a budget, is a ConfigError unless the project allows it. */
+  #checkPriced(project: Project, chain: ModelRef[]): void {
+    if (project.dailyBudgetUsd <= 0 || project.config.allow_unpriced) return;
+    for (const ref of chain) {
+      if (ref.spec.kind === 'local' || this.gw.prices.isPriced(this.modality, ref.id)) continue;
+      const m = this.modality;
+      throw new ConfigError(
+        `No price known for ${m.toUpperCase()} model '${ref.id}', and project '${project.id}' has a daily budget of $${project.dailyBudgetUsd}: ` +
+          `its requests could not be counted against it. Add a price under prices.${m}."${ref.id}" in voicegw.yaml ` +
+          `(${m === 'llm' ? 'input_per_1m, output_per_1m' : m === 'stt' ? 'per_minute' : 'per_1m_characters'}), ` +
+          `or set allow_unpriced: true on the project to serve it counted as unpriced.`,
+        `projects.${project.id}.allow_unpriced`,
+      );
+    }
   }
 
   get sessionId(): string {
@@ -97,9 +146,9 @@ export class DropInCore<Inner extends Emitter> {
     return peekSession() ?? this.#session;
   }
 
-  #endpoint(ref: ModelRef, primary: ModelRef | null = this.chain[0]!) {
+  #endpoint(ref: ModelRef, project = this.project, primary: ModelRef | null = this.chain[0]!) {
     const explicit = ref === primary ? { apiKey: this.opts.apiKey, baseURL: this.opts.baseURL } : {};
-    return endpointFor(this.gw.loaded, ref.spec, this.project, explicit, this.gw.options.env ?? process.env);
+    return endpointFor(this.gw.loaded, ref.spec, project, explicit, this.gw.options.env ?? process.env);
   }
 
   /** The LiveKit plugin instance for a chain entry, built on first use. */
@@ -144,21 +193,23 @@ export class DropInCore<Inner extends Emitter> {
     };
   }
 
-  run(signal: AbortSignal, spec: Partial<RequestSpec> & Pick<RequestSpec, 'firstGuess'>, attempt: Attempt): Promise<void> {
-    const done = runRequest(
-      {
-        gw: this.gw,
-        modality: this.modality,
-        project: this.project,
-        sessionId: this.sessionId,
-        chain: this.chain,
-        signal,
-        onActive: (ref) => void (this.active = ref),
-        ...spec,
-      },
-      attempt,
-    );
-    return this.gw.track(done);
+  run(signal: AbortSignal, spec: Partial<RequestSpec> & Pick<RequestSpec, 'reserve'>, attempt: Attempt): Promise<void> {
+    const start = () =>
+      runRequest(
+        {
+          gw: this.gw,
+          modality: this.modality,
+          project: this.project,
+          sessionId: this.sessionId,
+          chain: this.chain,
+          signal,
+          onActive: (ref) => void (this.active = ref),
+          ...spec,
+        },
+        attempt,
+      );
+    // constructed while the gateway was opening: the project may be a runtime one it has not read yet
+    return this.gw.track(this.gw.isReady ? start() : this.gw.ready.then(start));
   }
 
   async closeInners(): Promise<void> {

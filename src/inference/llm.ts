@@ -1,13 +1,13 @@
 import { DEFAULT_API_CONNECT_OPTIONS, llm } from '@livekit/agents';
 import { GuardrailBlockedError } from '../errors.js';
 import { DEFAULT_BLOCK_MESSAGE, guardChatContext, ScanMemo, StreamingRedactor } from '../guardrails/index.js';
-import { usdToNanos } from '../money.js';
+import { STREAM_CHUNKS } from '../budget/grant.js';
 import type { ModelRef } from '../providers/types.js';
 import { DropInCore, type DropInOptions, EarlyStart, HeadStart, innerConn } from './drop-in.js';
 import type { GuardrailSetup } from '../gateway.js';
 import type { GuardrailPolicy } from '../guardrails/index.js';
 import { auditFindings, recordBlocked, sessionGuardrails } from './guard-audit.js';
-import type { AttemptControl } from './request.js';
+import { type AttemptControl, unitNanos } from './request.js';
 
 export type LLMOptions = DropInOptions;
 
@@ -75,6 +75,7 @@ class GatewayLLMStream extends llm.LLMStream {
 
   async #run(): Promise<void> {
     const core = this.#owner.core;
+    if (!core.gw.isReady) await core.gw.ready; // a runtime project is known once the gateway has opened
     const guardrails = sessionGuardrails(core);
     let chatCtx = this.chatCtx;
     let findings = 0;
@@ -96,18 +97,23 @@ class GatewayLLMStream extends llm.LLMStream {
     const prompt = promptChars(chatCtx);
     const open = (inner: llm.LLM) => inner.chat({ ...this.#args, chatCtx, connOptions: innerConn(this.#args.connOptions) });
     const head = HeadStart.open(core, open);
-    const onBudgetBlocked = core.project.config.budget_block_message ? async () => (this.#say(core.project.config.budget_block_message!), true) : undefined;
+    const blockMessage = core.project.config.budget_block_message;
+    const onBudgetBlocked = blockMessage ? async () => (this.#say(blockMessage), true) : undefined;
+    const maxTokens = (ref: ModelRef) => completionCap(this.#args, core, ref);
     try {
-      await core.run(this.abortController.signal, { guardrailFindings: findings, firstGuess: (ref) => guess(core, ref, prompt), onBudgetBlocked }, (ref, ctl) =>
-        this.#attempt(ref, ctl, (inner) => head.take(ref) ?? open(inner), guardrails),
+      await core.run(this.abortController.signal, { guardrailFindings: findings, reserve: (ref) => answerBound(core, ref, prompt, maxTokens(ref)), onBudgetBlocked }, (ref, ctl) =>
+        this.#attempt(ref, ctl, (inner) => head.take(ref) ?? open(inner), guardrails, prompt),
       );
     } finally {
       head.close(); // blocked, or the head never ran
     }
   }
 
-  async #attempt(ref: ModelRef, ctl: AttemptControl, streamFor: (inner: llm.LLM) => llm.LLMStream, guardrails: GuardrailSetup | null): Promise<void> {
+  async #attempt(ref: ModelRef, ctl: AttemptControl, streamFor: (inner: llm.LLM) => llm.LLMStream, guardrails: GuardrailSetup | null, prompt: number): Promise<void> {
     const core = this.#owner.core;
+    // an answer longer than its reservation grows it as it streams (and finishes, whatever the budget says)
+    const perToken = unitNanos(core.gw, 'llm', ref);
+    ctl.usage.use(answerBound(core, ref, prompt, 0), 0);
     const inner = await core.inner(ref);
     const watch = core.watch(inner);
     const stream = streamFor(inner);
@@ -124,6 +130,7 @@ class GatewayLLMStream extends llm.LLMStream {
           ctl.meter.cachedUnits = Math.min(Math.max(0, chunk.usage.promptCachedTokens ?? 0), chunk.usage.promptTokens);
         }
         if (chunk.delta?.content || chunk.delta?.toolCalls?.length) ctl.outputStarted();
+        if (chunk.delta?.content && perToken > 0) ctl.usage.use(Math.ceil(chunk.delta.content.length / 4) * perToken, STREAM_CHUNKS.llm * perToken);
         if (redactor && chunk.delta?.content) {
           const safe = redactor.push(chunk.delta.content);
           this.queue.put({ ...chunk, delta: { ...chunk.delta, content: safe } });
@@ -162,9 +169,22 @@ function promptChars(ctx: llm.ChatContext): number {
   return n;
 }
 
-/** First guess before the model has history: ~4 characters a token, 200 completion tokens. */
-function guess(core: DropInCore<llm.LLM>, ref: ModelRef, promptChars: number): number {
+/** Completion tokens reserved when neither the request nor the project sets a cap: a long spoken answer. */
+export const DEFAULT_COMPLETION_TOKENS = 512;
+
+/** The answer's cap: the request's own max (chat `extraKwargs`, drop-in `modelOptions`, fallback entry options), else the project's. */
+function completionCap(args: ChatArgs, core: DropInCore<llm.LLM>, ref: ModelRef): number {
+  const candidates = [args.extraKwargs?.max_completion_tokens, args.extraKwargs?.max_tokens, ref.options.maxCompletionTokens, ref.options.maxTokens];
+  if (ref === core.chain[0]) candidates.push(core.opts.modelOptions?.maxCompletionTokens, core.opts.modelOptions?.maxTokens);
+  const own = candidates.find((v): v is number => typeof v === 'number' && v > 0);
+  return own ?? core.project.config.budget_completion_tokens ?? DEFAULT_COMPLETION_TOKENS;
+}
+
+/**
+ * What an answer can cost on `ref`: the prompt (counted high, ~3 characters a token) plus
+ * `completionTokens`. 0 for local models and for unpriced ones (allowed only with `allow_unpriced`).
+ */
+function answerBound(core: DropInCore<llm.LLM>, ref: ModelRef, promptChars: number, completionTokens: number): number {
   if (ref.spec.kind === 'local') return 0;
-  const cost = core.gw.prices.price('llm', ref.provider, ref.model, { inputUnits: Math.ceil(promptChars / 4), outputUnits: 200, cachedUnits: 0 }).costNanos;
-  return cost ?? usdToNanos(0.001);
+  return core.gw.prices.price('llm', ref.provider, ref.model, { inputUnits: Math.ceil(promptChars / 3), outputUnits: completionTokens, cachedUnits: 0 }).costNanos ?? 0;
 }

@@ -1,8 +1,8 @@
 import type { metrics } from '@livekit/agents';
-import type { Reservation } from '../budget/enforcer.js';
+import type { Reservation } from '../budget/reservation.js';
 import { log } from '../log.js';
 import { Meter, recordAttempt } from '../metering/meter.js';
-import { type Nanos, usdToNanos } from '../money.js';
+import type { Nanos } from '../money.js';
 import type { ModelRef } from '../providers/types.js';
 import type { DropInCore } from './drop-in.js';
 import type { llm } from '@livekit/agents';
@@ -23,10 +23,9 @@ export class RealtimeMeter {
     private readonly ref: () => ModelRef,
   ) {}
 
-  /** Expected cost of a response: the model's learned average, else the nominal response. */
+  /** Cost held for a response at admission: the nominal response (0 for unpriced models allowed by `allow_unpriced`). */
   estimate(ref: ModelRef = this.ref()): Nanos {
-    const guess = this.core.gw.prices.price('realtime', ref.provider, ref.model, NOMINAL).costNanos ?? usdToNanos(0.1);
-    return this.core.gw.estimator.estimate(`realtime:${ref.provider}/${ref.model}`, guess);
+    return this.core.gw.prices.price('realtime', ref.provider, ref.model, NOMINAL).costNanos ?? 0;
   }
 
   /** A response began: its clock starts and its estimate is held against the budget. */
@@ -40,7 +39,7 @@ export class RealtimeMeter {
   hold(responseId: string, reservation: Reservation | null): void {
     const open = this.#open.get(responseId);
     if (open) open.reservation = reservation;
-    else this.core.gw.budget.settle(reservation, 0, this.core.project.id);
+    else reservation?.settle(0);
   }
 
   /** response.done as the plugin reports it: one ledger row, the reservation settled with its cost. */
@@ -97,7 +96,7 @@ export class RealtimeMeter {
     const open = [...this.#open.values()];
     this.#open.clear();
     for (const { meter, reservation } of open) {
-      this.core.gw.budget.settle(reservation, 0, this.core.project.id);
+      reservation?.settle(0);
       await recordAttempt(this.core.gw, this.#ctx(this.ref()), meter, { status: 'error', fallbackFrom: null, error: `${reason}: the provider reported no usage for this response`, throttle: null });
     }
   }
@@ -107,7 +106,7 @@ export class RealtimeMeter {
     try {
       cost = (await recordAttempt(this.core.gw, this.#ctx(ref), meter, { status, fallbackFrom: null, error: null, throttle: null })).costNanos;
     } finally {
-      this.core.gw.budget.settle(reservation, cost, this.core.project.id);
+      reservation?.settle(cost);
     }
   }
 

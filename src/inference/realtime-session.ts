@@ -121,7 +121,7 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
     const core = this.#owner.core;
     await core.gw.ready;
     const admission = await core.gw.budget.admit(core.project.id, this.#meter.estimate());
-    core.gw.budget.settle(admission.reservation, 0, core.project.id); // the session's responses reserve their own cost
+    admission.reservation.settle(0); // the session's responses reserve their own cost
     if (admission.kind === 'block') {
       await this.#meter.blocked('daily budget exceeded: realtime session refused');
       throw this.#fail(new BudgetExceededError(core.project.id, nanosToUsd(admission.spentNanos), nanosToUsd(admission.budgetNanos)));

@@ -4,6 +4,7 @@ import type { RetriesConfig } from '../config/schema.js';
 import type { Gateway } from '../gateway.js';
 import { log } from '../log.js';
 import { type AttemptOutcome, recordAttempt, Meter } from '../metering/meter.js';
+import { UsageGrant } from '../budget/grant.js';
 import { type Nanos, nanosToUsd } from '../money.js';
 import type { Project } from '../projects.js';
 import type { ModelRef } from '../providers/types.js';
@@ -23,6 +24,8 @@ export interface AttemptControl {
   armDeadline(): void;
   /** runs `fn` when the attempt is aborted, at once if it already is; returns the unsubscribe */
   onAbort(fn: () => void): () => void;
+  /** the request's budget claim: streams grow it as they run (shared by every attempt) */
+  readonly usage: UsageGrant;
 }
 
 /** Drives one provider for one request; resolves when it finished, rejects on failure. */
@@ -36,12 +39,12 @@ export interface RequestSpec {
   chain: ModelRef[];
   /** aborted when the caller closes the outer stream */
   signal: AbortSignal;
-  /** cost to reserve before the request runs (first guess; the gateway learns averages per model) */
-  firstGuess(ref: ModelRef): Nanos;
+  /** what the request may cost on `ref`, reserved at admission: an upper bound (streams: their first chunk) */
+  reserve(ref: ModelRef): Nanos;
   /** the drop-in reports the serving entry through its `model`/`provider` getters */
   onActive(ref: ModelRef): void;
   /** LLM only: answer a blocked project with its `budget_block_message` instead of failing */
-  onBudgetBlocked?(ctl: AttemptControl): Promise<boolean>;
+  onBudgetBlocked?(): Promise<boolean>;
   /** guardrail findings counted on this request's rows */
   guardrailFindings?: number;
   /** STT streams end by being closed: a close after output began is a normal end, not a cancellation */
@@ -57,8 +60,8 @@ export interface RequestSpec {
 export async function runRequest(spec: RequestSpec, attempt: Attempt): Promise<void> {
   const { gw, modality, project, chain } = spec;
   await gw.ready;
-  const key = (r: ModelRef) => `${modality}:${r.provider}/${r.model}`;
-  const admission = await gw.budget.admit(project.id, gw.estimator.estimate(key(chain[0]!), spec.firstGuess(chain[0]!)));
+  const admission = await gw.budget.admit(project.id, spec.reserve(chain[0]!));
+  const usage = new UsageGrant(admission.reservation);
   let order = chain;
   let throttle: string | null = null;
   let settled: Nanos = 0;
@@ -67,8 +70,11 @@ export async function runRequest(spec: RequestSpec, attempt: Attempt): Promise<v
 
   try {
     if (admission.kind === 'block') {
-      if (spec.onBudgetBlocked && (await answerBlocked(spec))) return;
-      throw new BudgetExceededError(project.id, nanosToUsd(admission.spentNanos), nanosToUsd(admission.budgetNanos));
+      const err = new BudgetExceededError(project.id, nanosToUsd(admission.spentNanos), nanosToUsd(admission.budgetNanos), nanosToUsd(admission.reservedNanos));
+      const answered = spec.onBudgetBlocked ? await spec.onBudgetBlocked() : false;
+      await recordRefusal(spec, `${err.message}${answered ? ' (answered with budget_block_message)' : ''}`);
+      if (answered) return;
+      throw err;
     }
     if (admission.kind === 'throttle') {
       const cheaper = throttledOrder(chain, (r) => unitPrice(gw, modality, r));
@@ -89,12 +95,14 @@ export async function runRequest(spec: RequestSpec, attempt: Attempt): Promise<v
     for (let i = 0; i < walk.length; i++) {
       const ref = walk[i]!;
       spec.onActive(ref);
+      // a fallback may cost more than the head the request was admitted for
+      if (i > 0) await admission.reservation.ensure(usage.usedNanos + spec.reserve(ref));
       // an entry's retries share one attempt_timeout_ms window (a stream that failed after running
       // longer than that gets a fresh window from its failure)
       let windowEnd = Infinity;
       for (let n = 1; ; n++) {
         const startedAt = Date.now();
-        const result = await executeAttempt(spec, ref, attempt, Math.min(timeoutMs, windowEnd - startedAt));
+        const result = await executeAttempt(spec, ref, attempt, Math.min(timeoutMs, windowEnd - startedAt), usage);
         if (n === 1) windowEnd = Math.max(startedAt, Date.now() - timeoutMs) + timeoutMs;
         const outcome: AttemptOutcome = {
           status: result.status === 'success' && i > 0 ? 'fallback' : result.status,
@@ -128,22 +136,19 @@ export async function runRequest(spec: RequestSpec, attempt: Attempt): Promise<v
     }
     throw walk.length === 1 ? surfaced(lastError) : new FallbackExhaustedError(modality, failures);
   } finally {
-    gw.budget.settle(admission.reservation, unknownCost && settled === 0 ? null : settled, project.id);
+    admission.reservation.settle(unknownCost && settled === 0 ? null : settled);
   }
 }
 
-async function answerBlocked(spec: RequestSpec): Promise<boolean> {
+/** Every refusal is a ledger row: status `blocked`, cost 0, the reason. */
+async function recordRefusal(spec: RequestSpec, reason: string): Promise<void> {
   const meter = new Meter(spec.gw.clock());
-  const ctl = control(meter, new AbortController());
-  const answered = await spec.onBudgetBlocked!(ctl);
-  if (!answered) return false;
   await recordAttempt(spec.gw, { modality: spec.modality, project: spec.project.id, sessionId: spec.sessionId, ref: spec.chain[0]! }, meter, {
     status: 'blocked',
     fallbackFrom: null,
-    error: 'daily budget exceeded: answered with budget_block_message',
+    error: reason,
     throttle: null,
   });
-  return true;
 }
 
 interface AttemptResult {
@@ -153,7 +158,7 @@ interface AttemptResult {
   meter: Meter;
 }
 
-async function executeAttempt(spec: RequestSpec, ref: ModelRef, fn: Attempt, timeoutMs: number): Promise<AttemptResult> {
+async function executeAttempt(spec: RequestSpec, ref: ModelRef, fn: Attempt, timeoutMs: number, usage: UsageGrant): Promise<AttemptResult> {
   const meter = new Meter(spec.gw.clock());
   const ac = new AbortController();
   const onOuterAbort = () => ac.abort(new Error('cancelled'));
@@ -162,7 +167,7 @@ async function executeAttempt(spec: RequestSpec, ref: ModelRef, fn: Attempt, tim
   let timer: NodeJS.Timeout | undefined;
   let rejectDeadline: (e: Error) => void = () => {};
   const deadline = new Promise<never>((_, reject) => void (rejectDeadline = reject));
-  const ctl = control(meter, ac, () => {
+  const ctl = control(meter, ac, usage, () => {
     timer ??= setTimeout(() => {
       if (ctl.started) return;
       const err = new APITimeoutError({ message: `${ref.id}: no output within ${timeoutMs} ms`, options: { retryable: false } });
@@ -186,9 +191,10 @@ async function executeAttempt(spec: RequestSpec, ref: ModelRef, fn: Attempt, tim
   }
 }
 
-function control(meter: Meter, ac: AbortController, armDeadline: () => void = () => {}): AttemptControl & { started: boolean } {
+function control(meter: Meter, ac: AbortController, usage: UsageGrant, armDeadline: () => void): AttemptControl & { started: boolean } {
   const ctl = {
     meter,
+    usage,
     signal: ac.signal,
     started: false,
     armDeadline,
@@ -223,6 +229,17 @@ export function retryDelay(error: unknown, attempt: number, cfg: RetriesConfig, 
   if (asked !== null && asked > cfg.max_delay_ms) return null;
   const wait = Math.max(backoff, asked ?? 0);
   return wait < remainingMs ? wait : null;
+}
+
+/**
+ * Nano-USD per unit on `ref` (STT: second of audio, LLM: completion token, TTS: character), for
+ * streams that reserve as they go; 0 for local models and models without a price.
+ */
+export function unitNanos(gw: Gateway, modality: Modality, ref: ModelRef): number {
+  if (ref.spec.kind === 'local') return 0;
+  const per = 1_000_000;
+  const units = modality === 'llm' ? { inputUnits: 0, outputUnits: per, cachedUnits: 0 } : { inputUnits: per, outputUnits: 0, cachedUnits: 0 };
+  return (gw.prices.price(modality, ref.provider, ref.model, units).costNanos ?? 0) / per;
 }
 
 /** Price of a nominal request, to rank chain entries when throttling. */

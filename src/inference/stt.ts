@@ -1,10 +1,12 @@
 import { APIConnectionError, type APIConnectOptions, stt } from '@livekit/agents';
 import type { AudioFrame } from '@livekit/rtc-node';
-import { usdToNanos } from '../money.js';
+import { STREAM_CHUNKS } from '../budget/grant.js';
+import { BudgetExceededError } from '../errors.js';
+import { log } from '../log.js';
 import type { ModelRef } from '../providers/types.js';
 import { DropInCore, type DropInOptions, EarlyStart, HeadStart, innerConn } from './drop-in.js';
 import { ReplayBuffer } from './replay.js';
-import type { AttemptControl } from './request.js';
+import { type AttemptControl, unitNanos } from './request.js';
 
 export interface STTOptions extends DropInOptions {
   /** language (wins over the `:language` suffix of the model string) */
@@ -57,7 +59,7 @@ export class STT extends stt.STT {
     const seconds = frames.reduce((s, f) => s + f.samplesPerChannel / f.sampleRate, 0);
     let result: stt.SpeechEvent | undefined;
     const signal = abortSignal ?? new AbortController().signal;
-    await this.core.run(signal, { firstGuess: (ref) => guess(this.core, ref, seconds, true) }, async (ref, ctl) => {
+    await this.core.run(signal, { reserve: (ref) => audioCost(this.core, ref, seconds, true) }, async (ref, ctl) => {
       const inner = await this.core.inner(ref);
       ctl.meter.inputUnits = seconds;
       ctl.meter.batch = true; // pre-recorded: priced at the provider's batch rate
@@ -78,9 +80,10 @@ export class STT extends stt.STT {
   }
 }
 
-function guess(core: DropInCore<stt.STT>, ref: ModelRef, seconds: number, batch = false): number {
+/** What `seconds` of audio cost on `ref` (0 for local models and unpriced ones allowed by `allow_unpriced`). */
+function audioCost(core: DropInCore<stt.STT>, ref: ModelRef, seconds: number, batch = false): number {
   if (ref.spec.kind === 'local') return 0;
-  return core.gw.prices.price('stt', ref.provider, ref.model, { inputUnits: seconds, outputUnits: 0, cachedUnits: 0, batch }).costNanos ?? usdToNanos(0.001);
+  return core.gw.prices.price('stt', ref.provider, ref.model, { inputUnits: seconds, outputUnits: 0, cachedUnits: 0, batch }).costNanos ?? 0;
 }
 
 const TRANSCRIPTS = new Set([stt.SpeechEventType.FINAL_TRANSCRIPT, stt.SpeechEventType.INTERIM_TRANSCRIPT, stt.SpeechEventType.PREFLIGHT_TRANSCRIPT]);
@@ -89,6 +92,8 @@ class GatewaySpeechStream extends stt.SpeechStream {
   readonly label = 'voicegateway.SpeechStream';
   /** usage of the attempt in flight: what was sent and what has been reported as metrics */
   #usage: { meter: AttemptControl['meter']; reported: number; final: boolean } | null = null;
+  /** a `block` project's budget refused more audio: the stream ended after what it held */
+  #budgetStopped = false;
 
   constructor(
     private readonly owner: STT,
@@ -130,9 +135,14 @@ class GatewaySpeechStream extends stt.SpeechStream {
       audio.end();
     })();
     try {
-      await core.run(this.abortSignal, { closeIsNormal: true, deferDeadline: true, firstGuess: (ref) => guess(core, ref, 60) }, (ref, ctl) => this.#attempt(ref, ctl, audio));
+      await core.run(this.abortSignal, { closeIsNormal: true, deferDeadline: true, reserve: (ref) => audioCost(core, ref, STREAM_CHUNKS.stt) }, (ref, ctl) => this.#attempt(ref, ctl, audio));
     } finally {
       this.head.close(); // blocked, or the head never ran
+    }
+    if (this.#budgetStopped) {
+      const s = await core.gw.budget.status(core.project.id);
+      log.warn(`STT stream of project '${core.project.id}' stopped: its daily budget is used up (budget_action: block)`);
+      throw new BudgetExceededError(core.project.id, s.spentUsd, s.budgetUsd, s.reservedUsd);
     }
     await pump;
   }
@@ -143,6 +153,7 @@ class GatewaySpeechStream extends stt.SpeechStream {
     const watch = core.watch(inner);
     const stream = this.head.take(ref) ?? inner.stream({ connOptions: innerConn(this.conn) });
     const meter = ctl.meter;
+    const perSecond = unitNanos(core.gw, 'stt', ref);
     const usageState = { meter, reported: 0, final: false };
     this.#usage = usageState;
     let unreported = 0; // seconds sent that no usage event has covered yet
@@ -163,6 +174,11 @@ class GatewaySpeechStream extends stt.SpeechStream {
           stream.flush();
         } else {
           const s = item.samplesPerChannel / item.sampleRate;
+          // reserve ahead in chunks of audio; a block project's stream ends once what it holds is used
+          if (!ctl.usage.use(s * perSecond, STREAM_CHUNKS.stt * perSecond)) {
+            this.#budgetStopped = true;
+            break;
+          }
           meter.inputUnits += s;
           unreported += s;
           stream.pushFrame(item);

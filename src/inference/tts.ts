@@ -1,9 +1,9 @@
 import { type APIConnectOptions, tts } from '@livekit/agents';
-import { usdToNanos } from '../money.js';
+import { STREAM_CHUNKS } from '../budget/grant.js';
 import type { ModelRef } from '../providers/types.js';
 import { DropInCore, type DropInOptions, EarlyStart, HeadStart, innerConn } from './drop-in.js';
 import { ReplayBuffer } from './replay.js';
-import type { AttemptControl } from './request.js';
+import { type AttemptControl, unitNanos } from './request.js';
 
 export interface TTSOptions extends DropInOptions {
   /** voice id (wins over the `:voice` suffix of the model string) */
@@ -56,9 +56,9 @@ export class TTS extends tts.TTS {
   }
 }
 
-function guess(core: DropInCore<tts.TTS>, ref: ModelRef, chars: number): number {
-  if (ref.spec.kind === 'local') return 0;
-  return core.gw.prices.price('tts', ref.provider, ref.model, { inputUnits: chars, outputUnits: 0, cachedUnits: 0 }).costNanos ?? usdToNanos(0.001);
+/** What `chars` characters cost on `ref` (0 for local models and unpriced ones allowed by `allow_unpriced`). */
+function textCost(core: DropInCore<tts.TTS>, ref: ModelRef, chars: number): number {
+  return unitNanos(core.gw, 'tts', ref) * chars;
 }
 
 class GatewayChunkedStream extends tts.ChunkedStream {
@@ -85,7 +85,7 @@ class GatewayChunkedStream extends tts.ChunkedStream {
 
   async #run(): Promise<void> {
     const core = this.owner.core;
-    await core.run(this.abortSignal, { firstGuess: (ref) => guess(core, ref, this.inputText.length) }, async (ref, ctl) => {
+    await core.run(this.abortSignal, { reserve: (ref) => textCost(core, ref, this.inputText.length) }, async (ref, ctl) => {
       const inner = await core.inner(ref);
       const watch = core.watch(inner);
       ctl.meter.inputUnits = this.inputText.length;
@@ -138,7 +138,7 @@ class GatewaySynthesizeStream extends tts.SynthesizeStream {
       text.end();
     })();
     try {
-      await core.run(this.abortSignal, { deferDeadline: true, firstGuess: (ref) => guess(core, ref, Math.max(chars, 200)) }, (ref, ctl) => this.#attempt(ref, ctl, text));
+      await core.run(this.abortSignal, { deferDeadline: true, reserve: (ref) => textCost(core, ref, Math.max(chars, STREAM_CHUNKS.tts)) }, (ref, ctl) => this.#attempt(ref, ctl, text));
     } finally {
       this.head.close(); // blocked, or the head never ran
     }
@@ -152,12 +152,15 @@ class GatewaySynthesizeStream extends tts.SynthesizeStream {
     const watch = core.watch(inner);
     const stream = this.head.take(ref) ?? inner.stream({ connOptions: innerConn(this.conn) });
     const unsubscribe = ctl.onAbort(() => stream.close());
+    const perChar = unitNanos(core.gw, 'tts', ref);
     const feed = (async () => {
       for await (const t of text.read(ctl.signal)) {
         if (t === FLUSH) {
           ctl.armDeadline();
           stream.flush();
         } else {
+          // reserved ahead in chunks of text; a turn that is being spoken finishes whatever the budget says
+          ctl.usage.use(t.length * perChar, STREAM_CHUNKS.tts * perChar);
           ctl.meter.inputUnits += t.length;
           stream.pushText(t);
         }

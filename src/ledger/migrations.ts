@@ -185,11 +185,15 @@ CREATE TABLE aggregate_inbox (
 );
 `;
 
+const V3_SETTINGS = `ALTER TABLE projects ADD COLUMN settings TEXT NOT NULL DEFAULT '{}'`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sqlite: v1('sqlite'), postgres: v1('postgres') },
   { version: 2, name: 'sqlite: (ts, id) request key and aggregate inbox', sqlite: V2_SQLITE, postgres: 'SELECT 1 -- SQLite layout only' },
   { version: 3, name: 'sessions: realtime spend', sqlite: v3('INTEGER'), postgres: v3('BIGINT') },
   { version: 4, name: 'alert deliveries', sqlite: v4('INTEGER'), postgres: v4('BIGINT') },
+  // runtime projects carry every field a YAML project can (block message, fallbacks, guardrails …) as JSON
+  { version: 5, name: 'projects.settings', sqlite: V3_SETTINGS, postgres: V3_SETTINGS },
 ];
 
 /**

@@ -151,11 +151,11 @@ export class PostgresLedger implements Ledger, AtomicBudgetStore {
 
   async upsertProject(p: StoredProject): Promise<void> {
     await this.#pool.query(
-      `INSERT INTO projects (id, name, description, daily_budget_nanos, budget_action, tags, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO projects (id, name, description, daily_budget_nanos, budget_action, tags, created_at, updated_at, settings)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description,
          daily_budget_nanos = EXCLUDED.daily_budget_nanos, budget_action = EXCLUDED.budget_action,
-         tags = EXCLUDED.tags, updated_at = EXCLUDED.updated_at`,
+         tags = EXCLUDED.tags, updated_at = EXCLUDED.updated_at, settings = EXCLUDED.settings`,
       R.projectValues(p),
     );
   }
@@ -213,9 +213,10 @@ export class PostgresLedger implements Ledger, AtomicBudgetStore {
     return (await this.#all(A.alertDeliveriesQuery('postgres', f))).map(A.alertFromRow);
   }
 
-  async reserve(project: string, day: string, estimateNanos: Nanos, budgetNanos: Nanos): Promise<{ admitted: boolean } & BudgetDayState> {
-    const row = (await this.#all(Q.reserveQuery('postgres', project, day, Math.round(estimateNanos), Math.round(budgetNanos))))[0];
-    if (row) return { admitted: true, spentNanos: R.num(row.spent_nanos), reservedNanos: R.num(row.reserved_nanos) };
+  async reserve(project: string, day: string, estimateNanos: Nanos, budgetNanos: Nanos, force = false): Promise<{ admitted: boolean } & BudgetDayState> {
+    const [estimate, budget] = [Math.round(estimateNanos), Math.round(budgetNanos)];
+    const row = (await this.#all(Q.reserveQuery('postgres', project, day, estimate, budget, force)))[0];
+    if (row) return Q.reserveOutcome(row, estimate, budget);
     return { admitted: false, ...(await this.budgetDay(project, day)) };
   }
 

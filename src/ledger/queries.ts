@@ -1,3 +1,4 @@
+import { admits } from '../budget/rule.js';
 import type { Modality } from '../types.js';
 import type { CostQuery, LogQuery } from './types.js';
 
@@ -203,19 +204,26 @@ function clampLimit(limit: number | undefined, fallback: number): number {
 }
 
 /**
- * Atomic reservation: one conditional upsert. The row lock taken by ON CONFLICT DO UPDATE makes
- * the check-and-add indivisible, so concurrent workers can never admit past the budget. A missing
- * row is created only when the estimate alone fits. Returns a row only when admitted.
+ * Atomic reservation: one upsert whose row lock (ON CONFLICT DO UPDATE) makes check-and-add
+ * indivisible across workers. The condition is the admission rule of `budget/rule.ts` (`admits`):
+ * spent + reserved < budget, or no budget. `force` holds even when the rule says no (warn/throttle
+ * requests run over budget). Returns the row after the update, or no row when refused.
  */
-export function reserveQuery(d: Dialect, project: string, day: string, estimate: number, budget: number): Query {
+export function reserveQuery(d: Dialect, project: string, day: string, estimate: number, budget: number, force: boolean): Query {
   const sql = new Sql(d);
   const text = `INSERT INTO budget_days AS b (project, day, spent_nanos, reserved_nanos)
-    SELECT ${sql.v(project)}, ${sql.v(day)}, 0, ${sql.int(estimate)}
-    WHERE ${sql.int(budget)} = 0 OR ${sql.int(estimate)} <= ${sql.int(budget)}
+    VALUES (${sql.v(project)}, ${sql.v(day)}, 0, ${sql.int(estimate)})
     ON CONFLICT (project, day) DO UPDATE SET reserved_nanos = b.reserved_nanos + EXCLUDED.reserved_nanos
-    WHERE ${sql.int(budget)} = 0 OR b.spent_nanos + b.reserved_nanos + EXCLUDED.reserved_nanos <= ${sql.int(budget)}
+    WHERE ${sql.int(force ? 1 : 0)} = 1 OR ${sql.int(budget)} = 0 OR b.spent_nanos + b.reserved_nanos < ${sql.int(budget)}
     RETURNING spent_nanos, reserved_nanos`;
   return { text, params: sql.params };
+}
+
+/** What a `reserveQuery` row means: admitted by the rule on the figures before this hold. */
+export function reserveOutcome(row: Record<string, unknown>, estimate: number, budget: number): { admitted: boolean; spentNanos: number; reservedNanos: number } {
+  const spentNanos = Number(row.spent_nanos);
+  const reservedNanos = Number(row.reserved_nanos);
+  return { admitted: admits(spentNanos, reservedNanos - estimate, budget), spentNanos, reservedNanos };
 }
 
 /** Moves one reservation to spent: reserved -= estimate (floored at 0), spent += actual. */

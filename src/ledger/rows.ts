@@ -133,7 +133,7 @@ export function sessionFromRow(row: DbRow): SessionRecord {
 }
 
 export function projectValues(p: StoredProject): unknown[] {
-  return [p.id, p.name, p.description, usdToNanos(p.dailyBudgetUsd), p.budgetAction, JSON.stringify(p.tags), Math.round(p.createdAt), Math.round(p.updatedAt)];
+  return [p.id, p.name, p.description, usdToNanos(p.dailyBudgetUsd), p.budgetAction, JSON.stringify(p.tags), Math.round(p.createdAt), Math.round(p.updatedAt), JSON.stringify(p.settings)];
 }
 
 export function projectFromRow(row: DbRow): StoredProject {
@@ -146,7 +146,17 @@ export function projectFromRow(row: DbRow): StoredProject {
     tags: parseTags(row.tags),
     createdAt: num(row.created_at),
     updatedAt: num(row.updated_at),
+    settings: parseSettings(row.settings),
   };
+}
+
+function parseSettings(v: unknown): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(String(v ?? '{}'));
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 function parseTags(v: unknown): string[] {

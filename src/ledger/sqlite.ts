@@ -212,11 +212,11 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
 
   async upsertProject(p: StoredProject): Promise<void> {
     await this.#runSoon(
-      `INSERT INTO projects (id, name, description, daily_budget_nanos, budget_action, tags, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO projects (id, name, description, daily_budget_nanos, budget_action, tags, created_at, updated_at, settings)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
          daily_budget_nanos = excluded.daily_budget_nanos, budget_action = excluded.budget_action,
-         tags = excluded.tags, updated_at = excluded.updated_at`,
+         tags = excluded.tags, updated_at = excluded.updated_at, settings = excluded.settings`,
       R.projectValues(p),
     );
   }
@@ -276,12 +276,13 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
     return this.#all(A.alertDeliveriesQuery('sqlite', f)).map(A.alertFromRow);
   }
 
-  async reserve(project: string, day: string, estimateNanos: Nanos, budgetNanos: Nanos): Promise<{ admitted: boolean } & BudgetDayState> {
-    const q = Q.reserveQuery('sqlite', project, day, Math.round(estimateNanos), Math.round(budgetNanos));
+  async reserve(project: string, day: string, estimateNanos: Nanos, budgetNanos: Nanos, force = false): Promise<{ admitted: boolean } & BudgetDayState> {
+    const [estimate, budget] = [Math.round(estimateNanos), Math.round(budgetNanos)];
+    const q = Q.reserveQuery('sqlite', project, day, estimate, budget, force);
     const stmt = this.#prepare(q.text);
     // admission never waits for a lock for long: the budget layer decides in-process if this throws
     const row = await this.#soon(() => this.#db.transaction(() => stmt.get(...q.params) as R.DbRow | undefined).immediate(), 100);
-    if (row) return { admitted: true, spentNanos: R.num(row.spent_nanos), reservedNanos: R.num(row.reserved_nanos) };
+    if (row) return Q.reserveOutcome(row, estimate, budget);
     return { admitted: false, ...(await this.budgetDay(project, day)) };
   }
 

@@ -98,6 +98,8 @@ export interface StoredProject {
   tags: string[];
   createdAt: number;
   updatedAt: number;
+  /** the other fields a YAML project can set (`budget_block_message`, `fallbacks`, `guardrails` …), validated on write */
+  settings: Record<string, unknown>;
 }
 
 export interface AuditEvent {
@@ -211,11 +213,11 @@ export interface BudgetDayState {
  */
 export interface AtomicBudgetStore {
   /**
-   * One atomic conditional upsert: admits (and reserves `estimateNanos`) only if
-   * spent + reserved + estimate <= budget, or when `budgetNanos` is 0 (no limit).
-   * Returns the day's figures after the call.
+   * One atomic upsert deciding by the admission rule (`admits` in budget/rule.ts) on the figures
+   * before it: holds `estimateNanos` when spent + reserved < budget (or `budgetNanos` is 0), or
+   * always with `force` (the request runs anyway). Returns the day's figures after the call.
    */
-  reserve(project: string, day: string, estimateNanos: Nanos, budgetNanos: Nanos): Promise<{ admitted: boolean } & BudgetDayState>;
+  reserve(project: string, day: string, estimateNanos: Nanos, budgetNanos: Nanos, force?: boolean): Promise<{ admitted: boolean } & BudgetDayState>;
   /** Releases `estimateNanos` of reservation and adds `actualNanos` (null = unknown price: adds 0) to spent. */
   settle(project: string, day: string, estimateNanos: Nanos, actualNanos: Nanos | null): Promise<void>;
   budgetDay(project: string, day: string): Promise<BudgetDayState>;

@@ -100,7 +100,6 @@ export async function recordAttempt(
     guardrailFindings: meter.guardrailFindings,
   };
   await gw.ledger.record(row);
-  gw.estimator.observe(`${modality}:${ref.provider}/${ref.model}`, priced.costNanos);
   return { row, costNanos: priced.costNanos };
 }
 

@@ -68,6 +68,11 @@ export class PriceBook {
     return { costNanos: cost, source: tagFor(entry, units) };
   }
 
+  /** Whether a model has a price (local providers are priced at $0): the one answer budgets rely on. */
+  isPriced(modality: Modality, modelId: string): boolean {
+    return this.lookup(modality, modelId) !== null;
+  }
+
   /**
    * The entry pricing `provider/model[:variant]`, or null when it is not priced: exact id, then
    * without the `:variant` (STT language, TTS voice), then a dated snapshot of a known model

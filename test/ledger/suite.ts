@@ -232,7 +232,7 @@ export function ledgerSuite(name: string, harness: () => StoreHarness): void {
 
     it('creates, updates, lists and deletes runtime projects', async () => {
       const { ledger } = await fresh();
-      const p = { id: 'ivr', name: 'IVR', description: 'phone tree', dailyBudgetUsd: 12.345678901, budgetAction: 'throttle' as const, tags: ['phone', 'eu'], createdAt: T0, updatedAt: T0 };
+      const p = { id: 'ivr', name: 'IVR', description: 'phone tree', dailyBudgetUsd: 12.345678901, budgetAction: 'throttle' as const, tags: ['phone', 'eu'], createdAt: T0, updatedAt: T0, settings: { budget_block_message: 'Sorry.', fallbacks: { llm: ['groq/llama-3.1-8b-instant'] } } };
       await ledger.upsertProject(p);
       await ledger.upsertProject({ ...p, id: 'alpha', name: 'Alpha', tags: [] });
       expect(await ledger.listProjects()).toEqual([{ ...p, id: 'alpha', name: 'Alpha', tags: [] }, p]);
@@ -300,8 +300,13 @@ export function ledgerSuite(name: string, harness: () => StoreHarness): void {
       expect(await ledger.reserve('p', day, 400, 1000)).toEqual({ admitted: true, spentNanos: 0, reservedNanos: 400 });
       expect(await ledger.reserve('p', day, 600, 1000)).toEqual({ admitted: true, spentNanos: 0, reservedNanos: 1000 });
       expect(await ledger.reserve('p', day, 1, 1000)).toEqual({ admitted: false, spentNanos: 0, reservedNanos: 1000 });
-      expect((await ledger.reserve('q', day, 2000, 1000)).admitted).toBe(false);
-      expect(await ledger.budgetDay('q', day)).toEqual({ spentNanos: 0, reservedNanos: 0 });
+      // the rule looks at what is spent and held before the request: an untouched day admits one
+      // request even when its bound alone exceeds the budget (the day ends at most one request over)
+      expect(await ledger.reserve('q', day, 2000, 1000)).toEqual({ admitted: true, spentNanos: 0, reservedNanos: 2000 });
+      expect(await ledger.reserve('q', day, 1, 1000)).toEqual({ admitted: false, spentNanos: 0, reservedNanos: 2000 });
+      // force (warn/throttle requests run anyway): held, and reported as not admitted by the rule
+      expect(await ledger.reserve('q', day, 5, 1000, true)).toEqual({ admitted: false, spentNanos: 0, reservedNanos: 2005 });
+      expect(await ledger.reserve('r', day, 5, 1000, true)).toEqual({ admitted: true, spentNanos: 0, reservedNanos: 5 });
       await ledger.settle('p', day, 400, 250);
       await ledger.settle('p', day, 600, null); // unknown price: reservation released, nothing spent
       await ledger.flush();
