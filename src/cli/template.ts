@@ -78,6 +78,7 @@ budget_timezone: UTC
 # budget:
 #   throttle_delay_ms: 1000
 #   cache_ttl_ms: 2000                       # how long spend written by other processes may be cached
+#   project_refresh_ms: 1000                 # how soon runtime project edits reach every process
 
 # routing:
 #   attempt_timeout_ms: 10000                # an attempt with no output by then moves to the next entry

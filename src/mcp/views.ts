@@ -49,6 +49,7 @@ export const budgetStatusView = z.object({
   status: z.enum(['ok', 'warning', 'exceeded']),
   action: z.enum(['warn', 'throttle', 'block']),
   resetsAt: z.string(),
+  unpricedRequests: z.number().describe('requests today to models without a price (allow_unpriced): served, never in spentUsd'),
 });
 export const toBudgetView = (s: BudgetStatus): z.infer<typeof budgetStatusView> => ({ ...s });
 

@@ -39,7 +39,7 @@ describe('voicegw init template', () => {
     expect(config.prices?.tts?.['piper/*']).toMatchObject({ per_1m_characters: 0 });
     expect(config.auth.api_keys.map((k) => k.name)).toEqual(['ops', 'grafana']);
     expect(config.routing).toEqual({ attempt_timeout_ms: 10000, cooldown_ms: 30000, retries: { max_attempts: 4, base_delay_ms: 100, max_delay_ms: 2000 } });
-    expect(config.budget).toEqual({ throttle_delay_ms: 1000, cache_ttl_ms: 2000 });
+    expect(config.budget).toEqual({ throttle_delay_ms: 1000, cache_ttl_ms: 2000, project_refresh_ms: 1000 });
   });
 });
 
