@@ -17,7 +17,7 @@ import {
   type TooltipItem,
 } from 'chart.js';
 import { h } from './dom.js';
-import { usdFine } from './format.js';
+import { axisUsd, usdFine } from './format.js';
 
 // only the pieces used, so the bundle stays small
 Chart.register(ArcElement, BarController, BarElement, CategoryScale, DoughnutController, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip);
@@ -60,16 +60,11 @@ function usdTooltip<T extends Kind>() {
   };
 }
 
-/** Axis ticks: `$0`, `$0.25`, `$12` — fewer digits than the figures, which carry the precision. */
-export function axisUsd(v: number): string {
-  if (v === 0) return '$0';
-  const abs = Math.abs(v);
-  if (abs >= 100) return `$${v.toFixed(0)}`;
-  if (abs >= 0.01) return `$${v.toFixed(2)}`;
-  return `$${Number(v.toPrecision(2))}`;
-}
-
-const usdAxis = { beginAtZero: true, ticks: { callback: (v: string | number) => axisUsd(Number(v)) }, grid: { color: '#eef2f7' } };
+const usdAxis = {
+  beginAtZero: true,
+  ticks: { callback: (v: string | number, i: number, ticks: { value: number }[]) => axisUsd(Number(v), ticks.length > 1 ? Math.abs(ticks[1]!.value - ticks[0]!.value) : 0) },
+  grid: { color: '#eef2f7' },
+};
 
 export function stackedBars(canvas: HTMLCanvasElement, series: { label: string; color: string }[]): AnyChart {
   const config: ChartConfiguration<'bar', (number | null)[], string> = {

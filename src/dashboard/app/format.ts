@@ -38,6 +38,12 @@ export function when(iso: string): string {
   return d.toDateString() === new Date().toDateString() ? timeFmt.format(d) : dateTimeFmt.format(d);
 }
 
+/** An instant as its ISO calendar day (`2026-12-03`) in a time zone, like every other date on the dashboard. */
+export function isoDay(iso: string | number, timeZone: string): string {
+  // en-CA formats dates as YYYY-MM-DD
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+}
+
 /** `2026-03-07` → `Mar 7` (the trend's day labels, already local to the budget zone). */
 export function dayLabel(day: string): string {
   const [y, m, d] = day.split('-').map(Number);
@@ -62,3 +68,21 @@ export const ACTION_LABEL: Record<string, string> = {
   throttle: 'throttles when over budget',
   block: 'blocks when over budget',
 };
+
+/**
+ * Axis ticks: `$0`, `$0.25`, `$12`: as many decimals as the tick step needs (at least cents below
+ * $1), so small values never repeat a label ("$0.01 $0.01 $0.01" for steps of $0.0025).
+ */
+export function axisUsd(v: number, step = 0): string {
+  if (v === 0) return '$0';
+  const stepDecimals = step > 0 ? decimalsOf(step) : 0;
+  const decimals = Math.abs(v) >= 100 && stepDecimals === 0 ? 0 : Math.max(stepDecimals, step >= 1 ? 0 : 2);
+  return `$${v.toFixed(Math.min(decimals, 8))}`;
+}
+
+/** Decimals in a tick step such as 0.0025 (4); steps come from Chart.js as rounded nice numbers. */
+function decimalsOf(step: number): number {
+  const text = Number(step.toPrecision(6)).toFixed(10).replace(/0+$/, '');
+  const dot = text.indexOf('.');
+  return dot < 0 ? 0 : text.length - dot - 1;
+}

@@ -2,7 +2,7 @@ import { api, type CostsResult, type Period, type ProjectView } from '../client.
 import { chartBox, doughnut, MODALITY_COLORS, PALETTE, rankBars, setChartData } from '../charts.js';
 import { emptyState, panel, stat } from '../components.js';
 import { h, setText, show } from '../dom.js';
-import { count, MODALITY_LABEL, percent, usd } from '../format.js';
+import { count, isoDay, MODALITY_LABEL, percent, usd } from '../format.js';
 import { choiceFilter, isPeriod, type Page, pageHeader, PERIODS, projectFilter, type RefreshContext, type Route, writeQuery } from '../page.js';
 import { dataTable } from '../table.js';
 
@@ -61,7 +61,7 @@ export function costsPage(route: Route, services: { refreshNow(): void }): Page 
     async refresh(ctx: RefreshContext) {
       project.update(ctx.projects);
       const c = await api.costs({ project: project.value() || undefined, period });
-      setText(header.subtitle, `${PERIODS.find((p) => p.value === period)!.label} · ${new Date(c.period.from).toLocaleDateString('en-US')} to ${new Date(Date.parse(c.period.to) - 1).toLocaleDateString('en-US')} (${c.period.timeZone})`);
+      setText(header.subtitle, `${PERIODS.find((p) => p.value === period)!.label} · ${isoDay(c.period.from, c.period.timeZone)} to ${isoDay(Date.parse(c.period.to) - 1, c.period.timeZone)} (${c.period.timeZone})`);
       total.set(usd(c.totalUsd), c.project ? nameOf(ctx.projects, c.project) : 'all projects');
       requests.set(count(c.requests), `${count(c.byModel.length)} model(s), ${count(c.byProvider.length)} provider(s)`);
       const priced = c.requests - c.unpriced;
