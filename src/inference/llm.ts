@@ -101,7 +101,7 @@ class GatewayLLMStream extends llm.LLMStream {
     const onBudgetBlocked = blockMessage ? async () => (this.#say(blockMessage), true) : undefined;
     const maxTokens = (ref: ModelRef) => completionCap(this.#args, core, ref);
     try {
-      await core.run(this.abortController.signal, { guardrailFindings: findings, reserve: (ref) => answerBound(core, ref, prompt, maxTokens(ref)), onBudgetBlocked }, (ref, ctl) =>
+      await core.run(this.abortController.signal, { connOptions: this.#args.connOptions, guardrailFindings: findings, reserve: (ref) => answerBound(core, ref, prompt, maxTokens(ref)), onBudgetBlocked }, (ref, ctl) =>
         this.#attempt(ref, ctl, (inner) => head.take(ref) ?? open(inner), guardrails, prompt),
       );
     } finally {

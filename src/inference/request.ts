@@ -39,6 +39,8 @@ export interface RequestSpec {
   chain: ModelRef[];
   /** aborted when the caller closes the outer stream */
   signal: AbortSignal;
+  /** the caller's LiveKit options: `maxRetry` may lower routing.retries.max_attempts, never raise it */
+  connOptions?: { maxRetry: number };
   /** what the request may cost on `ref`, reserved at admission: an upper bound (streams: their first chunk) */
   reserve(ref: ModelRef): Nanos;
   /** the drop-in reports the serving entry through its `model`/`provider` getters */
@@ -91,7 +93,8 @@ export async function runRequest(spec: RequestSpec, attempt: Attempt): Promise<v
     const failures: { model: string; error: string }[] = [];
     const usable = order.filter((r) => gw.health.available(r.id));
     const walk = usable.length > 0 ? usable : order; // everything cooling down: try anyway rather than fail unheard
-    const { attempt_timeout_ms: timeoutMs, retries } = gw.config.routing;
+    const { attempt_timeout_ms: timeoutMs } = gw.config.routing;
+    const retries = attemptsFor(gw.config.routing.retries, spec.connOptions);
     for (let i = 0; i < walk.length; i++) {
       const ref = walk[i]!;
       spec.onActive(ref);
@@ -222,6 +225,12 @@ function control(meter: Meter, ac: AbortController, usage: UsageGrant, armDeadli
  * `max_delay_ms`, never sooner than a Retry-After the provider sent, and only if the retry still
  * fits the entry's window.
  */
+/** A caller that asks LiveKit for fewer retries (e.g. `maxRetry: 0`) gets no more from the chain. */
+export function attemptsFor(cfg: RetriesConfig, conn?: { maxRetry: number }): RetriesConfig {
+  if (!conn || !Number.isFinite(conn.maxRetry)) return cfg;
+  return { ...cfg, max_attempts: Math.max(1, Math.min(cfg.max_attempts, Math.floor(conn.maxRetry) + 1)) };
+}
+
 export function retryDelay(error: unknown, attempt: number, cfg: RetriesConfig, remainingMs: number): number | null {
   if (attempt >= cfg.max_attempts || !(error instanceof APIError) || !error.retryable) return null;
   const backoff = Math.min(cfg.max_delay_ms, cfg.base_delay_ms * 2 ** (attempt - 1));

@@ -135,7 +135,7 @@ class GatewaySpeechStream extends stt.SpeechStream {
       audio.end();
     })();
     try {
-      await core.run(this.abortSignal, { closeIsNormal: true, deferDeadline: true, reserve: (ref) => audioCost(core, ref, STREAM_CHUNKS.stt) }, (ref, ctl) => this.#attempt(ref, ctl, audio));
+      await core.run(this.abortSignal, { connOptions: this.conn, closeIsNormal: true, deferDeadline: true, reserve: (ref) => audioCost(core, ref, STREAM_CHUNKS.stt) }, (ref, ctl) => this.#attempt(ref, ctl, audio));
     } finally {
       this.head.close(); // blocked, or the head never ran
     }

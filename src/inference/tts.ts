@@ -85,7 +85,7 @@ class GatewayChunkedStream extends tts.ChunkedStream {
 
   async #run(): Promise<void> {
     const core = this.owner.core;
-    await core.run(this.abortSignal, { reserve: (ref) => textCost(core, ref, this.inputText.length) }, async (ref, ctl) => {
+    await core.run(this.abortSignal, { connOptions: this.conn, reserve: (ref) => textCost(core, ref, this.inputText.length) }, async (ref, ctl) => {
       const inner = await core.inner(ref);
       const watch = core.watch(inner);
       ctl.meter.inputUnits = this.inputText.length;
@@ -138,7 +138,7 @@ class GatewaySynthesizeStream extends tts.SynthesizeStream {
       text.end();
     })();
     try {
-      await core.run(this.abortSignal, { deferDeadline: true, reserve: (ref) => textCost(core, ref, Math.max(chars, STREAM_CHUNKS.tts)) }, (ref, ctl) => this.#attempt(ref, ctl, text));
+      await core.run(this.abortSignal, { connOptions: this.conn, deferDeadline: true, reserve: (ref) => textCost(core, ref, Math.max(chars, STREAM_CHUNKS.tts)) }, (ref, ctl) => this.#attempt(ref, ctl, text));
     } finally {
       this.head.close(); // blocked, or the head never ran
     }

@@ -75,6 +75,18 @@ describe('LLM with no fallback chain answers through one transient fault, like t
     expect(mocks.openai.requests).toHaveLength(1);
   });
 
+  it("a caller's connOptions.maxRetry lowers the attempts (maxRetry 0: one request), as the raw plugin honours it", async () => {
+    mocks.openai.fail({ fault: { kind: 'status', status: 503 }, times: 4 });
+    const m = new inference.LLM('openai/gpt-4.1-mini', { gateway: gw });
+    const errors = captureErrors(m);
+    const since = Date.now();
+    const connOptions = { maxRetry: 0, retryIntervalMs: 0, timeoutMs: 5000 };
+    expect((await m.chat({ chatCtx: chatCtx('hello'), connOptions }).collect()).text).toBe('');
+    expect(errors[0]!.error.message).toMatch(/503/);
+    expect((await rowsSince(since, 'llm')).map((r) => r.status)).toEqual(['error']);
+    expect(mocks.openai.requests).toHaveLength(1);
+  });
+
   it('a Retry-After is honoured as the least delay; one longer than max_delay_ms is not waited for', async () => {
     mocks.openai.fail({ fault: { kind: 'status', status: 429, retryAfterS: 0.4 }, times: 1 });
     const m = new inference.LLM('openai/gpt-4.1-mini', { gateway: gw });

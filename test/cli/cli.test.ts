@@ -180,7 +180,7 @@ describe.concurrent('voicegw CLI against a temp config and ledger', { timeout: 9
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Config:`);
     expect(r.stdout).toContain(join(dir, 'ledger.db'));
-    expect(r.stdout).toMatch(/^openai\s+cloud\s+llm,stt,tts\s+yes\s+sk-l…9z9z \(providers\.openai\.api_key\)/m);
+    expect(r.stdout).toMatch(/^openai\s+cloud\s+llm,stt,tts,realtime\s+yes\s+sk-l…9z9z \(providers\.openai\.api_key\)/m);
     expect(r.stdout).toMatch(/^ollama\s+local/m);
     expect(r.stdout).not.toContain('sk-live-abcdefghijklmnop9z9z');
   });

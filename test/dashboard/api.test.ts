@@ -109,14 +109,14 @@ describe('dashboard read routes', () => {
   it('trend: one row per local day by modality, adding up to the month’s costs', async () => {
     const { body } = await getJson('/v1/trend?project=support&days=3');
     expect(body.days).toEqual([
-      { day: '2026-03-08', stt: 0, llm: 0, tts: 0 },
-      { day: '2026-03-09', stt: 0, llm: 5, tts: 0 },
-      { day: '2026-03-10', stt: 0.1, llm: 0.2, tts: 0.3 },
+      { day: '2026-03-08', stt: 0, llm: 0, tts: 0, realtime: 0 },
+      { day: '2026-03-09', stt: 0, llm: 5, tts: 0, realtime: 0 },
+      { day: '2026-03-10', stt: 0.1, llm: 0.2, tts: 0.3, realtime: 0 },
     ]);
     const all = await getJson('/v1/trend');
-    const days = all.body.days as { stt: number; llm: number; tts: number }[];
+    const days = all.body.days as { stt: number; llm: number; tts: number; realtime: number }[];
     expect(days).toHaveLength(30);
-    const sum = days.reduce((s, d) => s + d.stt + d.llm + d.tts, 0);
+    const sum = days.reduce((s, d) => s + d.stt + d.llm + d.tts + d.realtime, 0);
     expect(sum).toBeCloseTo((await gw.reports.costs({ period: 'month' })).totalUsd, 9);
   });
 

@@ -125,7 +125,7 @@ describe('dashboard served by `voicegw serve`', () => {
     const first = sessions.find((s) => s.stt > 0)!;
     const row = page.locator(`[data-testid="table-sessions"] tr[data-key="${first.id}"] td`);
     const cells = await row.allTextContents();
-    expect(cells.slice(3, 8)).toEqual([formatUsd(first.stt), formatUsd(first.llm), formatUsd(first.tts), formatUsd(first.total), first.perMinute === null ? '—' : formatUsd(first.perMinute)]);
+    expect(cells.slice(3, 9)).toEqual([formatUsd(first.stt), formatUsd(first.llm), formatUsd(first.tts), formatUsd(first.realtime), formatUsd(first.total), first.perMinute === null ? '—' : formatUsd(first.perMinute)]);
 
     const guardrailRows = await page.locator('[data-testid="table-guardrails"] tbody tr').count();
     expect(guardrailRows).toBe((await gw.ledger.guardrailEvents({ project: 'customer-support' })).length);
