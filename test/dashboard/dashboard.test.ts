@@ -150,6 +150,17 @@ describe('dashboard served by `voicegw serve`', () => {
     await page.screenshot({ path: artifactPath('dashboard-project-exceeded.png'), fullPage: true });
   });
 
+  it('the empty guardrail table says guardrails are on for a project that has them, and how to enable them otherwise', async () => {
+    const hint = async (project: string, expected: string) => {
+      await page.goto(`${serve.url}/#/project/${project}`);
+      await page.waitForFunction((t) => document.querySelector('[data-testid="guardrails-empty-hint"]')?.textContent?.includes(t), expected);
+      return page.getByTestId('guardrails-empty-hint').textContent();
+    };
+    expect(await gw.ledger.guardrailEvents({ project: 'research' })).toHaveLength(0);
+    expect(await hint('research', 'Guardrails are on')).toMatch(/^Guardrails are on for this project/);
+    expect(await hint('staging-agent', 'Enable guardrails')).toMatch(/^Enable guardrails for this project in voicegw.yaml/);
+  });
+
   it('costs page follows the project and period filters', async () => {
     await page.goto(`${serve.url}/#/costs`);
     const all = await gw.reports.costs({ period: 'today' });

@@ -30,7 +30,7 @@ export function dashboardConfig(mocks: Mocks, dbPath: string, extra: Record<stri
       'staging-agent': { name: 'Staging Agent', daily_budget: 0.2, budget_action: 'block', tags: ['staging'] },
       'qa-bot': { name: 'QA Bot', daily_budget: 0.13, budget_action: 'warn', tags: ['test'] },
       'dev-sandbox': { name: 'Dev Sandbox', daily_budget: 0, budget_action: 'warn', tags: ['dev'] },
-      research: { name: 'Research', daily_budget: 1, budget_action: 'warn', tags: ['research'] },
+      research: { name: 'Research', daily_budget: 1, budget_action: 'warn', tags: ['research'], guardrails: { enabled: true, categories: { medical: 'alert' } } },
     },
     fallbacks: {},
     cost_tracking: { db_path: dbPath },

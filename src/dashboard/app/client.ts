@@ -99,6 +99,7 @@ export interface AlertStatus {
 export const api = {
   status: () => call<Record<string, unknown> & { alerts?: AlertStatus }>('GET', '/v1/status'),
   projects: () => call<{ projects: ProjectView[] }>('GET', '/v1/projects').then((r) => r.projects),
+  project: (id: string) => call<ProjectView & { guardrails: boolean }>('GET', `/v1/projects/${seg(id)}`),
   createProject: (p: ProjectInput) => call<unknown>('POST', '/v1/projects', p),
   updateProject: (id: string, p: Omit<ProjectInput, 'id'>) => call<unknown>('PATCH', `/v1/projects/${seg(id)}`, p),
   deleteProject: (id: string) => call<unknown>('DELETE', `/v1/projects/${seg(id)}`),

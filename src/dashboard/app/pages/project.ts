@@ -52,9 +52,11 @@ export function projectPage(route: Route): Page {
     empty: emptyState('No requests yet', `Requests billed to '${id}' appear here: call inference.setProject('${id}') in your agent, or pass { project: '${id}' } to a drop-in.`),
   });
   const sessions = dataTable(sessionColumns(false), (s) => s.id, { testid: 'table-sessions', empty: emptyState('No sessions yet', 'Each AgentSession’s STT, LLM and TTS cost, with its cost per minute, shows here once it has made requests.') });
+  // the hint depends on whether the project has guardrails at all (set on each refresh)
+  const guardHint = h('p', { testid: 'guardrails-empty-hint' });
   const guard = dataTable(guardrailColumns, (e) => `${e.ts}|${e.requestId}|${e.detector}|${e.category}|${e.direction}`, {
     testid: 'table-guardrails',
-    empty: emptyState('No guardrail events', 'Enable guardrails for this project in voicegw.yaml to redact or block PII, financial data and prompt injection.'),
+    empty: emptyState('No guardrail events', guardHint),
   });
   const requestsPanel = panel('Recent requests');
   requestsPanel.body.append(logs.el);
@@ -128,6 +130,7 @@ export function projectPage(route: Route): Page {
         api.logs({ project: id, limit: 15 }),
         api.sessions({ project: id, limit: 10 }),
         api.guardrailEvents({ project: id, limit: 20 }),
+        api.project(id).then((d) => setText(guardHint, d.guardrails ? 'Guardrails are on for this project: nothing has been redacted, blocked or flagged yet.' : 'Enable guardrails for this project in voicegw.yaml to redact or block PII, financial data and prompt injection.')),
         refreshBreakdown(),
       ]).catch((e: unknown) => {
         if (e instanceof ApiError && e.status === 404) show(missing, true);
