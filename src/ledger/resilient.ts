@@ -26,9 +26,11 @@ export interface ResilientOptions {
   retryMaxMs: number;
   /** how long `close()` lets queued writes reach the store before reporting them lost */
   closeTimeoutMs: number;
+  /** how long a read waits for a store that is still opening (a lock held briefly by another process) */
+  readWaitMs: number;
 }
 
-const DEFAULTS: ResilientOptions = { maxQueued: 100_000, retryMinMs: 250, retryMaxMs: 5000, closeTimeoutMs: 5000 };
+const DEFAULTS: ResilientOptions = { maxQueued: 100_000, retryMinMs: 250, retryMaxMs: 5000, closeTimeoutMs: 5000, readWaitMs: 2000 };
 
 /** A write made before the store opened, replayed into it once it does. */
 type Held = { row: RequestRecord } | { guardrail: GuardrailEvent[] } | { budget: BudgetEvent };
@@ -53,7 +55,9 @@ export class ResilientLedger implements Ledger {
   #retry: NodeJS.Timeout | null = null;
   #wait = 0;
   #closed = false;
-  #opened: (() => void)[] = [];
+  /** settles once the store opens (or the ledger closes); one promise, however many wait on it */
+  readonly #opened: Promise<void>;
+  #settleOpened!: () => void;
 
   constructor(
     target: ResolvedTarget,
@@ -66,6 +70,7 @@ export class ResilientLedger implements Ledger {
     this.location = target.location;
     this.#o = { ...DEFAULTS, ...options };
     this.#wait = this.#o.retryMinMs;
+    this.#opened = new Promise<void>((resolve) => (this.#settleOpened = resolve));
     this.firstAttempt = this.#attempt();
   }
 
@@ -105,7 +110,7 @@ export class ResilientLedger implements Ledger {
       log.info(`ledger recovered: ${this.kind} ${this.location} opened after ${((Date.now() - this.#failure.since) / 1000).toFixed(1)} s; ${held.length} held rows and events written`);
       this.#failure = null;
     }
-    for (const resolve of this.#opened.splice(0)) resolve();
+    this.#settleOpened();
   }
 
   #openFailed(err: unknown): void {
@@ -136,8 +141,16 @@ export class ResilientLedger implements Ledger {
     return store.recordBudgetEvent(h.budget);
   }
 
-  /** the open store for a read or an operator's write; while it is away, the reason */
-  #require(): Ledger {
+  /**
+   * The open store for a read or an operator's write. A store that is still opening (another process
+   * held a lock for a moment: WAL recovery, a checkpoint) gets `readWaitMs` to open; then the reason.
+   */
+  async #require(): Promise<Ledger> {
+    if (!this.#store && !this.#closed) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.#opened, new Promise((r) => (timer = setTimeout(r, this.#o.readWaitMs)))]);
+      clearTimeout(timer);
+    }
     if (this.#store) return this.#store;
     throw new Error(`The ledger is unavailable: ${this.health().problem}`);
   }
@@ -159,7 +172,7 @@ export class ResilientLedger implements Ledger {
 
   /** Resolves when every write so far is in the store: waits for it to open, then for its queue. */
   async flush(): Promise<void> {
-    if (!this.#store && !this.#closed) await new Promise<void>((resolve) => this.#opened.push(resolve));
+    if (!this.#store && !this.#closed) await this.#opened;
     await this.#store?.flush();
   }
 
@@ -168,7 +181,7 @@ export class ResilientLedger implements Ledger {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#retry) clearTimeout(this.#retry);
-    for (const resolve of this.#opened.splice(0)) resolve();
+    this.#settleOpened();
     if (this.#held.length > 0) {
       this.#lost += this.#held.length;
       log.error(`ledger: closing while ${this.location} never opened: ${this.#held.length} rows and events were NOT written (${this.#failure?.problem ?? 'not opened'})`);
@@ -239,6 +252,6 @@ export class ResilientLedger implements Ledger {
   }
 
   async #call<T>(fn: (store: Ledger) => Promise<T>): Promise<T> {
-    return fn(this.#require());
+    return fn(await this.#require());
   }
 }

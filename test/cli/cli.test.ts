@@ -56,7 +56,7 @@ describe.concurrent('voicegw CLI against a temp config and ledger', { timeout: 9
 
   it('projects: aligned table with budget, action, spend today and status', async () => {
     const r = await run('projects');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID\s+NAME\s+TAGS\s+BUDGET\/DAY\s+ACTION\s+SPENT TODAY\s+STATUS\s+SOURCE$/);
     const support = lines.find((l) => l.startsWith('support '))!;
@@ -71,7 +71,7 @@ describe.concurrent('voicegw CLI against a temp config and ledger', { timeout: 9
 
   it('project <id>: details, spend by modality, budget status; exit 1 when unknown', async () => {
     const r = await run('project', 'support');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Daily budget:\s+\$0\.0500 \(block when exceeded\)/);
     expect(r.stdout).toMatch(/Spent today:\s+\$0\.0154 of \$0\.0500 \(30\.7%\)/);
     expect(r.stdout).toMatch(/^STT\s+1\s+\$0\.0031\s+0$/m);
@@ -114,7 +114,7 @@ describe.concurrent('voicegw CLI against a temp config and ledger', { timeout: 9
 
   it('logs: newest first, filters, -n; invalid -n / modality exit 2', async () => {
     const r = await run('logs', '--project', 'support', '-n', '2');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^TIME\s+PROJECT\s+MOD\s+MODEL\s+UNITS\s+COST\s+TTFB\s+LATENCY\s+STATUS\s+THROTTLE\s+ERROR$/);
@@ -134,7 +134,7 @@ describe.concurrent('voicegw CLI against a temp config and ledger', { timeout: 9
 
   it('budget <project>: today\'s status; exit 1 when unknown', async () => {
     const r = await run('budget', 'support');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Budget:\s+\$0\.0500\/day/);
     expect(r.stdout).toMatch(/Remaining:\s+\$0\.0347/);
     expect(r.stdout).toMatch(/Action:\s+block/);
@@ -177,7 +177,7 @@ describe.concurrent('voicegw CLI against a temp config and ledger', { timeout: 9
 
   it('status: config, ledger and providers with masked keys', async () => {
     const r = await run('status');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Config:`);
     expect(r.stdout).toContain(join(dir, 'ledger.db'));
     expect(r.stdout).toMatch(/^openai\s+cloud\s+llm,stt,tts,realtime\s+yes\s+sk-l…9z9z \(providers\.openai\.api_key\)/m);
