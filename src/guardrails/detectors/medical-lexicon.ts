@@ -70,6 +70,70 @@ export const PROCEDURES = [
   'abortion', 'stitches', 'vaccination', 'physical exam', 'pap smear', 'sleep study', 'urine test', 'covid test', 'pregnancy test', 'drug test', 'root canal', 'tooth extraction',
 ];
 
+/**
+ * Symptoms, body-specific conditions and health words asked about in questions ("Can X cause Y?",
+ * "Is it normal to have Z?"). Like the lists above they count only with a context word or another
+ * term close by.
+ */
+export const SYMPTOMS = [
+  'pain', 'painful', 'ache', 'aches', 'aching', 'hurts', 'hurting', 'soreness', 'itching', 'itchy', 'itch', 'rash',
+  'rashes', 'swollen', 'swelling', 'bleeding', 'bruise', 'bruising', 'bruised', 'lump', 'blister', 'blisters', 'numb',
+  'tingling', 'tingly', 'cramps', 'cramping', 'spotting', 'inflammation', 'inflamed', 'infection', 'infected',
+  'irritation', 'pus', 'pimple', 'pimples', 'zits', 'scars', 'scarring', 'sneezing', 'coughing', 'wheezing',
+  'constipated', 'bloating', 'bloated', 'heartburn', 'indigestion', 'fatigue', 'dizzy', 'lightheaded', 'fainting',
+  'fainted', 'nauseous', 'vomit', 'vomited', 'puking', 'diarrhoea', 'migraines', 'sore throat', 'runny nose',
+  'stuffy nose', 'nosebleed', 'nosebleeds', 'shortness of breath', 'short of breath', 'breathlessness', 'chest tightness',
+  'discharge from', 'vaginal discharge', 'burning sensation', 'urinating', 'urination', 'urinate', 'bowel movement',
+  'bowel movements', 'stools', 'mucus', 'phlegm', 'hair loss', 'weight loss', 'weight gain', 'lose weight', 'losing weight',
+  'gain weight', 'overweight', 'underweight', 'obese', 'injury', 'injuries', 'injured', 'sprained', 'fractured',
+  'dislocated', 'torn ligament', 'sunburn', 'insect bite', 'bug bite', 'bug bites', 'spider bite', 'dog bite',
+  'bee sting', 'anxiety', 'anxious', 'panic attacks', 'depressed', 'suicidal', 'insomnia', 'nightmares',
+  'ovulation', 'ovulating', 'menstrual', 'menstruation', 'menstrual cycle', 'my period', 'her period', 'periods',
+  'missed period', 'pms', 'menopause', 'puberty', 'pregnant', 'conceive', 'conceiving', 'fertility', 'ivf',
+  'miscarriage', 'erection', 'erections', 'ejaculation', 'libido', 'sperm', 'semen', 'unprotected sex', 'intercourse',
+  'std', 'stds', 'sti', 'stis', 'hemorrhoid', 'hemorrhoids', 'haemorrhoids', 'abscess', 'sinusitis', 'sinuses',
+  'sinus', 'bursitis', 'tendinitis', 'cyst', 'cysts', 'wart', 'moles', 'hives', 'dandruff', 'ringworm', 'fungal',
+  'thrush', 'lice', 'scabies', 'eczema', 'rosacea', 'psoriasis', 'dermatitis', 'cellulitis', 'impetigo', 'stye',
+  'diabetes insipidus', 'thyroid', 'cholesterol', 'triglycerides', 'blood sugar', 'blood pressure', 'heart rate',
+  'pulse', 'hemoglobin', 'haemoglobin', 'platelets', 'white blood cells', 'red blood cells', 'liver function',
+  'kidney function', 'vitamin deficiency', 'deficiency', 'dehydration', 'dehydrated', 'malnutrition', 'nutrition',
+  'metabolism', 'hormones', 'hormonal', 'hormone', 'estrogen', 'progesterone', 'insulin resistance', 'blood clots',
+  'varicose veins', 'hepatitis a', 'hepatitis b', 'hepatitis c', 'hep a', 'hep b', 'hep c', 'hiv', 'aids', 'hpv',
+  'strep', 'flu', 'cold sore', 'cold sores', 'canker sore', 'canker sores', 'ulcers', 'tonsillitis', 'laryngitis',
+  'pneumonia', 'vertigo', 'tinnitus', 'adhd', 'autism', 'ocd', 'ptsd', 'bipolar', 'schizophrenia', 'dementia',
+  'seizures', 'epileptic', 'stroke', 'tumors', 'tumours', 'benign', 'malignant', 'cancerous', 'metastasis', 'chemo',
+  'tuberculosis', 'asthmatic', 'allergies', 'lactose intolerant', 'lactose intolerance', 'gluten intolerance',
+  'food poisoning', 'stomach ache', 'stomachache', 'stomach pain', 'stomach flu', 'toothache', 'back pain', 'joint pain',
+  'knee pain', 'neck pain', 'chest pain', 'headaches', 'hangover', 'concussion', 'whiplash', 'scoliosis', 'arthritis',
+  'osteoporosis', 'gout', 'carpal tunnel', 'plantar fasciitis', 'shin splints', 'sciatica', 'herniated', 'hernia',
+  'birth defect', 'congenital', 'genetic disorder', 'disorder', 'syndrome', 'disease', 'diseases', 'illness',
+  'illnesses', 'infections', 'virus infection', 'viral infection', 'bacterial infection', 'contagious', 'immune system',
+  'immunity', 'vaccinated', 'vaccines', 'diagnose', 'prognosis', 'recovery time', 'healing', 'heal',
+  'home remedy', 'home remedies', 'calories', 'diet',
+  'dieting', 'keto', 'vegan diet', 'supplement', 'supplements', 'vitamins', 'vitamin', 'probiotics', 'protein intake',
+  'exercises', 'stretches', 'sleeping pills', 'overdose', 'withdrawal symptoms', 'smoking', 'quit smoking', 'nicotine',
+  'alcohol', 'drinking alcohol', 'caffeine',
+];
+
+/**
+ * Body parts: evidence only next to another medical term ("pain in my knee", "rash on the arm"),
+ * never with a context word alone ("my heart is set on it", "head of sales", "a joint account").
+ */
+export const ANATOMY = [
+  'head', 'scalp', 'forehead', 'face', 'eye', 'eyes', 'eyelid', 'eyelids', 'ear', 'ears', 'nose', 'nostril', 'mouth',
+  'lip', 'lips', 'tongue', 'tooth', 'teeth', 'gum', 'gums', 'jaw', 'throat', 'tonsils', 'neck', 'shoulder',
+  'shoulders', 'arm', 'arms', 'armpit', 'elbow', 'wrist', 'hand', 'hands', 'finger', 'fingers', 'thumb', 'nail',
+  'nails', 'toenail', 'chest', 'breast', 'breasts', 'nipple', 'nipples', 'rib', 'ribs', 'lungs', 'lung', 'heart',
+  'stomach', 'abdomen', 'abdominal', 'belly', 'navel', 'bowel', 'bowels', 'colon', 'intestine', 'intestines', 'liver',
+  'kidney', 'kidneys', 'bladder', 'gallbladder', 'pancreas', 'spleen', 'appendix', 'spine', 'lower back', 'upper back',
+  'hip', 'hips', 'groin', 'pelvis', 'pelvic', 'genitals', 'genital', 'penis', 'testicle', 'testicles', 'scrotum',
+  'vagina', 'vaginal', 'vulva', 'labia', 'uterus', 'cervix', 'ovary', 'ovaries', 'prostate', 'anus', 'anal', 'rectum',
+  'rectal', 'buttocks', 'thigh', 'thighs', 'leg', 'legs', 'knee', 'knees', 'calf', 'calves', 'shin', 'ankle',
+  'ankles', 'foot', 'feet', 'heel', 'toe', 'toes', 'skin', 'muscle', 'muscles', 'bone', 'bones', 'joints', 'ligament',
+  'tendon', 'nerve', 'nerves', 'brain', 'blood', 'veins', 'artery', 'arteries', 'gland', 'glands', 'lymph nodes',
+  'lymph node', 'thyroid gland', 'urine', 'stool', 'body',
+];
+
 /** health-record context: these phrases are medical on their own */
 export const RECORD_PHRASES = [
   'medical record', 'medical records', 'medical history', 'health record', 'health records', 'patient id',
@@ -97,16 +161,24 @@ export const CUES = [
   'history of', 'struggle with', 'struggling with', 'battling', 'recovering from', 'recovery from', 'flare', 'flare-up',
   'relapse', 'remission', 'scheduled for', 'appointment', 'mild', 'severe', 'acute', 'stage', 'caused by', 'cure for',
   'for my', 'sick with', 'came down with', 'ill with', 'infected', 'pain', 'hurts', 'bleeding',
+  // health questions: "Can X cause Y?", "Is it normal to …", "How do I treat …"
+  'cause', 'causes', 'causing', 'caused', 'treat', 'treated', 'cure', 'heal', 'normal', 'safe', 'dangerous', 'serious',
+  'worried', 'concerned', 'noticed', 'feel', 'feeling', 'felt', 'experiencing', 'experience', 'get rid of', 'relieve',
+  'relief', 'prevent', 'help with', 'signs of', 'risk of', 'risks of', 'effects of', 'side effect', 'developed',
+  'getting', 'been having', 'i think i have', 'affect', 'worse', 'worsen', 'improve',
+  'recover', 'swollen', 'sore', 'lately', 'for months', 'for weeks', 'for days',
 ];
 
 /** cues that only count before a term */
 export const POSSESSIVE_CUES: ReadonlySet<string> = new Set(['my', 'his', 'for my', 'on my']);
 
-export type MedicalKind = 'medical.record' | 'medical.condition' | 'medical.medication' | 'medical.procedure';
+export type MedicalKind = 'medical.record' | 'medical.condition' | 'medical.medication' | 'medical.procedure' | 'medical.anatomy';
 
 /** term → kind; record phrases win over the other lists when a term is in several */
 export const MEDICAL_KIND_OF = new Map<string, MedicalKind>();
 for (const [terms, kind] of [
+  [ANATOMY, 'medical.anatomy'],
+  [SYMPTOMS, 'medical.condition'],
   [PROCEDURES, 'medical.procedure'],
   [MEDICATIONS, 'medical.medication'],
   [CONDITIONS, 'medical.condition'],

@@ -19,6 +19,8 @@ const CUE_RE = cueRe(CUES);
 const CUE_AFTER_RE = cueRe(CUES.filter((c) => !POSSESSIVE_CUES.has(c)));
 const CUE_BEFORE = 40;
 const CUE_AFTER = 30;
+/** how far after a term its sentence's "?" may be */
+const QUESTION_REACH = 160;
 /** "I'm diabetic", "she is pregnant": a state verb right before the term, with no article between */
 const STATE_BEFORE_RE = /\b(?:i'm|i am|i've been|she's|she is|he's|he is|they're|they are|we're|is|was|been|became|got|getting)[ ]+(?:(?:very|currently|still|now|also|recently|newly|just)[ ]+)?$/;
 /** two lexicon terms this close are context for each other ("on chemo for lymphoma") */
@@ -40,11 +42,27 @@ function termHits(ctx: ScanContext): Array<{ start: number; end: number; word: s
   return out;
 }
 
+/** the sentence holding a term ends with "?" ("Does high cholesterol run in families?") */
+function inQuestion(lower: string, from: number): boolean {
+  const stop = Math.min(lower.length, from + QUESTION_REACH);
+  for (let i = from; i < stop; i++) {
+    const c = lower.charCodeAt(i);
+    if (c === 63) return true; // ?
+    if (c === 46 || c === 33 || c === 10) {
+      // a full stop inside a number or an abbreviation ("0.5", "e.g.") does not end the sentence
+      if (c === 46 && i + 1 < lower.length && lower.charCodeAt(i + 1) !== 32 && lower.charCodeAt(i + 1) !== 10) continue;
+      return false;
+    }
+  }
+  return false;
+}
+
 export function detectMedical(ctx: ScanContext): void {
   const lower = ctx.lower;
   let unpaired: Array<{ start: number; end: number; detector: Kind }> | null = null;
   let lastTermEnd = -Infinity;
   let lastAccepted = false;
+  let lastAnatomy = false;
   let coveredTo = 0;
   for (const hit of termHits(ctx)) {
     // a term inside a longer one already seen ("blood pressure" in "high blood pressure")
@@ -65,14 +83,21 @@ export function detectMedical(ctx: ScanContext): void {
       ctx.add('medical', detector, start, end, '[MEDICAL]', 0.9);
       lastTermEnd = end;
       lastAccepted = true;
+      lastAnatomy = false;
       continue;
     }
     if (FALSE_FRIEND_AFTER.test(lower.slice(end, end + 16))) continue;
-    const before = lower.slice(Math.max(0, start - CUE_BEFORE), start);
-    const after = lower.slice(end, end + CUE_AFTER);
-    const nearPrevious = start - lastTermEnd <= PAIR_DISTANCE;
-    if (CUE_RE.test(before) || CUE_AFTER_RE.test(after) || STATE_BEFORE_RE.test(before) || nearPrevious) {
-      ctx.add('medical', detector, start, end, '[MEDICAL]', 0.8);
+    // a body part is evidence only beside another term, and two body parts are none ("head and shoulders")
+    const anatomy = detector === 'medical.anatomy';
+    const nearPrevious = start - lastTermEnd <= PAIR_DISTANCE && !(anatomy && lastAnatomy);
+    let cue = false;
+    if (!anatomy && !nearPrevious) {
+      const before = lower.slice(Math.max(0, start - CUE_BEFORE), start);
+      cue = CUE_RE.test(before) || CUE_AFTER_RE.test(lower.slice(end, end + CUE_AFTER)) || STATE_BEFORE_RE.test(before) || inQuestion(lower, end);
+    }
+    const reported: Kind = anatomy ? 'medical.condition' : detector;
+    if (cue || nearPrevious) {
+      ctx.add('medical', reported, start, end, '[MEDICAL]', 0.8);
       // the previous term had no cue of its own: this one is its context
       if (nearPrevious && !lastAccepted && unpaired?.length) {
         const prev = unpaired.pop()!;
@@ -80,9 +105,10 @@ export function detectMedical(ctx: ScanContext): void {
       }
       lastAccepted = true;
     } else {
-      (unpaired ??= []).push({ start, end, detector });
+      (unpaired ??= []).push({ start, end, detector: reported });
       lastAccepted = false;
     }
     lastTermEnd = end;
+    lastAnatomy = anatomy;
   }
 }
