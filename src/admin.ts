@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { VoiceGatewayError } from './errors.js';
 import type { Gateway } from './gateway.js';
 import type { AuditEvent, StoredProject } from './ledger/types.js';
+import { ConfigError } from './errors.js';
+import { applyGuardrailEdit, type GuardrailEdit, guardrailEditSchema } from './project-guardrails.js';
 import { type Project, type ProjectInput, projectInputSchema, type ProjectPatch, projectPatchSchema, settingsOf } from './projects.js';
 
 /** Why a project write was refused; surfaces map `code` to HTTP status / exit code. */
@@ -56,6 +58,52 @@ export class ProjectAdmin {
     // budget, action and settings are looked up live: reservations in flight stay held
     await this.gw.reloadProjects();
     return this.gw.requireProject(id);
+  }
+
+  /**
+   * Steers a runtime project's guardrails (docs/guardrails.md, "Operators"): each named category
+   * gets its action, `null` returns it to the top-level default; setting an action turns the
+   * project's guardrails on. Stored in the project's settings like any edit, so every process
+   * has it within `budget.project_refresh_ms`; sessions already running keep their snapshot.
+   */
+  async editGuardrails(id: string, edit: GuardrailEdit, actor: Actor): Promise<Project> {
+    const e = parse(guardrailEditSchema, edit);
+    const { stored } = await this.#storedWritable(id);
+    let guardrails;
+    try {
+      guardrails = applyGuardrailEdit(stored.settings.guardrails, e, this.gw.config.guardrails);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new ProjectWriteError('invalid', err.message, err.path);
+      throw err;
+    }
+    return this.#saveGuardrails(stored, guardrails, actor, 'project.guardrails', e);
+  }
+
+  /** Removes a runtime project's own guardrail settings: it follows the top-level `guardrails:` again. */
+  async clearGuardrails(id: string, actor: Actor): Promise<Project> {
+    const { stored } = await this.#storedWritable(id);
+    return this.#saveGuardrails(stored, undefined, actor, 'project.guardrails.clear', { previous: stored.settings.guardrails ?? null });
+  }
+
+  async #storedWritable(id: string): Promise<{ current: Project; stored: StoredProject }> {
+    const p = this.gw.project(id);
+    if (p?.source === 'yaml') {
+      throw new ProjectWriteError('read_only', `Project '${id}' is defined in voicegw.yaml, so its guardrails are read-only at run time: edit projects.${id}.guardrails in voicegw.yaml instead (run-time edits apply to projects created at run time)`, 'id');
+    }
+    const current = this.#writable(id);
+    await this.gw.ready;
+    const stored = (await this.gw.ledger.listProjects()).find((s) => s.id === id);
+    if (!stored) throw new ProjectWriteError('not_found', `Project '${id}' not found (deleted meanwhile)`, 'id');
+    return { current, stored };
+  }
+
+  async #saveGuardrails(stored: StoredProject, guardrails: unknown, actor: Actor, action: string, detail: unknown): Promise<Project> {
+    const { guardrails: _previous, ...rest } = stored.settings;
+    const settings = guardrails === undefined ? rest : { ...rest, guardrails };
+    await this.gw.ledger.upsertProject({ ...stored, updatedAt: this.gw.clock(), settings });
+    await this.#audit(actor, action, stored.id, detail);
+    await this.gw.reloadProjects();
+    return this.gw.requireProject(stored.id);
   }
 
   async delete(id: string, actor: Actor): Promise<Project> {

@@ -27,6 +27,7 @@ import { log } from './log.js';
 import { maskSecret, maskUrls } from './secrets.js';
 import { usdToNanos } from './money.js';
 import { mergeProjects, type Project } from './projects.js';
+import { guardrailsView, type GuardrailsView } from './project-guardrails.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { HealthTracker } from './routing/health.js';
 import { ProjectAdmin } from './admin.js';
@@ -261,6 +262,12 @@ export class Gateway {
       : null;
     this.#policies.set(projectId, setup);
     return setup;
+  }
+
+  /** Every category's action for a new session of the project and where it is set (CLI/API/MCP/dashboard). */
+  guardrailsView(projectId: string): GuardrailsView {
+    const p = this.requireProject(projectId);
+    return guardrailsView(p, this.config.guardrails, this.guardrails(p.id)?.compiled ?? null);
   }
 
   /** Scans `text` with a project's policy as a call would (CLI `guardrails dry-run`): findings and the redacted text. */

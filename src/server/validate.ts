@@ -64,7 +64,7 @@ function check<S extends z.ZodType>(schema: S, value: unknown, code: string): z.
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
   const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-  const field = keys.length > 0 ? String(keys[0]) : issue.path.map(String).join('.');
+  const field = [...issue.path, ...keys.slice(0, 1)].map(String).join('.');
   const message = issue.code === 'unrecognized_keys' ? `unknown ${code === 'invalid_query' ? 'parameter' : 'field'}` : issue.message;
   throw new ApiError(400, code, `${field || 'body'}: ${message}`, field || null);
 }
