@@ -13,12 +13,15 @@ const READ_ROUTES = [
   '/v1/sessions/s1',
   '/v1/budget/support',
   '/v1/guardrails/events',
+  '/v1/projects/support/guardrails',
   '/metrics',
 ];
 const WRITE_ROUTES: [string, string, unknown][] = [
   ['POST', '/v1/projects', { id: 'w1', name: 'W' }],
   ['PATCH', '/v1/projects/w1', { name: 'W2' }],
   ['DELETE', '/v1/projects/w1', undefined],
+  ['PUT', '/v1/projects/w1/guardrails', { categories: { pii: 'block' } }],
+  ['DELETE', '/v1/projects/w1/guardrails', undefined],
 ];
 
 describe('API auth with auth.api_keys', () => {

@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { Actor } from '../../admin.js';
 import type { Gateway } from '../../gateway.js';
+import { guardrailEditSchema } from '../../project-guardrails.js';
 import { projectInputSchema, projectPatchSchema } from '../../projects.js';
 import { parseJsonBody, parseQuery, pathParam } from '../validate.js';
 import { listProjectViews, projectDetail, projectView, statusOf } from '../views.js';
@@ -59,5 +60,28 @@ export function projectRoutes(app: Hono, gw: Gateway): void {
     const id = pathParam(c, 'id');
     const removed = await write(() => gw.admin.delete(id, actor(c)));
     return c.json({ deleted: removed.id });
+  });
+
+  // a project's guardrails: every category's action and where it is set; runtime projects are steered here
+  app.get('/v1/projects/:id/guardrails', (c) => {
+    parseQuery(c, noQuery);
+    return c.json(gw.guardrailsView(pathParam(c, 'id')));
+  });
+
+  app.put('/v1/projects/:id/guardrails', async (c) => {
+    parseQuery(c, noQuery);
+    const id = pathParam(c, 'id');
+    gw.requireProject(id);
+    const edit = await parseJsonBody(c, guardrailEditSchema);
+    await write(() => gw.admin.editGuardrails(id, edit, actor(c)));
+    return c.json(gw.guardrailsView(id));
+  });
+
+  app.delete('/v1/projects/:id/guardrails', async (c) => {
+    parseQuery(c, noQuery);
+    const id = pathParam(c, 'id');
+    gw.requireProject(id);
+    await write(() => gw.admin.clearGuardrails(id, actor(c)));
+    return c.json(gw.guardrailsView(id));
   });
 }
