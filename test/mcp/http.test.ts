@@ -98,7 +98,7 @@ describe('voicegw mcp --http', () => {
     await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${SECRETS.mcpToken}` } } }));
     try {
       const { tools } = await client.listTools();
-      expect(tools).toHaveLength(13);
+      expect(tools).toHaveLength(16);
       const projects = structured<{ projects: { id: string }[] }>((await client.callTool({ name: 'list_projects', arguments: {} })) as never);
       expect(projects.projects.map((p) => p.id).sort()).toEqual(gw.projects().map((p) => p.id).sort());
       const costs = structured<{ totalUsd: number }>((await client.callTool({ name: 'get_costs', arguments: { period: 'all' } })) as never);

@@ -4,17 +4,20 @@ import type { Gateway } from '../../src/gateway.js';
 import { call, connectStdio, makeWorkspace, row, seedLedger, structured, textOf, type StdioSession, type Workspace } from './helpers.js';
 
 const TOOLS = [
+  'clear_guardrails',
   'create_project',
   'delete_project',
   'get_budget_status',
   'get_costs',
   'get_guardrail_events',
+  'get_guardrails',
   'get_logs',
   'get_project',
   'get_session',
   'list_models',
   'list_projects',
   'list_providers',
+  'set_guardrails',
   'test_provider',
   'update_project',
 ];
