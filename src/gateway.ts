@@ -73,6 +73,8 @@ export class Gateway {
   readonly #ledger: ResilientLedger;
   #projects = new Map<string, Project>();
   #policies = new Map<string, GuardrailSetup | null>();
+  /** budget policies built from `#projects`: cleared whenever it is replaced */
+  readonly #budgetPolicies = new Map<string, BudgetPolicy>();
   #closed = false;
   #attempted = false;
   /** runtime projects as last read from the ledger (JSON), to notice edits made by other processes */
@@ -191,6 +193,7 @@ export class Gateway {
     this.#storedProjects = json;
     this.#projects = mergeProjects(this.config, stored);
     this.#policies.clear();
+    this.#budgetPolicies.clear();
   }
 
   projects(): Project[] {
@@ -218,14 +221,19 @@ export class Gateway {
     return explicit ?? scopedProject() ?? (env.VOICEGW_ACTIVE_PROJECT || undefined) ?? this.config.default_project ?? 'default';
   }
 
+  /** The project's budget as the enforcer applies it; one object per project until projects change (the admission hot path). */
   budgetPolicy(projectId: string): BudgetPolicy {
+    const cached = this.#budgetPolicies.get(projectId);
+    if (cached) return cached;
     const p = this.requireProject(projectId);
-    return {
+    const policy: BudgetPolicy = Object.freeze({
       project: p.id,
       budgetNanos: usdToNanos(p.dailyBudgetUsd),
       action: p.budgetAction,
       timeZone: p.config.budget_timezone ?? this.config.budget_timezone,
-    };
+    });
+    this.#budgetPolicies.set(projectId, policy);
+    return policy;
   }
 
   /** Spend by provider, model, modality and project over a period (calendar days in `budget_timezone`). */

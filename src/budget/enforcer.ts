@@ -4,7 +4,7 @@ import { log } from '../log.js';
 import { type Nanos, nanosToUsd } from '../money.js';
 import type { BudgetAction, BudgetLevel } from '../types.js';
 import { type DayWindow, dayWindow } from './day.js';
-import { type AdmissionKind, Reservation, type ReservationSink } from './reservation.js';
+import { type AdmissionKind, type Decision, Reservation, type ReservationSink } from './reservation.js';
 import { admits, levelOf, overBudgetMessage } from './rule.js';
 
 export { levelOf };
@@ -55,8 +55,6 @@ interface DayState {
   events: Set<BudgetEvent['kind']>;
 }
 
-type Decision = { kind: AdmissionKind; spentNanos: Nanos; reservedNanos: Nanos };
-
 export interface BudgetEnforcerOptions {
   ledger: Ledger | null;
   policyFor: (project: string) => BudgetPolicy;
@@ -77,6 +75,8 @@ export interface BudgetEnforcerOptions {
 export class BudgetEnforcer {
   readonly #states = new Map<string, DayState>();
   readonly #loading = new Map<string, Promise<void>>();
+  /** today's window per time zone, replaced at the zone's next midnight */
+  readonly #days = new Map<string, DayWindow>();
   readonly #clock: () => number;
   readonly #ttl: number;
   #atomic: AtomicBudgetStore | null = null;
@@ -90,24 +90,61 @@ export class BudgetEnforcer {
     this.#ttl = opts.cacheTtlMs ?? 2000;
   }
 
-  /** Opens a reservation of `estimateNanos` for one request and says what the project's budget allows. */
-  async admit(project: string, estimateNanos: Nanos): Promise<Admission> {
+  /**
+   * Opens a reservation of `estimateNanos` for one request and says what the project's budget allows.
+   * In-process decisions (SQLite ledger, day state loaded) are made synchronously: the returned
+   * promise is already resolved, and nothing is computed that the day state does not already hold
+   * (the day key is cached in it until the next local midnight).
+   */
+  admit(project: string, estimateNanos: Nanos): Promise<Admission> {
     const policy = this.opts.policyFor(project);
-    if (policy.budgetNanos <= 0) return { kind: 'ok', reservation: new Reservation(project, '', null), spentNanos: 0, reservedNanos: 0, budgetNanos: 0 };
-    const day = dayWindow(this.#clock(), policy.timeZone).day;
-    const reservation = new Reservation(project, day, this.#atomic ? this.#shared : this.#local);
-    const d = await reservation.hold(estimateNanos);
-    return { ...d, reservation, budgetNanos: policy.budgetNanos };
+    const budget = policy.budgetNanos;
+    if (budget <= 0) return Promise.resolve({ kind: 'ok', reservation: new Reservation(project, '', null), spentNanos: 0, reservedNanos: 0, budgetNanos: 0 });
+    if (!this.#atomic) {
+      // the hot path: one clock read, one map lookup, two allocations (reservation, admission)
+      const state = this.#fresh(project, policy);
+      if (state) {
+        const amount = estimateNanos > 0 ? Math.round(estimateNanos) : 0;
+        const day = state.window.day;
+        const spent = state.baseNanos + state.ownNanos;
+        const kind = this.#holdIn(state, project, day, policy, amount, spent);
+        const reservation = new Reservation(project, day, this.#local, kind === 'block' ? 0 : amount);
+        return Promise.resolve({ kind, reservation, spentNanos: spent, reservedNanos: state.reservedNanos, budgetNanos: budget });
+      }
+    }
+    const reservation = new Reservation(project, this.#today(policy.timeZone), this.#atomic ? this.#shared : this.#local);
+    const d = reservation.holdNow(estimateNanos);
+    if (d instanceof Promise) return d.then((x) => ({ kind: x.kind, reservation, spentNanos: x.spentNanos, reservedNanos: x.reservedNanos, budgetNanos: budget }));
+    return Promise.resolve({ kind: d.kind, reservation, spentNanos: d.spentNanos, reservedNanos: d.reservedNanos, budgetNanos: budget });
   }
 
-  async #holdLocal(r: Reservation, nanos: Nanos): Promise<Decision> {
+  /** The budget day in `timeZone` now; computed once per zone and local day (then two comparisons). */
+  #today(timeZone: string): string {
+    const now = this.#clock();
+    let w = this.#days.get(timeZone);
+    if (!w || now >= w.end || now < w.start) this.#days.set(timeZone, (w = dayWindow(now, timeZone)));
+    return w.day;
+  }
+
+  /** Synchronous while the day state is loaded and fresh; waits for one read of the ledger otherwise. */
+  #holdLocal(r: Reservation, nanos: Nanos): Decision | Promise<Decision> {
     const policy = this.opts.policyFor(r.project);
-    const state = this.#fresh(r.project, policy) ?? (await this.#load(r.project, policy));
+    const state = this.#fresh(r.project, policy);
+    if (state) return this.#decision(state, r, policy, nanos);
+    return this.#load(r.project, policy).then((s) => this.#decision(s, r, policy, nanos));
+  }
+
+  #decision(state: DayState, r: Reservation, policy: BudgetPolicy, nanos: Nanos): Decision {
     const spent = state.baseNanos + state.ownNanos;
-    const kind = this.#decide(r.project, state, policy, admits(spent, state.reservedNanos, policy.budgetNanos), spent, state.reservedNanos);
+    return { kind: this.#holdIn(state, r.project, r.day, policy, nanos, spent), spentNanos: spent, reservedNanos: state.reservedNanos };
+  }
+
+  /** The rule on this process's day state; holds `nanos` unless the answer is `block`. */
+  #holdIn(state: DayState, project: string, day: string, policy: BudgetPolicy, nanos: Nanos, spent: Nanos): AdmissionKind {
+    const kind = admits(spent, state.reservedNanos, policy.budgetNanos) ? 'ok' : this.#decide(project, state, policy, spent, state.reservedNanos);
     // a stream that outlived its day holds nothing in the new one (its cost settles into the day it ends in)
-    if (kind !== 'block' && state.window.day === r.day) state.reservedNanos += nanos;
-    return { kind, spentNanos: spent, reservedNanos: state.reservedNanos };
+    if (kind !== 'block' && state.window.day === day) state.reservedNanos += nanos;
+    return kind;
   }
 
   #releaseLocal(project: string, day: string, held: Nanos, actual: Nanos | null): void {
@@ -128,7 +165,7 @@ export class BudgetEnforcer {
       // warn/throttle run over budget, so they hold even when the rule says no (`force`)
       const res = await retry(() => store.reserve(r.project, r.day, nanos, policy.budgetNanos, policy.action !== 'block'));
       const state = res.admitted ? null : (this.#fresh(r.project, policy) ?? (await this.#load(r.project, policy)));
-      const kind = state ? this.#decide(r.project, state, policy, false, res.spentNanos, res.reservedNanos) : 'ok';
+      const kind = state ? this.#decide(r.project, state, policy, res.spentNanos, res.reservedNanos) : 'ok';
       return { kind, spentNanos: res.spentNanos, reservedNanos: res.reservedNanos };
     } catch (e) {
       log.once('warn', 'atomic-budget-down', `fleet budget store unavailable (${(e as Error).message}); enforcing budgets in-process until it returns`);
@@ -154,8 +191,7 @@ export class BudgetEnforcer {
   }
 
   /** The project's action when the rule said no, with its event (blocked/throttled) or warning log. */
-  #decide(project: string, state: DayState, policy: BudgetPolicy, admitted: boolean, spent: Nanos, reserved: Nanos): AdmissionKind {
-    if (admitted) return 'ok';
+  #decide(project: string, state: DayState, policy: BudgetPolicy, spent: Nanos, reserved: Nanos): AdmissionKind {
     if (policy.action === 'warn') log.once('warn', `budget-warn:${project}:${state.window.day}`, overBudgetMessage(project, spent, reserved, policy.budgetNanos));
     else this.#event(project, state, policy.action === 'block' ? 'blocked' : 'throttled', spent, policy);
     return policy.action;

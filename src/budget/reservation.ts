@@ -4,13 +4,25 @@ import type { BudgetAction } from '../types.js';
 /** What the budget allows: `ok` under budget, otherwise the project's action. */
 export type AdmissionKind = 'ok' | BudgetAction;
 
+/** One decision of the admission rule, with the figures it was made on. */
+export interface Decision {
+  kind: AdmissionKind;
+  spentNanos: Nanos;
+  reservedNanos: Nanos;
+}
+
+/** What a settled reservation, or one with no budget, answers: nothing held, nothing asked. */
+const NOTHING: Decision = Object.freeze({ kind: 'ok', spentNanos: 0, reservedNanos: 0 });
+
 /** Where a reservation's holds live: this process's day state, or the fleet's `budget_days` row. */
 export interface ReservationSink {
   /**
    * Decides `nanos` more by the admission rule and holds them unless the answer is `block`.
    * `warn`/`throttle` hold too: the request runs, so every other admission must see its cost.
+   * A decision made in-process is returned as a value (no promise: the hot path), one that waits
+   * for a store as a promise.
    */
-  hold(r: Reservation, nanos: Nanos): Promise<{ kind: AdmissionKind; spentNanos: Nanos; reservedNanos: Nanos }>;
+  hold(r: Reservation, nanos: Nanos): Decision | Promise<Decision>;
   /** Releases `heldNanos` and counts `actualNanos` (null = unknown price: counts nothing). */
   release(r: Reservation, heldNanos: Nanos, actualNanos: Nanos | null): void;
 }
@@ -36,7 +48,11 @@ export class Reservation {
     /** the budget day (in the project's time zone) this reservation counts towards */
     readonly day: string,
     private readonly sink: ReservationSink | null,
-  ) {}
+    /** already held in the sink (the enforcer decides a first hold in-process before it opens the reservation) */
+    heldNanos: Nanos = 0,
+  ) {
+    this.#held = sink ? heldNanos : 0;
+  }
 
   /** Nano-USD this request holds against the budget right now. */
   get heldNanos(): Nanos {
@@ -52,16 +68,31 @@ export class Reservation {
    * caller stops before using it. Never rejects (a store that is down was handled by the sink).
    */
   grow(nanos: Nanos): Promise<AdmissionKind> {
-    return this.hold(nanos).then((d) => d.kind);
+    const d = this.holdNow(nanos);
+    return d instanceof Promise ? d.then(kindOf) : Promise.resolve(d.kind);
   }
 
   /** `grow` with the figures the decision was made on (admission reports them). */
-  hold(nanos: Nanos): Promise<{ kind: AdmissionKind; spentNanos: Nanos; reservedNanos: Nanos }> {
-    const amount = Math.max(0, Math.round(nanos));
-    if (this.#settled || !this.sink) return Promise.resolve({ kind: 'ok', spentNanos: 0, reservedNanos: 0 });
-    const decided = this.sink.hold(this, amount).then((d) => {
+  hold(nanos: Nanos): Promise<Decision> {
+    const d = this.holdNow(nanos);
+    return d instanceof Promise ? d : Promise.resolve(d);
+  }
+
+  /**
+   * `hold` without a promise when the decision is made in-process (the admission hot path: no
+   * allocation beyond the decision); a promise when the sink waits for a store.
+   */
+  holdNow(nanos: Nanos): Decision | Promise<Decision> {
+    if (this.#settled || !this.sink) return NOTHING;
+    const amount = nanos > 0 ? Math.round(nanos) : 0;
+    const d = this.sink.hold(this, amount);
+    if (!(d instanceof Promise)) {
       if (d.kind !== 'block') this.#held += amount;
       return d;
+    }
+    const decided = d.then((x) => {
+      if (x.kind !== 'block') this.#held += amount;
+      return x;
     });
     const pending: Promise<unknown> = this.#pending ? Promise.all([this.#pending, decided]) : decided;
     this.#pending = pending;
@@ -87,3 +118,5 @@ export class Reservation {
     else sink.release(this, this.#held, actualNanos);
   }
 }
+
+const kindOf = (d: Decision): AdmissionKind => d.kind;
