@@ -56,7 +56,7 @@ export class DropInCore<Inner extends Emitter> {
   readonly #inners = new Map<string, Promise<Inner>>();
   /** inner plugins already built, for callers that must not wait a tick */
   readonly #built = new Map<string, Inner>();
-  readonly #watchers = new Map<Inner, Set<{ error?: Error }>>();
+  readonly #watchers = new Map<Inner, Set<{ error?: Error; onError?: (error: Error) => void }>>();
 
   constructor(
     readonly modality: Modality,
@@ -165,7 +165,11 @@ export class DropInCore<Inner extends Emitter> {
         (inner as { on?(ev: 'error', fn: (e: { error: Error }) => void): unknown }).on?.('error', (e) => {
           if (asked && Date.now() - asked.at < RETRY_AFTER_FRESH_MS) noteRetryAfter(e.error, asked.ms);
           asked = null;
-          for (const w of this.#watchers.get(inner) ?? []) w.error ??= e.error;
+          for (const w of this.#watchers.get(inner) ?? []) {
+            if (w.error) continue;
+            w.error = e.error;
+            w.onError?.(e.error);
+          }
         });
         return inner;
       });
@@ -180,9 +184,9 @@ export class DropInCore<Inner extends Emitter> {
     return this.#built.get(ref.id);
   }
 
-  /** Collects the 'error' events an inner plugin emits while one attempt runs. */
-  watch(inner: Inner): { readonly error: Error | undefined; stop(): void } {
-    const w: { error?: Error } = {};
+  /** Collects the 'error' events an inner plugin emits while one attempt runs (`onError`: at the first one). */
+  watch(inner: Inner, onError?: (error: Error) => void): { readonly error: Error | undefined; stop(): void } {
+    const w: { error?: Error; onError?: (error: Error) => void } = { onError };
     const set = this.#watchers.get(inner)!;
     set.add(w);
     return {

@@ -150,8 +150,11 @@ class GatewaySpeechStream extends stt.SpeechStream {
   async #attempt(ref: ModelRef, ctl: AttemptControl, audio: ReplayBuffer<AudioItem>): Promise<void> {
     const core = this.owner.core;
     const inner = await core.inner(ref);
-    const watch = core.watch(inner);
     const stream = this.head.take(ref) ?? inner.stream({ connOptions: innerConn(this.conn) });
+    let transcribed = false;
+    // an utterance STT (Whisper-style, batch Scribe) logs a failed request and goes on listening:
+    // before any transcript, end the attempt at once so the next entry hears the audio
+    const watch = core.watch(inner, () => void (transcribed || stream.close()));
     const meter = ctl.meter;
     const perSecond = unitNanos(core.gw, 'stt', ref);
     const usageState = { meter, reported: 0, final: false };
@@ -194,6 +197,7 @@ class GatewaySpeechStream extends stt.SpeechStream {
       });
       if (feedSignal.aborted) return;
       stream.endInput();
+      if (ref.spec.sttStreamOutlivesInput) return stream.close();
       // a provider whose socket died may never end its stream (Deepgram's plugin does not notice)
       await new Promise<void>((resolve) => {
         endWatch = setTimeout(() => {
@@ -224,6 +228,7 @@ class GatewaySpeechStream extends stt.SpeechStream {
           continue;
         }
         if (TRANSCRIPTS.has(ev.type) && ev.alternatives?.[0]?.text) {
+          transcribed = true;
           ctl.outputStarted();
           audio.release(); // no fallback replays audio once a transcript is out
         }

@@ -28,6 +28,12 @@ export interface ProviderSpec {
   streamingSTT?: boolean;
   /** STT: the provider bills the session's length (its usage report), not the audio sent (AssemblyAI) */
   billsSessionDuration?: boolean;
+  /**
+   * STT: the plugin's stream does not end after `endInput()` (its socket stays open until the
+   * provider closes it, which ElevenLabs' realtime API never does): once the final transcript of
+   * the last flush is in, the drop-in closes the stream instead of waiting for its end.
+   */
+  sttStreamOutlivesInput?: boolean;
   /** TTS sample rate the plugin produces (the drop-in must declare it before the plugin loads) */
   ttsSampleRate?: number;
   stt?(o: BuildOptions): Promise<stt.STT>;

@@ -1,5 +1,6 @@
 import { WebSocket, WebSocketServer } from 'ws';
 import { encodeTone } from './cartesia-ws.js';
+import { type MockScribeOptions, type MockScribeSession, scribeBatch, scribeOpts, scribeUpgrade } from './elevenlabs-stt.js';
 import { brokenJson, defaultFaultMessage, DropCounter, type Fault } from './faults.js';
 import { type HttpContext, type MockServer, MockHttpServer, type RecordedRequest, rejectUpgrade, sendJson, sendWhole, sleep, writeChunks } from './server.js';
 
@@ -8,9 +9,12 @@ export interface MockElevenLabsOptions {
   msPerChar?: number;
   /** pause between audio messages, default 0 */
   chunkDelayMs?: number;
+  /** speech-to-text (Scribe): the transcript and the `vad` commit interval */
+  stt?: MockScribeOptions;
 }
 
-export type MockElevenLabs = MockServer & { baseURL: string };
+/** `sttSessions`: the realtime Scribe connections, with the audio each one carried. */
+export type MockElevenLabs = MockServer & { baseURL: string; sttSessions: MockScribeSession[] };
 
 interface Opts {
   msPerChar: number;
@@ -18,20 +22,29 @@ interface Opts {
 }
 
 /**
- * ElevenLabs TTS: the multi-context WebSocket `/v1/text-to-speech/{voice_id}/multi-stream-input`
+ * ElevenLabs. TTS: the multi-context WebSocket `/v1/text-to-speech/{voice_id}/multi-stream-input`
  * (what elevenlabs.TTS.stream() uses) and `POST /v1/text-to-speech/{voice_id}/stream` (synthesize()).
  * Auth is the `xi-api-key` header (recorded, never checked). PCM output only (`output_format=pcm_<rate>`).
  * WebSocket faults apply per connection: `status` rejects the upgrade, `stall` never completes it,
  * `drop` cuts after N audio messages, `malformed` breaks the first audio message.
+ * STT (Scribe): `POST /v1/speech-to-text` (batch: scribe_v1, scribe_v2) and the realtime WebSocket
+ * `/v1/speech-to-text/realtime` (scribe_v2_realtime); see elevenlabs-stt.ts for its faults.
  */
 export async function startMockElevenLabs(opts: MockElevenLabsOptions = {}): Promise<MockElevenLabs> {
   const o: Opts = { msPerChar: opts.msPerChar ?? 10, chunkDelayMs: opts.chunkDelayMs ?? 0 };
+  const scribe = scribeOpts(opts.stt);
+  const sttSessions: MockScribeSession[] = [];
   const wss = new WebSocketServer({ noServer: true });
   const server: MockHttpServer = new MockHttpServer(
     {
       errorBody: elevenLabsErrorBody,
-      request: (ctx) => speech(ctx, o),
+      request: (ctx) => (ctx.record.path === '/v1/speech-to-text' && ctx.req.method === 'POST' ? scribeBatch(ctx, scribe, elevenLabsErrorBody) : speech(ctx, o)),
       upgrade(req, socket, head, record) {
+        if (record.path === '/v1/speech-to-text/realtime') {
+          const fault = server.faults.take();
+          if (fault) record.fault = fault.kind;
+          return scribeUpgrade(wss, req, socket, head, record, fault, sttSessions, scribe, elevenLabsErrorBody);
+        }
         const voice = /^\/v1\/text-to-speech\/([^/]+)\/multi-stream-input$/.exec(record.path)?.[1];
         if (!voice) return rejectUpgrade(socket, 404, elevenLabsErrorBody(404, `no WebSocket endpoint at ${record.path}`));
         const rate = sampleRateOf(record.query.output_format);
@@ -50,7 +63,8 @@ export async function startMockElevenLabs(opts: MockElevenLabsOptions = {}): Pro
     (origin) => `${origin}/v1`,
   );
   await server.listen();
-  return Object.defineProperty(server, 'baseURL', { get: () => server.url, enumerable: true }) as MockHttpServer & { baseURL: string };
+  Object.defineProperty(server, 'sttSessions', { value: sttSessions, enumerable: true });
+  return Object.defineProperty(server, 'baseURL', { get: () => server.url, enumerable: true }) as MockHttpServer & { baseURL: string; sttSessions: MockScribeSession[] };
 }
 
 /** ElevenLabs' error shape: { detail: { status, message } }. */

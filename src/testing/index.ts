@@ -12,4 +12,5 @@ export { startMockCartesia, type MockCartesia, type MockCartesiaOptions } from '
 export { startMockAssemblyAI, type MockAssemblyAI, type MockAssemblyAIOptions, type MockAssemblySession } from './assemblyai.js';
 export { startMockGoogle, type MockGoogle, type MockGoogleOptions } from './google.js';
 export { startMockElevenLabs, type MockElevenLabs, type MockElevenLabsOptions } from './elevenlabs.js';
+export type { MockScribeOptions, MockScribeSession } from './elevenlabs-stt.js';
 export { framesDuration, pcmRms, pcmToWav, silenceFrame, sineFrame, sineFrames, sinePcm, wavInfo, type ToneOptions, type WavInfo } from './audio.js';

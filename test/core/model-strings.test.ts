@@ -38,7 +38,7 @@ describe('model strings: provider/model[:variant]', () => {
     expect(() => reg.resolve('stt', '')).toThrow(/model string is required/);
     expect(() => reg.resolve('stt', 'deepgram/')).toThrow(/provider\/model/);
     expect(() => reg.resolve('llm', 'acme/claude-3')).toThrow(/Unknown provider 'acme'.*Supported for LLM: google, openai, groq, anthropic, xai, ollama/);
-    expect(() => reg.resolve('stt', 'acme/x')).toThrow(/Supported for STT: deepgram, assemblyai, openai, groq, whisper/);
+    expect(() => reg.resolve('stt', 'acme/x')).toThrow(/Supported for STT: deepgram, assemblyai, elevenlabs, openai, groq, whisper/);
     expect(() => reg.resolve('tts', 'acme/x')).toThrow(/Supported for TTS: deepgram, cartesia, elevenlabs, openai, kokoro, piper/);
   });
 

@@ -9,6 +9,7 @@ import {
   type MockCartesia,
   type MockDeepgram,
   type MockElevenLabs,
+  type MockElevenLabsOptions,
   type MockGoogle,
   type MockGoogleOptions,
   type MockOpenAI,
@@ -33,12 +34,12 @@ export interface Mocks {
   close(): Promise<void>;
 }
 
-export async function startMocks(o: { openai?: MockOpenAIOptions; local?: MockOpenAIOptions; google?: MockGoogleOptions } = {}): Promise<Mocks> {
+export async function startMocks(o: { openai?: MockOpenAIOptions; local?: MockOpenAIOptions; google?: MockGoogleOptions; elevenlabs?: MockElevenLabsOptions } = {}): Promise<Mocks> {
   const [openai, deepgram, cartesia, elevenlabs, assemblyai, google, local] = await Promise.all([
     startMockOpenAI(o.openai),
     startMockDeepgram(),
     startMockCartesia(),
-    startMockElevenLabs({ chunkDelayMs: 5 }), // paced, so audio reaches the caller before a `drop` cuts
+    startMockElevenLabs({ chunkDelayMs: 5, ...o.elevenlabs }), // paced, so audio reaches the caller before a `drop` cuts
     startMockAssemblyAI(),
     startMockGoogle(o.google),
     startMockOpenAI({ transcript: 'hello from local whisper', reply: 'Hello from the local model.', ...o.local }),

@@ -76,6 +76,21 @@ describe('a headless voice.AgentSession over the #19 providers', () => {
     expect(new Set(rows.map((r) => r.sessionId)).size).toBe(1);
   }, 30_000);
 
+  it('ElevenLabs Scribe (realtime) → xAI → ElevenLabs TTS: the STT rows are priced and match session.usage', async () => {
+    const { items, errors, speaker, rows, usage } = await oneTurn({ stt: 'elevenlabs/scribe_v2_realtime', llm: 'xai/grok-3-mini', tts: 'elevenlabs/eleven_flash_v2_5:JBFqnCBsd6RMkjVDRZzb' });
+    expect(items[0]).toBe('user: hello from the mock scribe');
+    expect(items.find((i) => i.startsWith('assistant'))).toBe(`assistant: ${ANSWER}`);
+    expect(speaker.frames).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    const sttRows = rows.filter((r) => r.modality === 'stt');
+    expect(sttRows.length).toBeGreaterThan(0);
+    expect(sttRows.every((r) => r.provider === 'elevenlabs' && r.model === 'scribe_v2_realtime' && r.status === 'success' && r.costNanos! > 0 && r.pricingSource.startsWith('voicegateway-catalog@'))).toBe(true);
+    const sttUsage = usage.find((u) => u.type === 'stt_usage') as { provider: string; audioDurationMs: number };
+    expect(sttUsage.provider).toBe('elevenlabs');
+    expect(sttRows.reduce((s, r) => s + r.inputUnits, 0) * 1000).toBeCloseTo(sttUsage.audioDurationMs, -1);
+    expect(rows.filter((r) => r.modality === 'llm').every((r) => r.provider === 'xai' && r.costNanos! > 0)).toBe(true);
+  }, 30_000);
+
   it('Deepgram → Gemini → local Piper: the agent answers aloud; Gemini is priced, Piper is free', async () => {
     const { items, errors, speaker, rows } = await oneTurn({ stt: 'deepgram/nova-3', llm: 'google/gemini-2.5-flash', tts: 'local/piper' });
     expect(items.find((i) => i.startsWith('assistant'))).toBe(`assistant: ${ANSWER}`);
