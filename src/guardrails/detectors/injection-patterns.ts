@@ -34,6 +34,9 @@ const LINE_START = '(?<=(?:^|\\n)[ \\t]*)';
 /** a head matched on word boundaries (the rest, like "<|" or "[INST]", are matched as symbols) */
 export const isWordHead = (head: string) => /^[\p{L}\d'-]+$/u.test(head) && /^[a-z0-9]/.test(head);
 
+/** a head written "*word" is found anywhere, also inside a longer word ("*gpt" in "writergpt") */
+export const headText = (head: string) => (head.startsWith('*') ? head.slice(1) : head);
+
 /** heads are given as 'a|b|c' (or as an array when a head contains '|') */
 const p = (family: InjectionFamily, weight: number, heads: string | string[], source: string): InjectionPattern => ({
   family,
@@ -122,6 +125,20 @@ export const INJECTION_PATTERNS: InjectionPattern[] = [
   p('injection.roleplay', 0.3, 'stands', `(?:(?<=\\bwhich\\s)stands\\s+for\\b|stands\\s+for\\s+["“])`),
   p('injection.roleplay', 0.3, 'openai|content|mode',
     `(?:openai(?:'s)?\\s+(?:content\\s+)?polic(?:y|ies)\\b|content\\s+polic(?:y|ies)\\b|(?<=\\b(?:chatgpt|gpt|the\\s+ai)\\s+with\\s+\\w+\\s)mode\\b)`),
+  // persona hand-over aimed at the model itself: weak alone, two of them (naming the product, "from
+  // now on", "you will act as", "stay in character") make the usual jailbreak opening
+  p('injection.roleplay', 0.3, 'chat|openai', `(?:chat\\s+gpt|openai)\\b(?!\\s*-?\\s*(?:api|key|token)s?\\b)`),
+  // "*gpt": any word ending in gpt (ChatGPT, WriterGPT, BetterDAN-GPT), found as a substring
+  p('injection.roleplay', 0.3, '*gpt', `gpt(?:-?[345](?:\\.5)?)?(?![a-z])(?!\\s*-?\\s*(?:api|key|token)s?\\b)`),
+  p('injection.roleplay', 0.3, 'now', `(?:(?<=\\bfrom\\s)now\\s+on\\b|(?<=\\byou\\s+are\\s)now\\b)`),
+  p('injection.roleplay', 0.25, "let's|lets|let", `(?:let'?s|let\\s+us)\\s+play\\s+a\\s+(?:little\\s+)?game\\b`),
+  p('injection.roleplay', 0.3, 'respond|reply|answer|hypothetical|fictional|fictitious',
+    `(?:(?:respond|reply|answer)\\s+(?:to\\s+(?:all|every|any)\\s+(?:\\S+\\s+){0,3})?as\\s+(?:both\\b|an?\\s+ai\\b|\\w*gpt\\b|the\\s+ai\\b)|(?:hypothetical|fictional|fictitious)\\s+(?:ai|language\\s+model|chatbot|model)\\b)`),
+  p('injection.roleplay', 0.3, "you|you'll|you're",
+    `(?:you\\s+(?:will|shall|must|are\\s+(?:going|about)\\s+to|are\\s+to)|you'll|you're\\s+(?:going|about)\\s+to)\\s+(?:now\\s+|also\\s+|always\\s+)?(?:act|respond|answer|reply|behave|pretend|simulate|role-?play|become|play\\s+the\\s+role|take\\s+(?:on\\s+)?the\\s+role|be\\s+(?:playing|acting|taking))\\b`),
+  p('injection.roleplay', 0.3, 'alter|unlocked|opposite', `(?:alter\\s+ego\\b|(?<=\\b(?:fully|now|been|is|are|mode)\\s)unlocked\\b|opposite\\s+day\\b)`),
+  p('injection.roleplay', 0.25, 'ai|bot|chatbot|model|assistant', `(?:ai|bot|chatbot|model|assistant)\\s+(?:called|named)\\b`),
+  p('injection.roleplay', 0.25, 'act|acting|behave', `(?<=\\b(?:you\\s+to|you|please|now)\\s)(?:act|behave)\\s+(?:as|like)\\s+(?:a|an|my|the)\\b`),
   // --- system-prompt extraction
   p('injection.extraction', 0.8, 'system|prompt|prompts|instructions|initial|preprompt|pre',
     `(?<=\\b(?:reveal|show|print|output|repeat|display|tell|give|share|leak|dump|spell\\s+out|write\\s+out|list|what\\s+(?:is|are|was|were))\\s+(?:me\\s+|us\\s+)?(?:(?:all|of|the|your)\\s+){0,3}(?:(?:full|entire|complete|original|initial|hidden|secret|exact|system)\\s+)*)(?:system\\s+prompt|prompt\\s+texts?|instructions|initial\\s+prompt|pre-?prompt|system\\s+message|prompts?)\\b(?!\\s+(?:for|on|to)\\s+(?:the\\s+)?(?:return|refund|install|setup|assembly))`),

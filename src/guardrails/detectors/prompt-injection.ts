@@ -1,5 +1,5 @@
 import type { ScanContext } from '../context.js';
-import { INJECTION_PATTERNS, isWordHead as isWord } from './injection-patterns.js';
+import { headText, INJECTION_PATTERNS, isWordHead as isWord } from './injection-patterns.js';
 import { isAsciiWord } from './chars.js';
 
 /**
@@ -14,11 +14,13 @@ const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** head → indices of the patterns that can start there */
 const BY_HEAD = new Map<string, number[]>();
 INJECTION_PATTERNS.forEach((pattern, i) => {
-  for (const head of pattern.heads) BY_HEAD.set(head, [...(BY_HEAD.get(head) ?? []), i]);
+  for (const head of pattern.heads) BY_HEAD.set(headText(head), [...(BY_HEAD.get(headText(head)) ?? []), i]);
 });
 const byLength = (a: string, b: string) => b.length - a.length;
-const WORD_HEADS = [...BY_HEAD.keys()].filter(isWord).sort(byLength).map(escape);
-const SYMBOL_HEADS = [...BY_HEAD.keys()].filter((h) => !isWord(h)).sort(byLength).map(escape);
+
+const SUBSTRING_HEADS = new Set(INJECTION_PATTERNS.flatMap((pattern) => pattern.heads.filter((h) => h.startsWith('*')).map(headText)));
+const WORD_HEADS = [...BY_HEAD.keys()].filter((h) => isWord(h) && !SUBSTRING_HEADS.has(h)).sort(byLength).map(escape);
+const SYMBOL_HEADS = [...BY_HEAD.keys()].filter((h) => !isWord(h) || SUBSTRING_HEADS.has(h)).sort(byLength).map(escape);
 /**
  * One pass finds every word head (a literal alternation between word boundaries, without captures:
  * fast in V8), a second, cheaper one the symbol heads ("<|", "[INST]", "###"); mixing both in one
