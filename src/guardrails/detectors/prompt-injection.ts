@@ -31,9 +31,9 @@ const SYMBOL_HEAD_RE = new RegExp(SYMBOL_HEADS.join('|'), 'g');
 const STICKY = INJECTION_PATTERNS.map((pattern) => new RegExp(pattern.source, 'y'));
 
 /** "don't ignore the rules", "never reveal your system prompt" talk about attacks, they are not attacks */
-const NEGATED_BEFORE_RE = /(?:\b(?:not|never|no|without|nor)|n't)\s+(?:\w+\s+)?$/;
+const NEGATED_BEFORE_RE = /(?:\b(?:not|never|no|without|nor)|n['’]t)\s+(?:\w+\s+)?$/;
 /** patterns whose match starts after a lookbehind: the negation may sit before that context */
-const NEGATED_CONTEXT_RE = /(?:\b(?:not|never|no|without|nor)|n't)\s+(?:\w+\s+){0,3}$/;
+const NEGATED_CONTEXT_RE = /(?:\b(?:not|never|no|without|nor)|n['’]t)\s+(?:\w+\s+){0,3}$/;
 const HAS_CONTEXT = INJECTION_PATTERNS.map((pattern) => pattern.source.startsWith('(?<='));
 /** the quote characters " ' ` “ ” ‘ ’ « », as char codes */
 const QUOTES = new Set([34, 39, 96, 0x201c, 0x201d, 0x2018, 0x2019, 0xab, 0xbb]);
@@ -120,13 +120,18 @@ function negated(lower: string, start: number, hasContext: boolean): boolean {
 }
 
 /**
- * 1 - Π(1 - w): overlapping hits are one piece of evidence (their strongest weight), and a pattern
- * repeated across the text counts once.
+ * 1 - Π(1 - w) over independent evidence: the strongest hits whose spans do not overlap a stronger
+ * one already taken (so "from now on you are to pretend" is "now on you are" plus "pretend to be",
+ * not four hits), and a pattern repeated across the text counts once.
  */
 function combine(hits: Hit[]): number {
   if (hits.length === 0) return 0;
+  const taken: Hit[] = [];
+  for (const h of [...hits].sort((a, b) => b.weight - a.weight)) {
+    if (!taken.some((t) => h.start < t.end && t.start < h.end)) taken.push(h);
+  }
   const best = new Map<number, number>();
-  for (const { top } of clusters(hits)) best.set(top.pattern, Math.max(best.get(top.pattern) ?? 0, top.weight));
+  for (const h of taken) best.set(h.pattern, Math.max(best.get(h.pattern) ?? 0, h.weight));
   let miss = 1;
   for (const w of best.values()) miss *= 1 - w;
   return 1 - miss;
