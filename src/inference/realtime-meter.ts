@@ -1,7 +1,9 @@
 import type { metrics } from '@livekit/agents';
+import { UsageGrant } from '../budget/grant.js';
 import type { Reservation } from '../budget/reservation.js';
 import { log } from '../log.js';
 import { Meter, recordAttempt } from '../metering/meter.js';
+import type { PriceUnits } from '../metering/price-entry.js';
 import type { Nanos } from '../money.js';
 import type { ModelRef } from '../providers/types.js';
 import type { DropInCore } from './drop-in.js';
@@ -9,12 +11,41 @@ import type { llm } from '@livekit/agents';
 
 type Core = DropInCore<llm.RealtimeModel>;
 
-/** Nominal response for a first estimate: 1,000 audio tokens in, 1,000 out (about 100 s in, 50 s out). */
-const NOMINAL = { inputUnits: 0, cachedUnits: 0, outputUnits: 0, audioInputUnits: 1000, audioCachedUnits: 0, audioOutputUnits: 1000 };
+const ZERO = { inputUnits: 0, cachedUnits: 0, outputUnits: 0, audioInputUnits: 0, audioCachedUnits: 0, audioOutputUnits: 0 };
+/** First response's input before any was seen: 1,000 audio tokens (about 100 s of the caller). */
+const NOMINAL_INPUT = { ...ZERO, audioInputUnits: 1000 };
+/**
+ * OpenAI's audio token rates (platform docs, "Managing costs"): the caller's audio is 1 token per
+ * 100 ms, the model's 1 token per 50 ms. Used only to reserve ahead; rows use the reported usage.
+ */
+export const AUDIO_TOKENS_PER_SECOND = { input: 10, output: 20 } as const;
+/** How far ahead a response reserves its spoken output: 5 s of audio per step. */
+const OUTPUT_CHUNK_S = 5;
 
-/** What one response of a realtime session costs: a ledger row from the plugin's usage, a budget reservation settled with it. */
+interface OpenResponse {
+  meter: Meter;
+  reservation: Reservation | null;
+  grant: UsageGrant | null;
+  /** cost counted before the admission answered (the input estimate, audio played meanwhile) */
+  used: Nanos;
+  /** its admission is still being decided (a fleet store answers after a round trip) */
+  admitting: boolean;
+}
+
+/**
+ * What one response of a realtime session costs: a ledger row from the plugin's usage, and a budget
+ * reservation that grows while the answer is spoken and is settled with the row's cost.
+ */
 export class RealtimeMeter {
-  readonly #open = new Map<string, { meter: Meter; reservation: Reservation | null }>();
+  readonly #open = new Map<string, OpenResponse>();
+  /** responses that ended before their admission answered: their cost, for the reservation when it arrives */
+  readonly #late = new Map<string, Promise<Nanos | null>>();
+  /** input cost of the last response: the next one re-reads at least that conversation */
+  #lastInputNanos: Nanos | null = null;
+  /** the caller's audio sent since the last response began, in seconds */
+  #heardS = 0;
+  /** `cheaper` when the session runs on a cheaper model because the project is throttled (the rows' throttle column) */
+  throttle: string | null = null;
   /** the transcription model the session configured (from its session.update), for transcription rows */
   transcriptionModel: string | null = null;
 
@@ -23,23 +54,70 @@ export class RealtimeMeter {
     private readonly ref: () => ModelRef,
   ) {}
 
-  /** Cost held for a response at admission: the nominal response (0 for unpriced models allowed by `allow_unpriced`). */
-  estimate(ref: ModelRef = this.ref()): Nanos {
-    return this.core.gw.prices.price('realtime', ref.provider, ref.model, NOMINAL).costNanos ?? 0;
+  #cost(units: PriceUnits, ref = this.ref()): Nanos {
+    return this.core.gw.prices.price('realtime', ref.provider, ref.model, units).costNanos ?? 0;
   }
 
-  /** A response began: its clock starts and its estimate is held against the budget. */
-  begin(responseId: string, reservation: Reservation | null): Meter {
+  /** What the next response's input will cost at least: the last one's input plus the caller's audio since. */
+  inputEstimate(ref: ModelRef = this.ref()): Nanos {
+    if (this.#lastInputNanos === null) return this.#cost(NOMINAL_INPUT, ref) + this.#heard(ref);
+    return this.#lastInputNanos + this.#heard(ref);
+  }
+
+  #heard(ref: ModelRef): Nanos {
+    return this.#cost({ ...ZERO, audioInputUnits: Math.ceil(this.#heardS * AUDIO_TOKENS_PER_SECOND.input) }, ref);
+  }
+
+  /** One step of spoken output (5 s) at the model's audio output rate. */
+  outputChunk(ref: ModelRef = this.ref()): Nanos {
+    return this.#cost({ ...ZERO, audioOutputUnits: OUTPUT_CHUNK_S * AUDIO_TOKENS_PER_SECOND.output }, ref);
+  }
+
+  /** Cost held for a response at admission: its input estimate and one step of output (0 for unpriced models allowed by `allow_unpriced`). */
+  estimate(ref: ModelRef = this.ref()): Nanos {
+    return this.inputEstimate(ref) + this.outputChunk(ref);
+  }
+
+  /** The caller's audio sent to the model (counted into the next response's reservation). */
+  heard(seconds: number): void {
+    this.#heardS += seconds;
+  }
+
+  /** A response began: its clock starts; the caller's audio so far is now part of its input. `admitting`: `hold()` follows. */
+  begin(responseId: string, admitting: boolean): Meter {
     const meter = new Meter(this.core.gw.clock());
-    this.#open.set(responseId, { meter, reservation });
+    const used = this.inputEstimate();
+    this.#heardS = 0;
+    this.#open.set(responseId, { meter, reservation: null, grant: null, used, admitting });
     return meter;
   }
 
-  /** The response's admission came back: its reservation is settled with the response (at once if it already ended). */
+  /** The response's admission came back: its reservation grows with it and is settled with it (at once if it already ended). */
   hold(responseId: string, reservation: Reservation | null): void {
+    const late = this.#late.get(responseId);
+    this.#late.delete(responseId);
+    if (late) return void late.then((cost) => reservation?.settle(cost));
     const open = this.#open.get(responseId);
-    if (open) open.reservation = reservation;
-    else reservation?.settle(0);
+    if (!open) return void reservation?.settle(0);
+    open.admitting = false;
+    open.reservation = reservation;
+    open.grant = reservation ? grantOf(reservation, open.used) : null;
+  }
+
+  /**
+   * `seconds` of the answer reached the caller: counted against what the response holds, which
+   * grows a step ahead (the admission rule decides). False once the budget refused to grow and
+   * what was held is used up (block): the answer must stop there.
+   */
+  spoke(responseId: string, seconds: number): boolean {
+    const open = this.#open.get(responseId);
+    if (!open) return true;
+    const cost = this.#cost({ ...ZERO, audioOutputUnits: Math.ceil(seconds * AUDIO_TOKENS_PER_SECOND.output) });
+    if (!open.grant) {
+      open.used += cost;
+      return true;
+    }
+    return open.grant.use(cost, this.outputChunk());
   }
 
   /** response.done as the plugin reports it: one ledger row, the reservation settled with its cost. */
@@ -57,7 +135,10 @@ export class RealtimeMeter {
     meter.audioOutputUnits = m.outputTokenDetails.audioTokens;
     const unaccounted = m.inputTokens - inp.textTokens - inp.audioTokens;
     if (unaccounted > 0) meter.inputUnits += unaccounted; // image tokens and anything newer: at the text rate rather than dropped
-    await this.#record(meter, m.cancelled ? 'cancelled' : 'success', open?.reservation ?? null);
+    this.#lastInputNanos = this.#cost({ ...ZERO, inputUnits: meter.inputUnits, cachedUnits: meter.cachedUnits, audioInputUnits: meter.audioInputUnits, audioCachedUnits: meter.audioCachedUnits });
+    const recorded = this.#record(meter, m.cancelled ? 'cancelled' : 'success', open?.reservation ?? null);
+    if (open?.admitting) this.#late.set(m.requestId, recorded.catch(() => null));
+    await recorded;
   }
 
   /** The input-audio transcription model's usage (conversation.item.input_audio_transcription.completed). */
@@ -101,16 +182,24 @@ export class RealtimeMeter {
     }
   }
 
-  async #record(meter: Meter, status: 'success' | 'cancelled', reservation: Reservation | null, ref = this.ref()): Promise<void> {
+  async #record(meter: Meter, status: 'success' | 'cancelled', reservation: Reservation | null, ref = this.ref()): Promise<Nanos | null> {
     let cost: Nanos | null = null;
     try {
-      cost = (await recordAttempt(this.core.gw, this.#ctx(ref), meter, { status, fallbackFrom: null, error: null, throttle: null })).costNanos;
+      cost = (await recordAttempt(this.core.gw, this.#ctx(ref), meter, { status, fallbackFrom: null, error: null, throttle: this.throttle })).costNanos;
     } finally {
       reservation?.settle(cost);
     }
+    return cost;
   }
 
   #ctx(ref: ModelRef) {
     return { modality: 'realtime' as const, project: this.core.project.id, sessionId: this.core.sessionId, ref };
   }
+}
+
+/** A response's claim on its reservation, with what it used before the admission answered. */
+function grantOf(reservation: Reservation, used: Nanos): UsageGrant {
+  const grant = new UsageGrant(reservation);
+  grant.use(used, 0);
+  return grant;
 }

@@ -1,4 +1,3 @@
-import { ReadableStream, type ReadableStreamDefaultReader } from 'node:stream/web';
 import { llm, type metrics } from '@livekit/agents';
 import type { AudioFrame } from '@livekit/rtc-node';
 import { BudgetExceededError, FallbackExhaustedError } from '../errors.js';
@@ -13,11 +12,16 @@ import { auditFindings } from './guard-audit.js';
 import type { RealtimeModel } from './realtime.js';
 import { guardInput, OutputGuard } from './realtime-guard.js';
 import { RealtimeMeter } from './realtime-meter.js';
+import { lastFindings, mapMessages, sleep, until, watchText } from './realtime-streams.js';
 
 /** Events of the plugin session passed through unchanged (the others are handled below). */
 const PASSED = ['input_speech_started', 'input_speech_stopped'] as const;
 /** audio the caller may speak while the first connection opens (100 ms frames: 10 s) */
 const MAX_EARLY_FRAMES = 1000;
+/** how long a block message may take to arrive before the session ends anyway */
+const SAY_TIMEOUT_MS = 30_000;
+/** played audio reaches the caller's ears a little after the last frame is handed over */
+const PLAYOUT_MARGIN_MS = 250;
 
 /**
  * The session AgentSession talks to. It opens the plugin's session for the first chain entry that
@@ -32,10 +36,10 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
   #early: AudioFrame[] | null = [];
   #closed = false;
   #stopping = false;
-  #saying = false;
+  /** our own message being said (block messages): what of it was played, and when its audio ended */
+  #saying: { firstAt: number | null; ms: number; ended: () => void } | null = null;
   /** user-initiated responses, wrapped at generation_created, until generateReply() hands them out */
   readonly #wrapped = new Map<string, llm.GenerationCreatedEvent>();
-  #saidMs = 0;
   #ref: ModelRef;
   #chatCtx = llm.ChatContext.empty();
   #tools = llm.ToolContext.empty();
@@ -76,6 +80,7 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
   }
 
   pushAudio(frame: AudioFrame): void {
+    this.#meter.heard(frame.samplesPerChannel / frame.sampleRate);
     if (this.#inner) return this.#inner.pushAudio(frame);
     if (this.#early && this.#early.length < MAX_EARLY_FRAMES) this.#early.push(frame);
   }
@@ -132,6 +137,7 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
       const cheaper = throttledOrder(core.chain, (r) => core.gw.prices.price('realtime', r.provider, r.model, { inputUnits: 0, outputUnits: 0, cachedUnits: 0, audioInputUnits: 1000, audioOutputUnits: 1000 }).costNanos);
       if (cheaper) order = cheaper;
       throttle = cheaper ? 'cheaper' : null;
+      this.#meter.throttle = throttle;
       log.warn(`realtime: project '${core.project.id}' is over its daily budget (throttle): ${cheaper ? `new session on ${cheaper[0]!.id}` : 'no cheaper realtime model in the chain; the session runs on ' + core.chain[0]!.id}`);
     }
     const failures: { model: string; error: string }[] = [];
@@ -213,11 +219,13 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
   #generation(ev: llm.GenerationCreatedEvent): void {
     const core = this.#owner.core;
     const id = ev.responseId ?? '';
-    const meter = this.#meter.begin(id, null);
-    if (this.#saying) {
+    const meter = this.#meter.begin(id, !this.#saying); // our own block message is not admitted
+    const saying = this.#saying;
+    if (saying) {
       // our own block message: played like a server turn, metered, not admitted or guarded
-      this.#saying = false;
-      const spoken = mapMessages(ev.messageStream, (m) => ({ ...m, audioStream: until(m.audioStream, new Promise(() => {}), () => meter.markOutput(), (ms) => (this.#saidMs += ms)) }));
+      this.#saying = null;
+      const first = () => (meter.markOutput(), (saying.firstAt ??= Date.now()));
+      const spoken = mapMessages(ev.messageStream, (m) => ({ ...m, audioStream: until(m.audioStream, new Promise(() => {}), first, (ms) => (saying.ms += ms), saying.ended) }));
       this.emit('generation_created', { ...ev, userInitiated: false, messageStream: spoken });
       return;
     }
@@ -225,9 +233,15 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
     const guard = guardrails ? new OutputGuard(guardrails) : null;
     let stop: ((why: string) => void) | null = null;
     const stopped = new Promise<string>((resolve) => (stop = resolve));
+    // the answer's audio is counted against its reservation as it is spoken; a refused step (block) stops it
+    const spoken = (ms: number) => {
+      if (this.#meter.spoke(id, ms / 1000)) return;
+      stop?.('budget');
+      void this.#budgetBlock();
+    };
     const messageStream = mapMessages(ev.messageStream, (msg) => ({
       ...msg,
-      audioStream: until(msg.audioStream, stopped, () => meter.markOutput()),
+      audioStream: until(msg.audioStream, stopped, () => meter.markOutput(), spoken),
       textStream: watchText(msg.textStream, stopped, guard, (f) => stop?.(f)),
     }));
     const wrapped = { ...ev, messageStream };
@@ -236,6 +250,7 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
     void core.gw.budget.admit(core.project.id, this.#meter.estimate()).then(async (admission) => {
       this.#meter.hold(id, admission.reservation);
       if (admission.kind === 'warn') log.once('warn', `realtime-budget-warn:${core.project.id}`, `realtime: project '${core.project.id}' is over its daily budget (warn); the response goes on`);
+      if (admission.kind === 'throttle') log.once('warn', `realtime-budget-throttle:${core.project.id}:${this.#ref.id}`, `realtime: project '${core.project.id}' is over its daily budget (throttle); a running session keeps ${this.#ref.id}, new sessions start on a cheaper realtime model if the chain has one`);
       if (admission.kind === 'block') {
         stop?.('budget');
         await this.#budgetBlock();
@@ -257,14 +272,16 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
 
   /** Says `text` through the model (one metered response), and resolves when it has been played. */
   async #say(inner: llm.RealtimeSession, text: string): Promise<void> {
-    this.#saying = true;
-    this.#saidMs = 0;
-    const done = new Promise<void>((resolve) => inner.once('metrics_collected', () => resolve()));
+    let ended!: () => void;
+    const audioEnded = new Promise<void>((resolve) => (ended = resolve));
+    const saying = (this.#saying = { firstAt: null, ms: 0, ended });
     const created = await inner.generateReply(`Say exactly this sentence and nothing else: "${text}"`).catch(() => null);
-    if (!created) return void (this.#saying = false);
-    await done;
-    await new Promise((r) => setTimeout(r, this.#saidMs)); // let the output play what it received
+    if (!created) return void (this.#saying = null);
+    await Promise.race([audioEnded, sleep(SAY_TIMEOUT_MS)]);
+    // the output plays in real time from its first frame: wait until what it received has been heard
+    await sleep((saying.firstAt ?? Date.now()) + saying.ms + PLAYOUT_MARGIN_MS - Date.now());
   }
+
 
   /** block: cancel what is in flight, say budget_block_message (if set), then end the session. */
   async #budgetBlock(): Promise<void> {
@@ -299,74 +316,3 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
   }
 }
 
-const lastFindings = new WeakMap<OutputGuard, Parameters<typeof auditFindings>[1]>();
-
-/** The audio of one message until it ends or the response is stopped; marks the first frame. */
-function until(stream: ReadableStream<AudioFrame>, stopped: Promise<string>, first: () => void, played: (ms: number) => void = () => {}): ReadableStream<AudioFrame> {
-  const reader = stream.getReader();
-  let marked = false;
-  let done = false;
-  void stopped.then(() => {
-    done = true;
-    discard(reader);
-  });
-  return new ReadableStream<AudioFrame>({
-    async pull(out) {
-      const r = done ? { done: true as const, value: undefined } : await reader.read();
-      if (r.done || done) return out.close();
-      if (!marked) (marked = true), first();
-      played((r.value.samplesPerChannel / r.value.sampleRate) * 1000);
-      out.enqueue(r.value);
-    },
-    cancel: () => discard(reader),
-  });
-}
-
-/**
- * Reads a plugin stream to its end without forwarding it. Cancelling it instead would make the
- * plugin's next write reject (with no reason), an unhandled rejection inside the plugin.
- */
-function discard<T>(reader: ReadableStreamDefaultReader<T>): void {
-  void (async () => {
-    for (;;) if ((await reader.read()).done) return;
-  })().catch(() => {});
-}
-
-/** The transcript of one message, scanned as it streams; a finding stops the response. */
-function watchText<T extends string | { text?: string }>(stream: ReadableStream<T>, stopped: Promise<string>, guard: OutputGuard | null, stop: (why: string) => void): ReadableStream<T> {
-  if (!guard?.active) return stream;
-  const reader = stream.getReader();
-  let done = false;
-  void stopped.then(() => {
-    done = true;
-    discard(reader);
-  });
-  return new ReadableStream<T>({
-    async pull(out) {
-      const r = done ? { done: true as const, value: undefined } : await reader.read();
-      if (r.done || done) return out.close();
-      const findings = guard.push(typeof r.value === 'string' ? r.value : (r.value.text ?? ''));
-      if (findings.length > 0) {
-        lastFindings.set(guard, findings);
-        stop('guardrails');
-        return out.close();
-      }
-      out.enqueue(r.value);
-    },
-    cancel: () => discard(reader),
-  });
-}
-
-
-/** The messages of a response, each mapped as it arrives (the plugin's message stream, read once). */
-function mapMessages(stream: ReadableStream<llm.MessageGeneration>, map: (m: llm.MessageGeneration) => llm.MessageGeneration): ReadableStream<llm.MessageGeneration> {
-  const reader = stream.getReader();
-  return new ReadableStream<llm.MessageGeneration>({
-    async pull(out) {
-      const r = await reader.read();
-      if (r.done) return out.close();
-      out.enqueue(map(r.value));
-    },
-    cancel: () => discard(reader),
-  });
-}

@@ -2,8 +2,9 @@ import { llm, voice } from '@livekit/agents';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
 import { inference } from '../../src/index.js';
-import { type MockOpenAIRealtime, type RealtimeUsage, silenceFrame, sineFrames, startMockOpenAIRealtime } from '../../src/testing/index.js';
-import { conversation, FakeAudioInput, FakeAudioOutput, waitFor } from '../helpers/session.js';
+import { type MockOpenAIRealtime, type RealtimeUsage, startMockOpenAIRealtime } from '../../src/testing/index.js';
+import { speak, startSession } from '../helpers/realtime.js';
+import { waitFor } from '../helpers/session.js';
 import { openGateway } from '../helpers/stack.js';
 
 let mock: MockOpenAIRealtime;
@@ -22,26 +23,6 @@ afterAll(async () => {
   await gw?.close();
   await mock?.close();
 });
-
-/** One caller turn: half a second of speech then silence (the mock's server VAD ends the turn). */
-async function speak(mic: FakeAudioInput): Promise<void> {
-  for (const f of [...sineFrames(0.5, 24000), silenceFrame(0.3, 24000)]) {
-    mic.push(f);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
-
-function startSession(model: llm.RealtimeModel) {
-  const session = new voice.AgentSession({ llm: model, vad: null });
-  const mic = new FakeAudioInput();
-  const speaker = new FakeAudioOutput();
-  session.input.audio = mic;
-  session.output.audio = speaker;
-  const errors: { error: Error }[] = [];
-  // AgentSession wraps the model's realtime_model_error: the Error itself is one level down
-  session.on(voice.AgentSessionEventTypes.Error, (e) => errors.push((e as unknown as { error: { error: Error } }).error));
-  return { session, mic, speaker, errors, items: conversation(session) };
-}
 
 /** What the catalog rate makes of one response's usage, in integer nano-USD (half up, once). */
 function expectedNanos(u: RealtimeUsage, model = 'openai/gpt-realtime'): number {
