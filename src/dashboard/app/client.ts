@@ -1,11 +1,12 @@
 import type { BudgetStatus } from '../../budget/enforcer.js';
 import type { GuardrailEvent } from '../../ledger/types.js';
 import type { ProjectView } from '../../projects.js';
+import type { GuardrailsView } from '../../project-guardrails.js';
 import type { CostsResult, LogEntry, SessionCost } from '../../reports.js';
 import type { BudgetEventView, BudgetSeries } from '../api.js';
 import type { PriceCatalog } from '../../metering/catalog-view.js';
 
-export type { BudgetEventView, BudgetSeries, BudgetStatus, CostsResult, LogEntry, ProjectView, SessionCost };
+export type { BudgetEventView, BudgetSeries, BudgetStatus, CostsResult, GuardrailsView, LogEntry, ProjectView, SessionCost };
 
 export interface ProjectInput {
   id?: string;
@@ -112,5 +113,9 @@ export const api = {
   budgetEvents: (project: string, limit = 20) => call<{ events: BudgetEventView[] }>('GET', `/v1/budget/${seg(project)}/events${qs({ limit })}`).then((r) => r.events),
   prices: (q: { modality?: string }) => call<PriceCatalog>('GET', `/v1/prices${qs(q)}`),
   trend: (q: { project?: string; days?: number }) => call<{ days: TrendDay[]; timeZone: string }>('GET', `/v1/trend${qs(q)}`),
+  guardrails: (id: string) => call<GuardrailsView>('GET', `/v1/projects/${seg(id)}/guardrails`),
+  /** each category named gets its action; null returns it to the top-level default */
+  setGuardrails: (id: string, body: { categories: Record<string, string | null> }) => call<GuardrailsView>('PUT', `/v1/projects/${seg(id)}/guardrails`, body),
+  clearGuardrails: (id: string) => call<GuardrailsView>('DELETE', `/v1/projects/${seg(id)}/guardrails`),
   guardrailEvents: (q: { project?: string; limit?: number }) => call<{ events: GuardrailEventView[] }>('GET', `/v1/guardrails/events${qs(q)}`).then((r) => r.events),
 };

@@ -49,7 +49,7 @@ handleUnauthorized((e) => {
 function createPage(r: Route): Page {
   switch (r.name) {
     case 'project':
-      return projectPage(r);
+      return projectPage(r, services);
     case 'costs':
       return costsPage(r, services);
     case 'logs':

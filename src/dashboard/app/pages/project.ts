@@ -6,8 +6,10 @@ import { h, setText, show } from '../dom.js';
 import { count, dayLabel, usd } from '../format.js';
 import { choiceFilter, isPeriod, type Page, pageHeader, PERIODS, type RefreshContext, type Route, writeQuery } from '../page.js';
 import { dataTable } from '../table.js';
+import { guardrailPolicyPanel } from './guardrail-policy.js';
+import type { AppServices } from '../page.js';
 
-export function projectPage(route: Route): Page {
+export function projectPage(route: Route, services: AppServices): Page {
   const id = route.id!;
   let period: Period = isPeriod(route.query.get('period')) ? (route.query.get('period') as Period) : 'month';
 
@@ -64,6 +66,16 @@ export function projectPage(route: Route): Page {
   sessionsPanel.body.append(sessions.el);
   const guardPanel = panel('Guardrail events');
   guardPanel.body.append(guard.el);
+  const policy = guardrailPolicyPanel(id, services, (v) =>
+    setText(
+      guardHint,
+      v.enabled
+        ? 'Guardrails are on for this project: nothing has been redacted, blocked or flagged yet.'
+        : v.source === 'runtime'
+          ? 'Choose an action in the guardrail policy above to redact or block PII, financial data and prompt injection.'
+          : 'Enable guardrails for this project in voicegw.yaml to redact or block PII, financial data and prompt injection.',
+    ),
+  );
 
   const content = h(
     'div',
@@ -74,6 +86,7 @@ export function projectPage(route: Route): Page {
     breakdown.el,
     requestsPanel.el,
     sessionsPanel.el,
+    policy.el,
     guardPanel.el,
   );
   const missing = emptyState(`Project '${id}' not found`, h('p', null, 'It may have been deleted. ', h('a', { attrs: { href: '#/projects' } }, 'See all projects'), '.'));
@@ -130,7 +143,7 @@ export function projectPage(route: Route): Page {
         api.logs({ project: id, limit: 15 }),
         api.sessions({ project: id, limit: 10 }),
         api.guardrailEvents({ project: id, limit: 20 }),
-        api.project(id).then((d) => setText(guardHint, d.guardrails ? 'Guardrails are on for this project: nothing has been redacted, blocked or flagged yet.' : 'Enable guardrails for this project in voicegw.yaml to redact or block PII, financial data and prompt injection.')),
+        policy.refresh(),
         refreshBreakdown(),
       ]).catch((e: unknown) => {
         if (e instanceof ApiError && e.status === 404) show(missing, true);
