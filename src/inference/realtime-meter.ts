@@ -40,6 +40,7 @@ export class RealtimeMeter {
   readonly #open = new Map<string, OpenResponse>();
   /** responses that ended before their admission answered: their cost, for the reservation when it arrives */
   readonly #late = new Map<string, Promise<Nanos | null>>();
+  readonly #idle: (() => void)[] = [];
   /** input cost of the last response: the next one re-reads at least that conversation */
   #lastInputNanos: Nanos | null = null;
   /** the caller's audio sent since the last response began, in seconds */
@@ -76,6 +77,25 @@ export class RealtimeMeter {
   /** Cost held for a response at admission: its input estimate and one step of output (0 for unpriced models allowed by `allow_unpriced`). */
   estimate(ref: ModelRef = this.ref()): Nanos {
     return this.inputEstimate(ref) + this.outputChunk(ref);
+  }
+
+  /** Whether a response is still running (no response.done yet). */
+  isOpen(responseId: string): boolean {
+    return this.#open.has(responseId);
+  }
+
+  /** Resolves when no response is running (at once if none is), or after `timeoutMs`. */
+  idle(timeoutMs: number): Promise<void> {
+    if (this.#open.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.#idle.push(() => (clearTimeout(timer), resolve()));
+    });
+  }
+
+  #settle(responseId: string): void {
+    this.#open.delete(responseId);
+    if (this.#open.size === 0) for (const wake of this.#idle.splice(0)) wake();
   }
 
   /** The caller's audio sent to the model (counted into the next response's reservation). */
@@ -123,7 +143,7 @@ export class RealtimeMeter {
   /** response.done as the plugin reports it: one ledger row, the reservation settled with its cost. */
   async done(m: metrics.RealtimeModelMetrics): Promise<void> {
     const open = this.#open.get(m.requestId);
-    this.#open.delete(m.requestId);
+    this.#settle(m.requestId);
     const meter = open?.meter ?? new Meter(m.timestamp);
     const inp = m.inputTokenDetails;
     const cached = inp.cachedTokensDetails ?? { textTokens: inp.cachedTokens, audioTokens: 0 };
@@ -175,7 +195,7 @@ export class RealtimeMeter {
    */
   async abandon(reason: string): Promise<void> {
     const open = [...this.#open.values()];
-    this.#open.clear();
+    for (const id of [...this.#open.keys()]) this.#settle(id);
     for (const { meter, reservation } of open) {
       reservation?.settle(0);
       await recordAttempt(this.core.gw, this.#ctx(this.ref()), meter, { status: 'error', fallbackFrom: null, error: `${reason}: the provider reported no usage for this response`, throttle: null });

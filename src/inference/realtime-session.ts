@@ -20,6 +20,8 @@ const PASSED = ['input_speech_started', 'input_speech_stopped'] as const;
 const MAX_EARLY_FRAMES = 1000;
 /** how long a block message may take to arrive before the session ends anyway */
 const SAY_TIMEOUT_MS = 30_000;
+/** how long an input block waits for the answer it stops to begin, then to end */
+const ANSWER_WAIT_MS = 3000;
 /** played audio reaches the caller's ears a little after the last frame is handed over */
 const PLAYOUT_MARGIN_MS = 250;
 
@@ -35,6 +37,10 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
   #inner: llm.RealtimeSession | null = null;
   #early: AudioFrame[] | null = [];
   #closed = false;
+  /** the latest answer of the model and how to stop it */
+  #current: { id: string; stop: (why: string) => void } | null = null;
+  /** an input block found before the answer to that turn began: that answer is stopped as it begins */
+  #refuseNext: (() => void) | null = null;
   #stopping = false;
   /** our own message being said (block messages): what of it was played, and when its audio ended */
   #saying: { firstAt: number | null; ms: number; ended: () => void } | null = null;
@@ -246,7 +252,14 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
     }));
     const wrapped = { ...ev, messageStream };
     if (ev.userInitiated) this.#wrapped.set(id, wrapped);
+    this.#current = { id, stop: (why) => stop?.(why) };
     this.emit('generation_created', wrapped);
+    if (this.#refuseNext) {
+      const refused = this.#refuseNext;
+      this.#refuseNext = null;
+      stop!('input');
+      refused();
+    }
     void core.gw.budget.admit(core.project.id, this.#meter.estimate()).then(async (admission) => {
       this.#meter.hold(id, admission.reservation);
       if (admission.kind === 'warn') log.once('warn', `realtime-budget-warn:${core.project.id}`, `realtime: project '${core.project.id}' is over its daily budget (warn); the response goes on`);
@@ -292,7 +305,10 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
     await inner?.interrupt();
     const message = core.project.config.budget_block_message;
     await this.#meter.blocked(`daily budget exceeded${message ? ': answered with budget_block_message' : ''}`);
-    if (message && inner) await this.#say(inner, message);
+    if (message && inner) {
+      await this.#meter.idle(ANSWER_WAIT_MS); // the provider takes one response at a time
+      await this.#say(inner, message);
+    }
     const spent = await core.gw.budget.status(core.project.id);
     this.#fail(new BudgetExceededError(core.project.id, spent.spentUsd, spent.budgetUsd));
   }
@@ -308,9 +324,16 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
     void auditFindings(core, verdict.findings, 'in');
     if (verdict.action !== 'block' || !this.#inner) return;
     const inner = this.#inner;
+    // the answer to this turn: stopped now if it began, else as it begins (the transcript can come first)
+    const current = this.#current;
+    let begun: Promise<void> = Promise.resolve();
+    if (current && this.#meter.isOpen(current.id)) current.stop('input');
+    else begun = new Promise<void>((resolve) => (this.#refuseNext = resolve));
     void (async () => {
-      await inner.interrupt();
       await this.#meter.blocked(`guardrails: ${[...new Set(verdict.findings.map((f) => f.category))].join(', ')}`, verdict.findings.length);
+      await Promise.race([begun, sleep(ANSWER_WAIT_MS)]);
+      this.#refuseNext = null;
+      await this.#meter.idle(ANSWER_WAIT_MS); // the provider takes one response at a time
       await this.#say(inner, setup.policy.blockMessage ?? DEFAULT_BLOCK_MESSAGE);
     })();
   }
