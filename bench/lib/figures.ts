@@ -87,6 +87,8 @@ const P2: Figure = {
 interface LedgerOut {
   sqlite: {
     durable_rows_per_s: number;
+    awaited_one_at_a_time_rows_per_s: number;
+    checkpoints_after_burst: string;
     record_us: { mean: number; p50: number; p99: number; cpu_per_row: number };
     bare_commit_us: number;
     synthetic_rows: number;
@@ -112,22 +114,27 @@ const P3: Figure = {
     const l = out.lock;
     return {
       rows: [
-        { figure: 'P3 ledger durable rows/s (SQLite, sequential)', measured: `${s.durable_rows_per_s.toLocaleString('en-US')} rows/s`, target: '≥ 20,000', pass: s.durable_rows_per_s >= 20_000 },
         {
-          figure: 'P3 ledger record() per row, p50',
-          measured: `${s.record_us.p50} µs (mean ${s.record_us.mean}, p99 ${s.record_us.p99}, CPU ${s.record_us.cpu_per_row} µs/row)`,
+          figure: 'P3 ledger durable rows/s (SQLite, 20,000 record() calls in one burst, group-committed)',
+          measured: `${s.durable_rows_per_s.toLocaleString('en-US')} rows/s (one awaited row at a time: ${s.awaited_one_at_a_time_rows_per_s.toLocaleString('en-US')} rows/s)`,
+          target: '≥ 20,000',
+          pass: s.durable_rows_per_s >= 20_000,
+        },
+        {
+          figure: 'P3 ledger event-loop time per durable row (record() call + its share of the commit)',
+          measured: `${s.record_us.mean} µs (record() call p50 ${s.record_us.p50} µs, p99 ${s.record_us.p99}; CPU ${s.record_us.cpu_per_row} µs/row)`,
           target: '≤ 50 µs',
-          pass: s.record_us.p50 <= 50,
+          pass: s.record_us.mean <= 50,
         },
         {
           figure: 'P3 reference: a bare one-row SQLite commit, same machine and run',
-          measured: `${s.bare_commit_us} µs p50 (record() = ×${(s.record_us.p50 / s.bare_commit_us).toFixed(1)}: a row, 3 indexes, 2 aggregates)`,
+          measured: `${s.bare_commit_us} µs p50 (a ledger row = ×${(s.record_us.mean / s.bare_commit_us).toFixed(1)}: a row, 3 indexes, the aggregates' inbox, batched)`,
           target: '—',
           pass: null,
         },
         {
-          figure: `P3 worst event-loop stall while another process holds the write lock ${l.lock_s} s (${l.rows_per_s} rows/s recorded)`,
-          measured: `${ms(l.worst_stall_ms)} (p99 ${ms(l.p99_stall_ms)}; same load, no lock: ${ms(l.baseline_worst_stall_ms)}; record() max ${l.record_us_max} µs)`,
+          figure: `P3 worst event-loop stall while another process holds the write lock ${l.lock_s} s and while its backlog is written (${l.rows_per_s} rows/s recorded)`,
+          measured: `${ms(l.worst_stall_ms)} (held ${ms(l.worst_stall_during_lock_ms)}, p99 ${ms(l.p99_stall_ms)}; backlog ${ms(l.worst_stall_after_release_ms)}; same load, no lock: ${ms(l.baseline_worst_stall_ms)}, p99 ${ms(l.baseline_p99_stall_ms)}; longest GC pause ${ms(l.gc_pause_max_ms.during_lock)} / ${ms(l.gc_pause_max_ms.after_release)} / ${ms(l.gc_pause_max_ms.baseline)} no lock)`,
           target: '≤ 5 ms',
           pass: l.worst_stall_ms <= 5,
         },
@@ -138,7 +145,11 @@ const P3: Figure = {
           pass: l.rows_in_ledger === l.rows_expected && l.rows_landed_ms_after_release <= 5000,
         },
       ],
-      data: { sqlite: { durable_rows_per_s: s.durable_rows_per_s, record_us: s.record_us, bare_commit_us: s.bare_commit_us }, lock: l, postgres: out.postgres },
+      data: {
+        sqlite: { durable_rows_per_s: s.durable_rows_per_s, awaited_one_at_a_time_rows_per_s: s.awaited_one_at_a_time_rows_per_s, record_us: s.record_us, bare_commit_us: s.bare_commit_us, checkpoints_after_burst: s.checkpoints_after_burst },
+        lock: l,
+        postgres: out.postgres,
+      },
     };
   },
 };

@@ -1,12 +1,15 @@
 /**
  * The event loop while another process holds the SQLite ledger's write lock: a worker keeps
- * recording rows (a busy voice worker's rate) and a 1 ms lag monitor records the worst stall. Then
- * the lock is released and we time how long the queued rows take to reach the file.
+ * recording rows (a busy voice worker's rate) and a 1 ms lag monitor records the worst stall, from
+ * the moment the lock is taken until a second after the rows queued meanwhile have reached the file
+ * (the backlog is written while calls go on, so its writing counts). Then the same load with no
+ * lock, as this machine's own floor; and the longest garbage-collection pause in each, since a
+ * GC pause is a stall the ledger's queue can cause (it holds the rows) without running any code.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { SqliteLedger } from '../../src/ledger/sqlite.js';
 import type { RequestRecord } from '../../src/ledger/types.js';
@@ -22,10 +25,16 @@ export interface LockStall {
   lock_s: number;
   /** the same load and monitor for a few seconds with no lock held: this machine's own stalls, to read the figure against */
   baseline_worst_stall_ms: number;
+  baseline_p99_stall_ms: number;
   rows_per_s: number;
   rows_recorded_during_lock: number;
   worst_stall_ms: number;
   p99_stall_ms: number;
+  /** worst stall while the lock was held, and while the backlog was written after it */
+  worst_stall_during_lock_ms: number;
+  worst_stall_after_release_ms: number;
+  /** longest GC pause with no lock, with the lock held, and while the backlog was written */
+  gc_pause_max_ms: { baseline: number; during_lock: number; after_release: number };
   record_us_max: number;
   rows_landed_ms_after_release: number;
   rows_in_ledger: number;
@@ -38,26 +47,36 @@ export async function lockStall(dir: string, lockSeconds: number, row: (i: numbe
   let n = 0;
   let recordMax = 0;
   const perTick = Math.max(1, Math.round(rowsPerSecond / 100));
-  /** records rows at `rowsPerSecond` under a 1 ms lag monitor until `until` resolves */
-  const load = async (until: Promise<unknown>) => {
-    const monitor = monitorEventLoopDelay({ resolution: 1 });
-    monitor.enable();
-    let stop = false;
-    void until.then(() => (stop = true));
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        if (stop) return resolve(clearInterval(timer));
-        for (let k = 0; k < perTick; k++) {
-          const t = performance.now();
-          void ledger.record(row(n++));
-          recordMax = Math.max(recordMax, performance.now() - t);
-        }
-      }, 10);
-    });
-    monitor.disable();
-    return monitor;
+  let timer: NodeJS.Timeout | null = null;
+  /** records rows at `rowsPerSecond` (5 every 10 ms, as calls finishing attempts) until stopped */
+  const start = () => {
+    timer = setInterval(() => {
+      for (let k = 0; k < perTick; k++) {
+        const t = performance.now();
+        void ledger.record(row(n++));
+        recordMax = Math.max(recordMax, performance.now() - t);
+      }
+    }, 10);
   };
-  const baseline = await load(new Promise((r) => setTimeout(r, Math.min(lockSeconds, 10) * 1000)));
+  const stop = () => clearInterval(timer!);
+  let gcMax = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMax = Math.max(gcMax, e.duration);
+  });
+  gc.observe({ entryTypes: ['gc'] });
+  const monitored = async (until: () => Promise<unknown>) => {
+    const monitor = monitorEventLoopDelay({ resolution: 1 });
+    gcMax = 0;
+    monitor.enable();
+    await until();
+    monitor.disable();
+    return Object.assign(monitor, { gcMaxMs: Math.round(gcMax * 100) / 100 });
+  };
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const ms = (ns: number) => Math.round((ns / 1e6) * 100) / 100;
+
+  start();
+  const baseline = await monitored(() => sleep(Math.min(lockSeconds, 10) * 1000));
   recordMax = 0;
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const child = spawn(process.execPath, ['-e', LOCKER, driver, path, String(lockSeconds * 1000)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -66,20 +85,31 @@ export async function lockStall(dir: string, lockSeconds: number, row: (i: numbe
   await new Promise<void>((resolve) => lines.on('line', (l) => l === 'locked' && resolve()));
 
   const before = n;
-  const monitor = await load(released);
+  const duringLock = await monitored(() => released);
   const releasedAt = await released;
-  const duringLock = n - before;
-  while (ledger.health().queued > 0) await new Promise((r) => setTimeout(r, 5));
-  const landed = performance.now() - releasedAt;
+  const queuedAtRelease = n - before;
+  let landed = 0;
+  const afterRelease = await monitored(async () => {
+    await ledger.flush(); // everything recorded until now (the backlog) is in the file
+    landed = performance.now() - releasedAt;
+    await sleep(1000);
+  });
+  stop();
+  gc.disconnect();
+  await ledger.flush();
   const inLedger = (await ledger.costs({})).requests;
   await ledger.close();
   return {
     lock_s: lockSeconds,
-    baseline_worst_stall_ms: Math.round((baseline.max / 1e6) * 100) / 100,
+    baseline_worst_stall_ms: ms(baseline.max),
+    baseline_p99_stall_ms: ms(baseline.percentile(99)),
     rows_per_s: rowsPerSecond,
-    rows_recorded_during_lock: duringLock,
-    worst_stall_ms: Math.round((monitor.max / 1e6) * 100) / 100,
-    p99_stall_ms: Math.round((monitor.percentile(99) / 1e6) * 100) / 100,
+    rows_recorded_during_lock: queuedAtRelease,
+    worst_stall_ms: Math.max(ms(duringLock.max), ms(afterRelease.max)),
+    p99_stall_ms: ms(duringLock.percentile(99)),
+    worst_stall_during_lock_ms: ms(duringLock.max),
+    worst_stall_after_release_ms: ms(afterRelease.max),
+    gc_pause_max_ms: { baseline: baseline.gcMaxMs, during_lock: duringLock.gcMaxMs, after_release: afterRelease.gcMaxMs },
     record_us_max: Math.round(recordMax * 1000),
     rows_landed_ms_after_release: Math.round(landed),
     rows_in_ledger: inLedger,

@@ -57,7 +57,9 @@ export class AggregateFolder {
   readonly #fold: () => void;
   readonly #hasPending: Database.Statement;
   #rows = 0;
-  #scheduled: NodeJS.Immediate | NodeJS.Timeout | null = null;
+  #scheduled: NodeJS.Immediate | null = null;
+  /** a fold that found the store busy, tried again later (rows keep arriving meanwhile) */
+  #retry: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: Database.Database,
@@ -75,6 +77,7 @@ export class AggregateFolder {
   added(rows = 1): void {
     this.#rows += rows;
     if (this.#rows >= this.#o.maxRows) return void this.fold();
+    // a commit just succeeded, so the store takes writes again: a pending retry need not wait
     if (this.#rows >= this.#o.everyRows && !this.#scheduled) this.#scheduled = setImmediate(() => this.fold());
   }
 
@@ -94,8 +97,8 @@ export class AggregateFolder {
       return true;
     } catch (err) {
       if (!isSqliteBusy(err)) log.warn(`ledger: folding the aggregate inbox failed (${errorMessage(err)}); will retry`);
-      this.#scheduled = setTimeout(() => this.fold(), RETRY_MS);
-      this.#scheduled.unref();
+      this.#retry = setTimeout(() => this.fold(), RETRY_MS);
+      this.#retry.unref();
       return false;
     }
   }
@@ -108,9 +111,9 @@ export class AggregateFolder {
   }
 
   cancel(): void {
-    const s = this.#scheduled;
-    if (s && 'refresh' in s) clearTimeout(s);
-    else if (s) clearImmediate(s);
+    if (this.#scheduled) clearImmediate(this.#scheduled);
+    if (this.#retry) clearTimeout(this.#retry);
     this.#scheduled = null;
+    this.#retry = null;
   }
 }

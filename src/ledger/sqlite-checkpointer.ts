@@ -4,29 +4,29 @@ import type Database from 'better-sqlite3';
 import { log } from '../log.js';
 
 export interface CheckpointOptions {
-  /** commits between two inline checkpoints (each copies the pages those commits wrote) */
-  everyCommits: number;
+  /** rows committed between two inline checkpoints (each copies the pages those rows' commits wrote) */
+  everyRows: number;
   /** share of the event loop inline checkpoints may take (per second) before they move to a thread */
   maxLoopShare: number;
 }
 
-const DEFAULTS: CheckpointOptions = { everyCommits: 64, maxLoopShare: 0.02 };
+const DEFAULTS: CheckpointOptions = { everyRows: 64, maxLoopShare: 0.02 };
 const WINDOW_MS = 1000;
 
 /**
  * Keeps the WAL short without putting checkpoints inside `record()`.
  *
  * At a voice worker's write rate (a few hundred rows/s for 100 calls) a PASSIVE checkpoint every
- * 64 commits takes ~2–3 ms, run as its own macrotask after the commit that crossed the mark: about
+ * 64 rows takes ~2–3 ms, run as its own macrotask after the commit that crossed the mark: about
  * as long as a young-generation GC, and no thread (a worker thread costs ~13 MB RSS). When the
  * checkpoints take more than `maxLoopShare` of the event loop, or commits pile up without the loop
- * turning (a bulk job), they move to a worker thread with its own connection for the rest of the
+ * turning (a bulk job, or a backlog written after the store was away), they move to a worker thread with its own connection for the rest of the
  * ledger's life. PASSIVE checkpoints never block writers; SQLite's own `wal_autocheckpoint` stays
  * on, at a larger size, as a fallback.
  */
 export class WalCheckpointer {
   readonly #o: CheckpointOptions;
-  #commits = 0;
+  #rows = 0;
   #scheduled: NodeJS.Immediate | null = null;
   #windowStart = performance.now();
   #windowSpentMs = 0;
@@ -45,13 +45,13 @@ export class WalCheckpointer {
     return this.#thread ? 'thread' : 'inline';
   }
 
-  /** Call after each committed write transaction. */
-  committed(): void {
+  /** Call after each committed write transaction, with the rows it wrote. */
+  committed(rows = 1): void {
     if (this.#thread) return;
-    this.#commits += 1;
+    this.#rows += rows;
     // writes in a loop that never yields (a bulk job) would outrun any scheduled checkpoint
-    if (this.#commits >= this.#o.everyCommits * 8) return this.#moveToThread(`${this.#commits} commits without a turn of the event loop`);
-    if (this.#commits < this.#o.everyCommits || this.#scheduled) return;
+    if (this.#rows >= this.#o.everyRows * 8) return this.#moveToThread(`${this.#rows} rows committed without a turn of the event loop`);
+    if (this.#rows < this.#o.everyRows || this.#scheduled) return;
     this.#scheduled = setImmediate(() => this.#checkpointInline());
   }
 
@@ -67,7 +67,7 @@ export class WalCheckpointer {
 
   #checkpointInline(): void {
     this.#scheduled = null;
-    this.#commits = 0;
+    this.#rows = 0;
     if (!this.db.open) return;
     const started = performance.now();
     try {

@@ -42,20 +42,24 @@ const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',
 /**
  * The embedded ledger: one SQLite file in WAL mode, shareable by several worker processes.
  *
- * Durability: `record()` commits synchronously before it returns. In WAL mode with
- * `synchronous=NORMAL` a committed transaction is in the WAL file (the OS page cache) at once, so it
- * survives kill -9 of the process; only an OS crash or power loss can drop the last commits.
+ * Durability: a row is durable when the promise `record()` returned resolves (the request path
+ * awaits it, so a row is durable when its request completes). Rows are group-committed: every
+ * write goes through the `WriteQueue`, which commits what arrived during a turn of the event loop
+ * in one transaction on the next turn (`setImmediate`, at most `batchSize` rows per transaction and
+ * per turn). In WAL mode with `synchronous=NORMAL` a committed transaction is in the WAL file (the
+ * OS page cache) at once, so it survives kill -9 of the process; only an OS crash or power loss can
+ * drop the last commits. Reads (reports, spend, budget days) first wait for the writes queued
+ * before them while the store takes writes, so they see every row recorded before them.
  * Never blocking: the connection does not wait for locks (`busy_timeout = 0`). A write that finds
- * the write lock taken by another process, the disk full or the file read-only goes to a bounded
- * `WriteQueue` retried off the event loop; its caller waits at most the queue's grace (50 ms).
- * WAL checkpoints and the folding of aggregates run after commits, never inside them
- * (`WalCheckpointer`, `AggregateFolder`).
+ * the write lock taken by another process, the disk full or the file read-only stays in the bounded
+ * queue, retried on timers; its caller waits at most the queue's grace (50 ms) and the row is
+ * durable once the store takes writes again. WAL checkpoints and the folding of aggregates run
+ * after commits, never inside them (`WalCheckpointer`, `AggregateFolder`).
  */
 export class SqliteLedger implements Ledger, AtomicBudgetStore {
   readonly kind = 'sqlite' as const;
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
-  readonly #recordTx: Database.Transaction<(r: RequestRecord) => boolean>;
   readonly #recordRow: (r: RequestRecord) => boolean;
   readonly #checkpointer: WalCheckpointer | null = null;
   readonly #aggregates: AggregateFolder;
@@ -100,7 +104,6 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
       inbox.run(Math.round(r.ts), R.sessionEnd(r), r.project, r.sessionId, r.modality, r.provider, r.model, cost);
       return true;
     };
-    this.#recordTx = this.#db.transaction(this.#recordRow);
     this.#aggregates = new AggregateFolder(this.#db, (commit) => this.#write(commit), aggregates);
     this.#writeBatch = this.#db.transaction((items: Pending[]) => {
       let added = 0;
@@ -111,7 +114,7 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
       return added;
     });
     this.#queue = new WriteQueue<Pending>(
-      (batch) => this.#aggregates.added(this.#write(() => this.#writeBatch.immediate(batch))),
+      (batch) => this.#aggregates.added(this.#write(() => this.#writeBatch.immediate(batch), batch.length)),
       (err) => operatorHint(err, 'sqlite', location),
       (p) => ('row' in p ? `request ${p.row.id} (${p.row.project} ${p.row.provider}/${p.row.model})` : p.what),
       queue,
@@ -122,18 +125,24 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
     return new SqliteLedger(path, options);
   }
 
-  /** Commits now; when the store refuses (locked, full, read-only…) the row waits in the queue. Never throws. */
-  record(row: RequestRecord): void | Promise<void> {
-    return this.#writeOrQueue({ row }, () => this.#aggregates.added(this.#recordTx.immediate(row) ? 1 : 0));
+  /**
+   * Commits on the next turn of the event loop with the other rows of this turn; resolves once
+   * committed (or, when the store refuses it, after the queue's grace). Never throws.
+   */
+  record(row: RequestRecord): Promise<void> {
+    return this.#queue.add({ row });
   }
 
   health(): StoreHealth {
     return this.#queue.health();
   }
 
-  /** Writes in order: at once when nothing waits, else behind the queue; a rejected item is dropped loudly. */
+  /**
+   * Events and settlements: committed at once while the store takes writes (budget admission reads
+   * `budget_days` right after), else queued behind what waits; a rejected item is dropped loudly.
+   */
   #writeOrQueue(item: Pending, commit: () => void): void | Promise<void> {
-    if (this.#queue.size > 0) return this.#queue.add(item);
+    if (this.#queue.failing) return this.#queue.add(item);
     try {
       this.#write(commit);
     } catch (err) {
@@ -170,6 +179,7 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
    * and it takes no write lock (budget admission calls it on the request path).
    */
   async spend(project: string, from: number, to: number): Promise<Nanos> {
+    await this.#caughtUp();
     const { hours } = Q.splitWindow(from, to);
     const queries = Q.spendQueries('sqlite', project, from, to);
     if (hours) queries.push(inboxSpendQuery(project, hours.from!, hours.to!));
@@ -178,31 +188,37 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
   }
 
   async costs(q: CostQuery): Promise<CostReport> {
+    await this.#caughtUp();
     await this.#aggregates.foldPending();
     return R.foldCostReport(Q.costGroupQueries('sqlite', q).flatMap((query) => this.#all(query)));
   }
 
   async logs(q: LogQuery): Promise<RequestRecord[]> {
+    await this.#caughtUp();
     return this.#all(Q.logsQuery('sqlite', q)).map(R.requestFromRow);
   }
 
   async session(id: string): Promise<SessionRecord | null> {
+    await this.#caughtUp();
     await this.#aggregates.foldPending();
     const row = this.#all({ text: 'SELECT * FROM sessions WHERE id = ?', params: [id] })[0];
     return row ? R.sessionFromRow(row) : null;
   }
 
   async sessions(q: { project?: string; limit?: number }): Promise<SessionRecord[]> {
+    await this.#caughtUp();
     await this.#aggregates.foldPending();
     return this.#all(Q.sessionsQuery('sqlite', q)).map(R.sessionFromRow);
   }
 
   async spendSeries(q: Q.SeriesQuery): Promise<SpendBucket[]> {
+    await this.#caughtUp();
     await this.#aggregates.foldPending();
     return R.foldSeries(Q.seriesQueries('sqlite', q).flatMap((query) => this.#all(query)));
   }
 
   async exportRows(q: CostQuery & { limit?: number }): Promise<RequestRecord[]> {
+    await this.#caughtUp();
     return this.#all(Q.exportQuery('sqlite', q)).map(R.requestFromRow);
   }
 
@@ -381,11 +397,16 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
     return retryWhileBusy(() => this.#write(commit), deadlineMs);
   }
 
-  /** A committed write, counted towards the next WAL checkpoint. */
-  #write<T>(commit: () => T): T {
+  /** A committed write of `rows` rows, counted towards the next WAL checkpoint. */
+  #write<T>(commit: () => T, rows = 1): T {
     const result = commit();
-    this.#checkpointer?.committed();
+    this.#checkpointer?.committed(rows);
     return result;
+  }
+
+  /** Before a read: waits for the writes queued so far, unless the store refuses them (then reads what is committed). */
+  async #caughtUp(): Promise<void> {
+    if (this.#queue.size > 0 && !this.#queue.failing) await this.#queue.flush();
   }
 }
 

@@ -4,11 +4,11 @@ import { errorMessage, isRejectedData, isSqliteBusy, type StoreHealth } from './
 export interface WriteQueueOptions {
   /** items held in memory at most; beyond it new items are dropped and counted as lost (default 100,000) */
   maxQueued: number;
-  /** items per retried transaction, one per turn of the event loop (default 100: ~2 ms, so draining never stalls calls) */
+  /** items per transaction, one transaction per turn of the event loop (default 100: ~2 ms, so writing never stalls calls) */
   batchSize: number;
   /** retry backoff cap while the store refuses writes (default 250 ms: rows land within a second of recovery) */
   maxBackoffMs: number;
-  /** how long the caller of a queued write waits for its commit before going on without it (default 50 ms) */
+  /** how long the caller of a write the store refused waits for its commit before going on without it (default 50 ms) */
   graceMs: number;
   /** a store busy for less than this (another process committing) is not reported as degraded (default 1,000 ms) */
   busyToleranceMs: number;
@@ -18,17 +18,24 @@ export const WRITE_QUEUE_DEFAULTS: WriteQueueOptions = { maxQueued: 100_000, bat
 
 interface Waiting<T> {
   item: T;
-  done: () => void;
+  /** performance.now() when it was added */
+  at: number;
+  grace: NodeJS.Timeout | null;
+  resolve: () => void;
 }
 
 /**
- * Writes that could not commit at once (another process holds the write lock, disk full, read-only
- * file, I/O error) wait here, bounded, and are retried off the call path with backoff: the event
- * loop never waits on a lock. `write(batch)` commits a batch synchronously or throws.
+ * Every write goes through here: group-committed in batches, one transaction per turn of the event
+ * loop (`setImmediate`, after the turn's I/O), so a burst of rows costs one commit per batch instead
+ * of one per row and no turn holds the loop for more than one batch. `write(batch)` commits a batch
+ * synchronously or throws.
  *
- * The caller of a queued write gets a promise that resolves when its item commits or after
- * `graceMs`, whichever is first: a short contention keeps "durable when the request completes",
- * a store that stays away never stalls a request (its rows are then durable when the store returns).
+ * When the store refuses (another process holds the write lock, disk full, read-only file, I/O
+ * error) the items stay here, bounded, and are retried on timers with backoff: the event loop never
+ * waits on a lock. The caller of a write gets a promise that resolves when its item commits (the
+ * next turn while the store takes writes) or, once the store has refused it, after `graceMs` at the
+ * latest: a short contention keeps "durable when the request completes", a store that stays away
+ * never stalls a request (its rows are then durable when the store returns).
  */
 export class WriteQueue<T> {
   readonly #o: WriteQueueOptions;
@@ -36,10 +43,13 @@ export class WriteQueue<T> {
   #lost = 0;
   #failure: { err: unknown; since: number } | null = null;
   #announced = false;
-  #timer: NodeJS.Timeout | null = null;
+  #timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   #backoff = 0;
   #stopped = false;
-  #idle: (() => void)[] = [];
+  /** items ever added, and items done with (written, rejected or lost): flush() waits on these */
+  #added = 0;
+  #settled = 0;
+  #flushes: { upTo: number; resolve: () => void }[] = [];
 
   constructor(
     private readonly write: (batch: T[]) => void,
@@ -62,16 +72,24 @@ export class WriteQueue<T> {
     return { problem: reported ? this.hint(f.err) : null, since: reported ? f.since : null, queued: this.#items.length, lost: this.#lost };
   }
 
-  /** Queues an item whose write failed (`err`) or that must wait its turn behind the queue. */
+  /** true while the store refuses writes (the items wait for a retry) */
+  get failing(): boolean {
+    return this.#failure !== null;
+  }
+
+  /** Queues an item, to be written on the next turn (or behind what waits); `err`: its write already failed. */
   add(item: T, err?: unknown): Promise<void> {
     if (err !== undefined) this.#failed(err);
     if (this.#stopped || this.#items.length >= this.#o.maxQueued) {
       this.#drop(item, this.#stopped ? 'the ledger is closed' : `${this.#items.length} writes already wait for the store (queue full)`);
       return Promise.resolve();
     }
+    this.#added += 1;
     return new Promise((resolve) => {
-      const grace = setTimeout(resolve, this.#o.graceMs);
-      this.#items.push({ item, done: () => (clearTimeout(grace), resolve()) });
+      const w: Waiting<T> = { item, at: performance.now(), grace: null, resolve };
+      // only a write the store may refuse holds its caller (a timer per row otherwise costs the hot path)
+      if (this.#failure) this.#armGrace(w, w.at);
+      this.#items.push(w);
       this.#schedule();
     });
   }
@@ -81,22 +99,48 @@ export class WriteQueue<T> {
     this.#drop(item, `the store rejected it: ${errorMessage(err)}`);
   }
 
-  /** Resolves when everything queued so far is written (waits while the store is away). */
+  /** Resolves when everything queued so far is written, rejected or dropped (waits while the store is away). */
   flush(): Promise<void> {
-    if (this.#items.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idle.push(resolve));
+    if (this.#settled >= this.#added) return Promise.resolve();
+    return new Promise((resolve) => this.#flushes.push({ upTo: this.#added, resolve }));
   }
 
   /** Stops retrying; what is still queued is lost. Returns how many items that was. */
   stop(): number {
     this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#cancelTimer();
     const left = this.#items.splice(0);
     this.#lost += left.length;
-    for (const w of left) w.done();
-    for (const resolve of this.#idle.splice(0)) resolve();
+    this.#done(left);
+    for (const f of this.#flushes.splice(0)) f.resolve();
     return left.length;
+  }
+
+  #cancelTimer(): void {
+    const t = this.#timer;
+    if (t && 'refresh' in t) clearTimeout(t);
+    else if (t) clearImmediate(t);
+    this.#timer = null;
+  }
+
+  /** Items written (or dropped): their callers go on, and flushes waiting for them resolve. */
+  #done(ws: Waiting<T>[]): void {
+    for (const w of ws) {
+      if (w.grace) clearTimeout(w.grace);
+      w.resolve();
+    }
+    this.#settled += ws.length;
+    if (this.#flushes.length > 0 && this.#flushes[0]!.upTo <= this.#settled) {
+      const ready = this.#flushes.filter((f) => f.upTo <= this.#settled);
+      this.#flushes = this.#flushes.filter((f) => f.upTo > this.#settled);
+      for (const f of ready) f.resolve();
+    }
+  }
+
+  /** The caller of `w` goes on `graceMs` after it was added, written or not. */
+  #armGrace(w: Waiting<T>, now: number): void {
+    if (w.grace) return;
+    w.grace = setTimeout(w.resolve, Math.max(0, this.#o.graceMs - (now - w.at)));
   }
 
   #drop(item: T, why: string): void {
@@ -115,27 +159,26 @@ export class WriteQueue<T> {
 
   #schedule(): void {
     if (this.#timer || this.#stopped) return;
-    this.#timer = setTimeout(() => this.#drain(), this.#backoff);
+    // healthy: the next turn, after its I/O (setImmediate); refused: back off on a timer
+    this.#timer = this.#backoff === 0 ? setImmediate(() => this.#drain()) : setTimeout(() => this.#drain(), this.#backoff);
   }
 
+  /** Writes one batch, then yields: a long backlog never holds the loop for more than one batch. */
   #drain(): void {
     this.#timer = null;
-    while (this.#items.length > 0 && !this.#stopped) {
-      const batch = this.#items.slice(0, this.#o.batchSize);
-      try {
-        this.write(batch.map((w) => w.item));
-      } catch (err) {
-        if (!isRejectedData(err)) return this.#retryLater(err);
-        if (!this.#writeOneByOne(batch.length)) return;
-        continue;
-      }
-      this.#items.splice(0, batch.length);
-      for (const w of batch) w.done();
-      this.#recovered();
-      // one batch per turn of the event loop: a long backlog never holds the loop
-      if (this.#items.length > 0) return void (this.#timer = setTimeout(() => this.#drain(), 0));
+    if (this.#items.length === 0 || this.#stopped) return;
+    const batch = this.#items.slice(0, this.#o.batchSize);
+    try {
+      this.write(batch.map((w) => w.item));
+    } catch (err) {
+      if (!isRejectedData(err)) return this.#retryLater(err);
+      if (this.#writeOneByOne(batch.length)) this.#schedule();
+      return;
     }
-    for (const resolve of this.#idle.splice(0)) resolve();
+    this.#items.splice(0, batch.length);
+    this.#done(batch);
+    this.#recovered();
+    if (this.#items.length > 0) this.#schedule();
   }
 
   /** A batch held data the store rejects: write its items alone and drop only those. */
@@ -152,13 +195,15 @@ export class WriteQueue<T> {
         this.reject(w.item, err);
       }
       this.#items.shift();
-      w.done();
+      this.#done([w]);
     }
     return true;
   }
 
   #retryLater(err: unknown): void {
     this.#failed(err);
+    const now = performance.now();
+    for (const w of this.#items) this.#armGrace(w, now);
     this.#backoff = Math.min(Math.max(5, this.#backoff * 2), this.#o.maxBackoffMs);
     this.#schedule();
   }

@@ -26,7 +26,7 @@ describe('SQLite aggregates fold from the inbox', () => {
   it('record() commits the row and an inbox entry only; a read folds first, so reports are exact', async () => {
     const path = newPath();
     const ledger = SqliteLedger.open(path);
-    for (let i = 0; i < 10; i++) ledger.record(makeRow({ sessionId: `s-${i % 2}`, ts: T0 + i * HOUR, modality: i % 2 ? 'tts' : 'llm' }));
+    await Promise.all(Array.from({ length: 10 }, (_, i) => ledger.record(makeRow({ sessionId: `s-${i % 2}`, ts: T0 + i * HOUR, modality: i % 2 ? 'tts' : 'llm' }))));
     expect(peek(path)).toEqual({ inbox: 10, hours: 0, sessions: 0 });
 
     const report = await ledger.costs({});
@@ -37,22 +37,21 @@ describe('SQLite aggregates fold from the inbox', () => {
     await ledger.close();
   });
 
-  it('folds on the next turn of the event loop after everyRows rows, and at once after maxRows', async () => {
+  it('folds on the next turn of the event loop after everyRows rows, and in the same turn after maxRows', async () => {
     const path = newPath();
     const ledger = SqliteLedger.open(path, { aggregates: { everyRows: 4, maxRows: 16 } });
-    for (let i = 0; i < 3; i++) ledger.record(makeRow());
+    await Promise.all([ledger.record(makeRow()), ledger.record(makeRow()), ledger.record(makeRow())]);
     await tick();
     expect(peek(path).inbox).toBe(3); // below everyRows: nothing scheduled
-    ledger.record(makeRow());
+    await ledger.record(makeRow());
     expect(peek(path).inbox).toBe(4);
     await tick();
     expect(peek(path).inbox).toBe(0);
 
-    for (let i = 0; i < 15; i++) ledger.record(makeRow()); // a loop that never yields
-    expect(peek(path).inbox).toBe(15);
-    ledger.record(makeRow());
+    // 20 rows committed in one turn (one group commit): folded before their record() resolves
+    await Promise.all(Array.from({ length: 20 }, () => ledger.record(makeRow())));
     expect(peek(path).inbox).toBe(0);
-    expect((await ledger.costs({})).requests).toBe(20);
+    expect((await ledger.costs({})).requests).toBe(24);
     await ledger.close();
   });
 
@@ -60,9 +59,9 @@ describe('SQLite aggregates fold from the inbox', () => {
     const path = newPath();
     const writer = SqliteLedger.open(path);
     const reader = SqliteLedger.open(path);
-    for (let i = 0; i < 5; i++) writer.record(makeRow({ sessionId: 'shared' }));
+    await Promise.all(Array.from({ length: 5 }, () => writer.record(makeRow({ sessionId: 'shared' }))));
     expect((await reader.costs({})).requests).toBe(5);
-    writer.record(makeRow({ sessionId: 'shared' }));
+    await writer.record(makeRow({ sessionId: 'shared' }));
     expect((await writer.costs({})).requests).toBe(6);
     expect((await reader.costs({})).requests).toBe(6);
     expect((await reader.session('shared'))?.requests).toBe(6);
@@ -74,8 +73,7 @@ describe('SQLite aggregates fold from the inbox', () => {
     const path = newPath();
     const ledger = SqliteLedger.open(path);
     const row = makeRow({ sessionId: 's' });
-    ledger.record(row);
-    ledger.record(row);
+    await Promise.all([ledger.record(row), ledger.record(row)]); // one group commit: the second insert is ignored
     expect(peek(path).inbox).toBe(1);
     await ledger.close();
     expect(peek(path)).toEqual({ inbox: 0, hours: 1, sessions: 1 });

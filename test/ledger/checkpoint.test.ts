@@ -24,14 +24,14 @@ describe('SQLite WAL checkpoints', () => {
   it('keep the WAL short from the event loop, without a thread, at a voice worker’s write rate', async () => {
     const inline = join(tmp.dir, `inline-${++n}.db`);
     // a share of 1 means "never move to a thread", so the comparison below is deterministic
-    const ledger = SqliteLedger.open(inline, { checkpoint: { everyCommits: 32, maxLoopShare: 1 } });
+    const ledger = SqliteLedger.open(inline, { checkpoint: { everyRows: 32, maxLoopShare: 1 } });
     await write(ledger, 600);
     const withCheckpoints = walBytes(inline);
     expect(ledger.checkpointMode).toBe('inline');
     await ledger.close();
 
     const never = join(tmp.dir, `never-${++n}.db`);
-    const unchecked = SqliteLedger.open(never, { checkpoint: { everyCommits: Number.MAX_SAFE_INTEGER } });
+    const unchecked = SqliteLedger.open(never, { checkpoint: { everyRows: Number.MAX_SAFE_INTEGER } });
     await write(unchecked, 600);
     const without = walBytes(never);
     await unchecked.close();
@@ -42,7 +42,7 @@ describe('SQLite WAL checkpoints', () => {
 
   it('move to a worker thread once inline checkpoints take too much of the event loop', async () => {
     const path = join(tmp.dir, `busy-${++n}.db`);
-    const ledger = SqliteLedger.open(path, { checkpoint: { everyCommits: 8, maxLoopShare: 0 } });
+    const ledger = SqliteLedger.open(path, { checkpoint: { everyRows: 8, maxLoopShare: 0 } });
     await write(ledger, 16);
     expect(ledger.checkpointMode).toBe('thread');
     await write(ledger, 200); // rows keep landing while the thread checkpoints
@@ -50,12 +50,13 @@ describe('SQLite WAL checkpoints', () => {
     await ledger.close();
   });
 
-  it('move to a worker thread when commits pile up without the event loop turning (a bulk job)', async () => {
+  it('move to a worker thread when one turn commits many rows (a backlog or a bulk job)', async () => {
     const path = join(tmp.dir, `loop-${++n}.db`);
-    const ledger = SqliteLedger.open(path, { checkpoint: { everyCommits: 8, maxLoopShare: 1 } });
-    for (let i = 0; i < 63; i++) ledger.record(makeRow());
+    const ledger = SqliteLedger.open(path, { checkpoint: { everyRows: 8, maxLoopShare: 1 } });
+    await Promise.all(Array.from({ length: 63 }, () => ledger.record(makeRow()))); // one group commit of 63 rows
     expect(ledger.checkpointMode).toBe('inline');
-    ledger.record(makeRow()); // the 64th commit with no turn of the loop in between
+    await tick(); // its inline checkpoint
+    await Promise.all(Array.from({ length: 64 }, () => ledger.record(makeRow()))); // 8 × everyRows in one turn
     expect(ledger.checkpointMode).toBe('thread');
     await ledger.close();
   });
