@@ -1,0 +1,107 @@
+import { APIConnectionError, llm } from '@livekit/agents';
+import * as google from '@livekit/agents-plugin-google';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type MockGoogle, startMockGoogle } from '../../src/testing/index.js';
+import { NO_RETRY, observe, until } from './helpers.js';
+
+// The Gemini mock against the real @livekit/agents-plugin-google 1.9 (@google/genai over HTTPS + SSE).
+
+const REPLY = 'Hello from the mock Gemini, one word per chunk.';
+let mock: MockGoogle;
+beforeAll(async () => {
+  mock = await startMockGoogle({ reply: REPLY, usage: { prompt: 120, completion: 12, cached: 100 } });
+});
+afterEach(() => mock.reset());
+afterAll(() => mock.close());
+
+const newLLM = () => new google.LLM({ model: 'gemini-2.5-flash', apiKey: 'goog-test', vertexai: false, httpOptions: { baseUrl: mock.baseURL } } as never);
+
+function ctx(): llm.ChatContext {
+  const c = llm.ChatContext.empty();
+  c.addMessage({ role: 'system', content: 'You are a test agent.' });
+  c.addMessage({ role: 'user', content: 'Say hello.' });
+  return c;
+}
+
+describe('mock Gemini: the real google.LLM', () => {
+  it('streams SSE chunks one word each; usageMetadata becomes prompt / completion / cached tokens', async () => {
+    const model = newLLM();
+    const seen = observe(model);
+    const stream = model.chat({ chatCtx: ctx(), connOptions: NO_RETRY });
+    const deltas: string[] = [];
+    for await (const chunk of stream) if (chunk.delta?.content) deltas.push(chunk.delta.content);
+    expect(deltas.join('')).toBe(REPLY);
+    expect(deltas.length).toBe(REPLY.split(' ').length);
+    expect(seen.errors).toEqual([]);
+    await until(() => seen.metrics.length > 0, 2000, 'llm_metrics');
+    expect(seen.metrics[0]).toMatchObject({ type: 'llm_metrics', promptTokens: 120, completionTokens: 12, promptCachedTokens: 100 });
+
+    const req = mock.requests[0]!;
+    expect([req.method, req.path, req.query.alt]).toEqual(['POST', '/v1beta/models/gemini-2.5-flash:streamGenerateContent', 'sse']);
+    expect(req.headers['x-goog-api-key']).toBe('goog-test');
+    const body = req.body as { contents: { role: string; parts: { text: string }[] }[]; systemInstruction?: { parts: { text: string }[] } };
+    expect(body.contents.at(-1)).toMatchObject({ role: 'user', parts: [{ text: 'Say hello.' }] });
+    expect(JSON.stringify(body.systemInstruction)).toContain('You are a test agent.');
+  });
+
+  it('generateContent (not streamed) answers the whole reply as one JSON body', async () => {
+    const res = await fetch(`${mock.baseURL}/v1beta/models/gemini-2.5-pro:generateContent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }) });
+    const json = (await res.json()) as { candidates: { content: { parts: { text: string }[] }; finishReason: string }[]; modelVersion: string; usageMetadata: Record<string, number> };
+    expect(json.candidates[0]).toMatchObject({ content: { parts: [{ text: REPLY }] }, finishReason: 'STOP' });
+    expect(json.modelVersion).toBe('gemini-2.5-pro');
+    expect(json.usageMetadata).toMatchObject({ promptTokenCount: 120, candidatesTokenCount: 12, cachedContentTokenCount: 100 });
+    const bad = await fetch(`${mock.baseURL}/v1beta/models/gemini-2.5-pro:generateContent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT' } });
+  });
+});
+
+describe('mock Gemini: faults seen by the real plugin', () => {
+  it('status: Google’s error body; the plugin reports an APIConnectionError carrying the status and message', async () => {
+    mock.fail({ kind: 'status', status: 429, message: 'Resource has been exhausted (e.g. check quota).' });
+    const model = newLLM();
+    const seen = observe(model);
+    const res = await model.chat({ chatCtx: ctx(), connOptions: NO_RETRY }).collect();
+    expect(res.text).toBe('');
+    await until(() => seen.errors.length > 0, 3000, 'llm error');
+    expect(seen.errors[0]!.recoverable).toBe(false);
+    expect(seen.errors[0]!.error).toBeInstanceOf(APIConnectionError);
+    expect(seen.errors[0]!.error.message).toMatch(/429/);
+    expect(seen.errors[0]!.error.message).toMatch(/Resource has been exhausted/);
+    expect(mock.requests[0]!.fault).toBe('status');
+  });
+
+  it('drop: the words before the cut arrive, then a non-recoverable error', async () => {
+    mock.fail({ kind: 'drop', afterChunks: 2 });
+    const model = newLLM();
+    const seen = observe(model);
+    const res = await model.chat({ chatCtx: ctx(), connOptions: NO_RETRY }).collect();
+    expect(res.text).toBe(REPLY.split(' ').slice(0, 2).join(' '));
+    await until(() => seen.errors.length > 0, 3000, 'llm error');
+    expect(seen.errors[0]!.recoverable).toBe(false);
+  });
+
+  it('malformed: the first SSE event is broken JSON; the plugin fails the request', async () => {
+    mock.fail({ kind: 'malformed' });
+    const model = newLLM();
+    const seen = observe(model);
+    await model.chat({ chatCtx: ctx(), connOptions: NO_RETRY }).collect();
+    await until(() => seen.errors.length > 0, 3000, 'llm error');
+    expect(seen.errors[0]!.recoverable).toBe(false);
+  });
+
+  it('stall: nothing is answered until the client gives up; heal() restores service', async () => {
+    mock.fail({ kind: 'stall' });
+    const model = newLLM();
+    const seen = observe(model);
+    const stream = model.chat({ chatCtx: ctx(), connOptions: NO_RETRY });
+    const collected = stream.collect();
+    await until(() => mock.requests.length === 1, 3000, 'the stalled request');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(seen.errors).toEqual([]); // still waiting
+    stream.close();
+    await collected;
+    mock.heal();
+    expect((await newLLM().chat({ chatCtx: ctx(), connOptions: NO_RETRY }).collect()).text).toBe(REPLY);
+  });
+});
