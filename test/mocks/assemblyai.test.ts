@@ -57,7 +57,7 @@ describe('mock AssemblyAI: v3 framing', () => {
     const words = turns[5]!.words as { start: number; end: number }[];
     expect([words[0]!.start, words.at(-1)!.end]).toEqual([1000, 1400]);
     expect(messages.at(-1)).toMatchObject({ type: 'Termination', audio_duration_seconds: 1.4 });
-    expect((messages.at(-1) as { session_duration_seconds: number }).session_duration_seconds).toBeGreaterThanOrEqual(1.4);
+    expect(messages.at(-1)!.session_duration_seconds as number).toBeGreaterThanOrEqual(1.4);
     expect(mock.requests[0]).toMatchObject({ path: '/v3/ws', audioBytes: 1.4 * 16000 * 2, headers: { authorization: 'aai-raw' } });
     expect(mock.requests[0]!.messages).toEqual([{ type: 'ForceEndpoint' }, { type: 'Terminate' }]);
     expect(mock.sessions.at(-1)).toMatchObject({ audioSeconds: 1.4, terminated: true });

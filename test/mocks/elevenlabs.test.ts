@@ -75,7 +75,7 @@ describe('mock ElevenLabs TTS: the real elevenlabs.TTS', () => {
 
   it('synthesize(): POST /v1/text-to-speech/{voice}/stream returns raw PCM sized to the text', async () => {
     const model = newTTS();
-    const frame = await model.synthesize(TEXT, NO_RETRY).collect();
+    const frame = await model.synthesize(TEXT).collect();
     expect(frame.samplesPerChannel / frame.sampleRate).toBeCloseTo(TEXT.trim().length * 0.01, 2);
     const post = mock.requests[0]!;
     expect([post.method, post.path, post.query.output_format]).toEqual(['POST', `/v1/text-to-speech/${VOICE}/stream`, 'pcm_24000']);
