@@ -3,7 +3,8 @@ import { VoiceGatewayError } from './errors.js';
 import type { Gateway } from './gateway.js';
 import type { AuditEvent, StoredProject } from './ledger/types.js';
 import { ConfigError } from './errors.js';
-import { applyGuardrailEdit, type GuardrailEdit, guardrailEditSchema } from './project-guardrails.js';
+import type { GuardrailsConfig } from './config/schema.js';
+import { applyGuardrailEdit, checkGuardrailPolicy, type GuardrailEdit, guardrailEditSchema } from './project-guardrails.js';
 import { type Project, type ProjectInput, projectInputSchema, type ProjectPatch, projectPatchSchema, settingsOf } from './projects.js';
 
 /** Why a project write was refused; surfaces map `code` to HTTP status / exit code. */
@@ -28,6 +29,7 @@ export class ProjectAdmin {
 
   async create(input: ProjectInput, actor: Actor): Promise<Project> {
     const p = parse(projectInputSchema, input);
+    this.#checkGuardrails(p.guardrails);
     await this.gw.ready;
     if (this.gw.project(p.id)) throw new ProjectWriteError('conflict', `Project '${p.id}' already exists`, 'id');
     const now = this.gw.clock();
@@ -40,6 +42,7 @@ export class ProjectAdmin {
   async update(id: string, patch: ProjectPatch, actor: Actor): Promise<Project> {
     const changes = parse(projectPatchSchema, patch);
     const current = this.#writable(id);
+    if (changes.guardrails) this.#checkGuardrails(changes.guardrails);
     await this.gw.ready;
     const stored = (await this.gw.ledger.listProjects()).find((s) => s.id === id);
     if (!stored) throw new ProjectWriteError('not_found', `Project '${id}' not found (deleted meanwhile)`, 'id');
@@ -113,6 +116,16 @@ export class ProjectAdmin {
     await this.#audit(actor, 'project.delete', id, { name: current.name });
     await this.gw.reloadProjects();
     return current;
+  }
+
+  /** A policy no session could compile (off_topic without a topic …) is refused before it is stored. */
+  #checkGuardrails(guardrails: GuardrailsConfig | undefined): void {
+    try {
+      checkGuardrailPolicy(guardrails, this.gw.config.guardrails);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new ProjectWriteError('invalid', err.message, err.path ?? 'guardrails');
+      throw err;
+    }
   }
 
   #writable(id: string): Project {

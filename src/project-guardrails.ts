@@ -49,17 +49,20 @@ export function applyGuardrailEdit(current: unknown, edit: z.output<typeof guard
     }
   }
   const next = guardrailsSchema.parse({ ...own, categories, enabled: edit.enabled ?? (setsAction ? true : own.enabled) });
-  const policy = guardrailPolicyFor(defaults, next);
-  if (policy) {
-    try {
-      compilePolicy(policy);
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      const offTopic = edit.categories?.off_topic;
-      throw new ConfigError(err.message, offTopic ? 'categories.off_topic' : err.path?.replace(/^guardrails\./, ''));
-    }
+  try {
+    checkGuardrailPolicy(next, defaults);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const offTopic = edit.categories?.off_topic;
+    throw new ConfigError(err.message, offTopic ? 'categories.off_topic' : err.path?.replace(/^guardrails\./, ''));
   }
   return next;
+}
+
+/** Throws the ConfigError a session would meet if the project's guardrails (over the top-level defaults) cannot compile. */
+export function checkGuardrailPolicy(own: GuardrailsConfig | undefined, defaults: GuardrailsConfig | undefined): void {
+  const policy = guardrailPolicyFor(defaults, own);
+  if (policy) compilePolicy(policy);
 }
 
 export type CategoryOrigin = 'project' | 'defaults' | 'none';

@@ -109,4 +109,21 @@ describe('GET/PUT/DELETE /v1/projects/:id/guardrails', () => {
     const after = await as(TOKENS.read).get('/v1/projects/ops/guardrails');
     expect(Object.values(after.json.categories as Record<string, { from: string }>).filter((c) => c.from === 'project')).toEqual([]);
   });
+
+  it('POST/PATCH of a project refuse guardrails no session could use; with a topic, off_topic can be set', async () => {
+    const w = as(TOKENS.write);
+    const patch = await call(api.url, 'PATCH', '/v1/projects/ops', { token: TOKENS.write, body: { guardrails: { enabled: true, categories: { off_topic: 'block' } } } });
+    expect(patch.status).toBe(400);
+    expect(patch.json.error).toMatchObject({ code: 'invalid', field: 'guardrails.topic' });
+    const post = await call(api.url, 'POST', '/v1/projects', { token: TOKENS.write, body: { id: 'bad-policy', name: 'Bad', guardrails: { enabled: true, categories: { off_topic: 'alert' } } } });
+    expect(post.status).toBe(400);
+    expect((await as(TOKENS.read).get('/v1/projects/bad-policy/guardrails')).status).toBe(404);
+
+    const topic = await call(api.url, 'PATCH', '/v1/projects/ops', { token: TOKENS.write, body: { guardrails: { topic: 'banking support' } } });
+    expect(topic.status, topic.text).toBe(200);
+    const put = await w.put('/v1/projects/ops/guardrails', { categories: { off_topic: 'alert' } });
+    expect(put.status, put.text).toBe(200);
+    expect(put.json).toMatchObject({ enabled: true, topic: 'banking support', categories: { off_topic: { action: 'alert', from: 'project' } } });
+  });
 });
+
