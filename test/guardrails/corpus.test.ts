@@ -21,4 +21,11 @@ describe('labelled corpus', () => {
     expect(r.scores.precision, JSON.stringify(r.errors, null, 1)).toBeGreaterThanOrEqual(0.95);
     expect(r.scores.recall, JSON.stringify(r.errors, null, 1)).toBeGreaterThanOrEqual(0.9);
   });
+
+  it.each(CORPUS_CATEGORIES)('%s: every case of a fixed failure class is classified right', (category) => {
+    const classed = loadCorpus(category).filter((c) => c.class);
+    const wrong = evaluateCorpus(category).errors.filter((e) => e.class);
+    if (category === 'medical' || category === 'prompt_injection') expect(classed.length).toBeGreaterThanOrEqual(20);
+    expect(wrong).toEqual([]);
+  });
 });
