@@ -184,6 +184,16 @@ export class RealtimeMeter {
     await recordAttempt(this.core.gw, this.#ctx(this.ref()), meter, { status: 'blocked', fallbackFrom: null, error: reason, throttle: null });
   }
 
+  /** An error the provider reported on a running session (an `error` event, a skipped malformed event): an `error` row of its own. */
+  async providerError(message: string): Promise<void> {
+    await recordAttempt(this.core.gw, this.#ctx(this.ref()), new Meter(this.core.gw.clock()), { status: 'error', fallbackFrom: null, error: message, throttle: null });
+  }
+
+  /** How many responses are running (no response.done yet). */
+  get running(): number {
+    return this.#open.size;
+  }
+
   /** A connection that failed before the caller heard anything (the next realtime model takes over). */
   async failed(ref: ModelRef, error: string, fallbackFrom: string | null): Promise<void> {
     await recordAttempt(this.core.gw, this.#ctx(ref), new Meter(this.core.gw.clock()), { status: 'error', fallbackFrom, error, throttle: null });

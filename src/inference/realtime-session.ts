@@ -1,11 +1,11 @@
-import { llm, type metrics } from '@livekit/agents';
+import { APITimeoutError, llm, type metrics } from '@livekit/agents';
 import type { AudioFrame } from '@livekit/rtc-node';
 import { BudgetExceededError, FallbackExhaustedError } from '../errors.js';
 import { DEFAULT_BLOCK_MESSAGE } from '../guardrails/index.js';
 import { log } from '../log.js';
 import { nanosToUsd } from '../money.js';
 import { redact } from '../secrets.js';
-import { openAIConnected } from '../providers/openai-realtime-connect.js';
+import { openAIConnected, restartOpenAIConnection } from '../providers/openai-realtime-connect.js';
 import type { ModelRef } from '../providers/types.js';
 import { throttledOrder } from '../routing/chain.js';
 import { auditFindings } from './guard-audit.js';
@@ -37,6 +37,9 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
   #inner: llm.RealtimeSession | null = null;
   #early: AudioFrame[] | null = [];
   #closed = false;
+  /** when the provider last sent an event, and the timer that notices a response it stopped sending */
+  #lastEventAt = Date.now();
+  #watchdog: ReturnType<typeof setInterval> | null = null;
   /** the latest answer of the model and how to stop it */
   #current: { id: string; stop: (why: string) => void } | null = null;
   /** an input block found before the answer to that turn began: that answer is stopped as it begins */
@@ -122,6 +125,7 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
 
   async close(): Promise<void> {
     this.#closed = true;
+    if (this.#watchdog) clearInterval(this.#watchdog);
     await super.close();
     await this.#inner?.close();
     await this.#meter.abandon('session closed mid-response').catch(() => {});
@@ -167,6 +171,7 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
         this.#inner = inner;
         for (const frame of this.#early ?? []) inner.pushAudio(frame);
         this.#early = null;
+        this.#watch(inner);
         if (throttle) log.once('warn', `realtime-throttle:${core.project.id}:${ref.id}`, `realtime: throttled session for '${core.project.id}' runs on ${ref.id}`);
         return inner;
       } catch (e) {
@@ -194,7 +199,10 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
       inner.on(name, fn);
     };
     for (const name of PASSED) on(name, ((ev: unknown) => this.emit(name, ev)) );
-    on('error', ((ev: llm.RealtimeModelError) => this.emit('error', { ...ev, label: ev.label || this.#owner.label() })) );
+    on('error', ((ev: llm.RealtimeModelError) => {
+      this.emit('error', { ...ev, label: ev.label || this.#owner.label() });
+      void this.#meter.providerError(`provider error event: ${ev.error.message}`).catch(() => {});
+    }) );
     on('metrics_collected', ((m: metrics.RealtimeModelMetrics) => {
       this.emit('metrics_collected', m);
       void this.#meter.done(m).catch((e: Error) => log.warn(`realtime: could not record a response: ${e.message}`));
@@ -206,6 +214,7 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
     on('generation_created', ((ev: llm.GenerationCreatedEvent) => this.#generation(ev)) );
     on('input_audio_transcription_completed', ((ev: llm.InputTranscriptionCompleted) => this.#transcribed(ev)) );
     on('openai_server_event_received', ((ev: { type: string; usage?: Record<string, unknown> }) => {
+      this.#lastEventAt = Date.now();
       this.emit('openai_server_event_received', ev);
       if (ev.type === 'conversation.item.input_audio_transcription.completed' && ev.usage) void this.#meter.transcription(ev.usage).catch(() => {});
     }) );
@@ -214,6 +223,25 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
       const t = ev.type === 'session.update' ? ev.session?.audio?.input?.transcription : undefined;
       if (t !== undefined) this.#meter.transcriptionModel = t?.model ?? null;
     }) );
+  }
+
+  /**
+   * A response whose provider went silent (no event for `stallTimeoutMs`) would hold the call
+   * forever: it is reported (a recoverable error, an `error` row) and the connection is restarted,
+   * which ends the answer; the plugin reconnects with the conversation and the call goes on.
+   */
+  #watch(inner: llm.RealtimeSession): void {
+    const limit = this.#owner.stallTimeoutMs;
+    this.#watchdog = setInterval(() => {
+      if (this.#meter.running === 0 || Date.now() - this.#lastEventAt < limit) return;
+      this.#lastEventAt = Date.now();
+      const error = new APITimeoutError({ message: `OpenAI Realtime: no event from ${this.#ref.id} for ${limit} ms during a response; reconnecting`, options: { retryable: true } });
+      log.warn(`realtime: ${error.message}`);
+      this.emit('error', { type: 'realtime_model_error', timestamp: Date.now(), label: this.#owner.label(), error, recoverable: true } satisfies llm.RealtimeModelError);
+      void this.#meter.abandon(`provider stalled mid-response (no event for ${limit} ms)`).catch(() => {});
+      restartOpenAIConnection(inner);
+    }, Math.max(100, Math.min(1000, limit / 4)));
+    this.#watchdog.unref?.();
   }
 
   #detach(inner: llm.RealtimeSession): void {

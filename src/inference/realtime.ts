@@ -4,7 +4,10 @@ import { DropInCore, type DropInOptions } from './drop-in.js';
 import { GatewayRealtimeSession } from './realtime-session.js';
 
 /** Options of `inference.RealtimeModel`; `modelOptions` go to the plugin (turnDetection, inputAudioTranscription, …). */
-export type RealtimeModelOptions = DropInOptions;
+export type RealtimeModelOptions = DropInOptions & {
+  /** a response with no event from the provider for this long is a stall: reported, and the connection restarted (default 15000) */
+  stallTimeoutMs?: number;
+};
 
 /**
  * A LiveKit `llm.RealtimeModel` (speech-to-speech) that routes `provider/model[:voice]` to the real
@@ -15,11 +18,13 @@ export type RealtimeModelOptions = DropInOptions;
  */
 export class RealtimeModel extends llm.RealtimeModel {
   readonly core: DropInCore<llm.RealtimeModel>;
+  readonly stallTimeoutMs: number;
 
   constructor(model: string | RealtimeModelOptions, opts: Omit<RealtimeModelOptions, 'model'> = {}) {
     const o = typeof model === 'string' ? { ...opts, model } : model;
     super(capabilitiesOf(o.modelOptions ?? {}));
     this.core = new DropInCore<llm.RealtimeModel>('realtime', o, (ref, ep) => buildRealtime(ref, ep));
+    this.stallTimeoutMs = o.stallTimeoutMs ?? 15_000;
   }
 
   get model(): string {

@@ -1,4 +1,4 @@
-import { APIConnectionError, APIStatusError, APITimeoutError } from '@livekit/agents';
+import { APIConnectionError, APIError, APIStatusError, APITimeoutError } from '@livekit/agents';
 import { WebSocket } from 'ws';
 
 type OpenAIPlugin = typeof import('@livekit/agents-plugin-openai');
@@ -28,6 +28,20 @@ function firstConnect(session: object) {
   return entry;
 }
 
+/** The connection a session is using now (for `restartOpenAIConnection`). */
+const CURRENT = new WeakMap<object, WebSocket>();
+
+/**
+ * Cuts a session's current connection as a network failure would: the plugin reconnects (the
+ * answer in progress is closed, `session_reconnected` follows). False when the session has none.
+ */
+export function restartOpenAIConnection(session: object): boolean {
+  const ws = CURRENT.get(session);
+  if (!ws) return false;
+  ws.terminate();
+  return true;
+}
+
 /** How the first connection of a session built by `openAIRealtimeModel` went (undefined for other sessions). */
 export function openAIConnected(session: object): Promise<void> | undefined {
   return FIRST_CONNECT.get(session)?.promise;
@@ -54,8 +68,10 @@ export function openAIRealtimeModel(oa: OpenAIPlugin, options: RealtimeOptions):
       const first = !FIRST_CONNECT_SETTLED.has(this);
       FIRST_CONNECT_SETTLED.add(this);
       const url = oa.realtime.processBaseURL({ baseURL: o.baseURL, model: o.model, isAzure: false });
+      const malformed = (e: Error) =>
+        this.emit('error', { type: 'realtime_model_error', timestamp: Date.now(), label: 'openai.RealtimeModel', error: new APIError(`OpenAI Realtime: a server event could not be read and was skipped (${e.message})`, { retryable: true }), recoverable: true });
       return connect(url, { 'User-Agent': 'LiveKit-Agents-JS', Authorization: `Bearer ${o.apiKey}` }, o.connOptions.timeoutMs).then(
-        (ws) => (first && entry.resolve(), ws),
+        (ws) => (guardMessages(ws, malformed), CURRENT.set(this, ws), first && entry.resolve(), ws),
         (e: Error) => {
           if (first) entry.reject(e);
           else this.emit('error', { type: 'realtime_model_error', timestamp: Date.now(), label: 'openai.RealtimeModel', error: e, recoverable: false });
@@ -73,6 +89,32 @@ export function openAIRealtimeModel(oa: OpenAIPlugin, options: RealtimeOptions):
 }
 
 const FIRST_CONNECT_SETTLED = new WeakSet<object>();
+
+/**
+ * The plugin parses every server event with a bare `JSON.parse` in its `onmessage` handler: one
+ * malformed event is an uncaught exception (a dead worker) and leaves the socket's reader stuck, so
+ * the answer in progress never ends. Its handler is called here inside a try: a bad event is
+ * skipped and reported (a recoverable error), and the events after it are read.
+ */
+function guardMessages(ws: WebSocket, onBad: (e: Error) => void): void {
+  const native = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage')!;
+  Object.defineProperty(ws, 'onmessage', {
+    configurable: true,
+    get: () => native.get!.call(ws),
+    set: (fn: ((ev: WebSocket.MessageEvent) => void) | null) =>
+      native.set!.call(
+        ws,
+        fn &&
+          ((ev: WebSocket.MessageEvent) => {
+            try {
+              fn.call(ws, ev);
+            } catch (e) {
+              onBad(e instanceof Error ? e : new Error(String(e)));
+            }
+          }),
+      ),
+  });
+}
 
 function connect(url: string, headers: Record<string, string>, timeoutMs: number): Promise<WebSocket> {
   return new Promise((resolve, reject) => {

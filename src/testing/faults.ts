@@ -8,8 +8,12 @@ export type Fault =
    * connections instead (a refusal the mock could not otherwise count).
    */
   | { kind: 'refuse' }
-  /** Accept the request or connection and never answer, until the client gives up. */
-  | { kind: 'stall' }
+  /**
+   * Accept the request or connection and never answer, until the client gives up. With
+   * `afterChunks` (OpenAI Realtime mock): connect, deliver N audio deltas of the first response,
+   * then send nothing more on that connection.
+   */
+  | { kind: 'stall'; afterChunks?: number }
   /** Deliver N output chunks, then cut the connection abruptly. */
   | { kind: 'drop'; afterChunks: number }
   /** Send a syntactically broken frame (bad JSON) in place of the first output frame. */

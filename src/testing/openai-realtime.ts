@@ -38,7 +38,7 @@ export type MockOpenAIRealtime = MockServer & {
  * output_audio.delta per word → *.done → response.done with usage → rate_limits.updated).
  * Usage is computed from what was exchanged (figures in docs/testing.md), so tests can reconcile.
  * Faults per connection: `status` rejects the upgrade with an OpenAI error body, `stall` never
- * completes it, `refuse` resets it, `drop` cuts after N audio deltas, `malformed` breaks the first frame.
+ * completes it, `refuse` resets it, `drop` cuts after N audio deltas, `stall` with `afterChunks` goes silent after N, `malformed` breaks the first audio delta (JSON cut in half).
  */
 export async function startMockOpenAIRealtime(opts: MockOpenAIRealtimeOptions = {}): Promise<MockOpenAIRealtime> {
   const wss = new WebSocketServer({ noServer: true });
@@ -64,7 +64,7 @@ export async function startMockOpenAIRealtime(opts: MockOpenAIRealtimeOptions = 
         if (!String(req.headers.authorization ?? '').startsWith('Bearer ')) return rejectUpgrade(socket, 401, openAIErrorBody(401, 'Missing bearer authentication in header'));
         const fault = server.faults.take();
         if (fault) record.fault = fault.kind;
-        if (fault?.kind === 'stall') return;
+        if (fault?.kind === 'stall' && fault.afterChunks === undefined) return;
         if (fault?.kind === 'status') return rejectUpgrade(socket, fault.status, openAIErrorBody(fault.status, fault.message ?? defaultFaultMessage(fault.status)));
         wss.handleUpgrade(req, socket, head, (ws) => {
           const conn = new RealtimeConnection(ws, record, fault, script);

@@ -65,6 +65,8 @@ export class RealtimeConnection {
   #active: { id: string; cancelled: boolean } | null = null;
   #prevInput = { text: 0, audio: 0 };
   #cut = false;
+  /** `stall` with afterChunks: audio deltas left before the connection goes silent */
+  #stallIn: number | null;
 
   constructor(
     private readonly ws: WebSocket,
@@ -74,6 +76,7 @@ export class RealtimeConnection {
   ) {
     this.#drop = DropCounter.for(fault);
     this.#malformedPending = fault?.kind === 'malformed';
+    this.#stallIn = fault?.kind === 'stall' ? (fault.afterChunks ?? null) : null;
     const model = String(record.query.model ?? 'gpt-realtime');
     this.#session = {
       type: 'realtime',
@@ -249,6 +252,7 @@ export class RealtimeConnection {
       audioMs += this.script.msPerWord;
       this.#send({ type: 'response.output_audio.delta', ...part, delta: Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).toString('base64') });
       if (this.#drop.count()) return this.#cutNow();
+      if (this.#stallIn !== null && --this.#stallIn <= 0) return void (this.#cut = true); // silent, still open
     }
     if (this.#cut) return;
     const status = active.cancelled ? 'cancelled' : 'completed';
@@ -291,7 +295,7 @@ export class RealtimeConnection {
   #send(ev: Record<string, unknown>): void {
     if (this.#cut || this.ws.readyState !== WebSocket.OPEN) return;
     const event = { event_id: id('event'), ...ev };
-    if (this.#malformedPending) {
+    if (this.#malformedPending && ev.type === 'response.output_audio.delta') {
       this.#malformedPending = false;
       return this.ws.send(brokenJson(event));
     }
