@@ -57,12 +57,14 @@ export const BUILTIN_PROVIDERS: Record<string, ProviderSpec> = {
     placeholderKey: 'local',
     defaultVoice: 'af_heart',
   }),
-  // Piper behind an OpenAI-style /v1/audio/speech (openedai-speech serves Piper as model `tts-1`)
+  // Piper behind an OpenAI-style /v1/audio/speech (openedai-speech serves Piper as model `tts-1`).
+  // Not 8000: local Whisper servers default there, and a voice agent runs both (map the container's
+  // 8000 to 8001: `docker run -p 8001:8000 … openedai-speech`)
   piper: openAICompatible({
     name: 'piper',
     kind: 'local',
     modalities: ['tts'],
-    defaultBaseURL: 'http://localhost:8000/v1',
+    defaultBaseURL: 'http://localhost:8001/v1',
     placeholderKey: 'local',
     serverModel: (model) => (model === 'piper' ? 'tts-1' : model),
   }),
