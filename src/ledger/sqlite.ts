@@ -34,8 +34,23 @@ export interface SqliteOptions {
   queue?: Partial<WriteQueueOptions>;
 }
 
-/** A write waiting for the store: a request row (batched), or another statement. */
-type Pending = { row: RequestRecord } | { what: string; run: () => void };
+/**
+ * A write waiting for the store: a request row (batched), the same row held compact while the store
+ * refuses writes (its statement parameters as one JSON string), or another statement.
+ */
+type Pending = { row: RequestRecord } | { held: string } | { what: string; run: () => void };
+
+/** The parameters of a request row's two inserts: `requests`, then `aggregate_inbox`. */
+function rowParams(r: RequestRecord): [unknown[], unknown[]] {
+  const cost = r.costNanos === null ? null : Math.round(r.costNanos);
+  return [R.requestValues(r), [Math.round(r.ts), R.sessionEnd(r), r.project, r.sessionId, r.modality, r.provider, r.model, cost]];
+}
+
+function describePending(p: Pending): string {
+  if ('run' in p) return p.what;
+  const [v] = 'row' in p ? rowParams(p.row) : (JSON.parse(p.held) as [unknown[]]);
+  return `request ${v[0]} (${v[2]} ${v[5]}/${v[6]})`;
+}
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
@@ -60,7 +75,7 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
   readonly kind = 'sqlite' as const;
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
-  readonly #recordRow: (r: RequestRecord) => boolean;
+  readonly #insertRow: (params: [unknown[], unknown[]]) => boolean;
   readonly #checkpointer: WalCheckpointer | null = null;
   readonly #aggregates: AggregateFolder;
   readonly #queue: WriteQueue<Pending>;
@@ -97,18 +112,18 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
     const inbox = this.#db.prepare(
       'INSERT INTO aggregate_inbox (ts, ended_at, project, session_id, modality, provider, model, cost_nanos) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.#recordRow = (r: RequestRecord) => {
+    this.#insertRow = ([values, inboxValues]) => {
       // a retried (ts, id) is ignored, and so are its aggregates: a row is never counted twice
-      if (insert.run(R.requestValues(r)).changes === 0) return false;
-      const cost = r.costNanos === null ? null : Math.round(r.costNanos);
-      inbox.run(Math.round(r.ts), R.sessionEnd(r), r.project, r.sessionId, r.modality, r.provider, r.model, cost);
+      if (insert.run(values).changes === 0) return false;
+      inbox.run(inboxValues);
       return true;
     };
     this.#aggregates = new AggregateFolder(this.#db, (commit) => this.#write(commit), aggregates);
     this.#writeBatch = this.#db.transaction((items: Pending[]) => {
       let added = 0;
       for (const p of items) {
-        if ('row' in p) added += this.#recordRow(p.row) ? 1 : 0;
+        if ('row' in p) added += this.#insertRow(rowParams(p.row)) ? 1 : 0;
+        else if ('held' in p) added += this.#insertRow(JSON.parse(p.held) as [unknown[], unknown[]]) ? 1 : 0;
         else p.run();
       }
       return added;
@@ -116,8 +131,9 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
     this.#queue = new WriteQueue<Pending>(
       (batch) => this.#aggregates.added(this.#write(() => this.#writeBatch.immediate(batch), batch.length)),
       (err) => operatorHint(err, 'sqlite', location),
-      (p) => ('row' in p ? `request ${p.row.id} (${p.row.project} ${p.row.provider}/${p.row.model})` : p.what),
+      describePending,
       queue,
+      (p) => ('row' in p ? { held: JSON.stringify(rowParams(p.row)) } : p),
     );
   }
 

@@ -21,7 +21,10 @@ interface Waiting<T> {
   /** performance.now() when it was added */
   at: number;
   grace: NodeJS.Timeout | null;
-  resolve: () => void;
+  /** null once the caller has gone on (after the grace): nothing but the item stays referenced */
+  resolve: (() => void) | null;
+  /** the item is in its compact form (`hold`) */
+  held: boolean;
 }
 
 /**
@@ -58,6 +61,11 @@ export class WriteQueue<T> {
     /** names an item in the log line when it is dropped */
     private readonly describe: (item: T) => string,
     options: Partial<WriteQueueOptions> = {},
+    /**
+     * The form an item waits in while the store refuses writes: compact (one string rather than a
+     * graph of objects), since tens of thousands of waiting items otherwise lengthen every GC pause.
+     */
+    private readonly hold: (item: T) => T = (item) => item,
   ) {
     this.#o = { ...WRITE_QUEUE_DEFAULTS, ...options };
   }
@@ -86,9 +94,9 @@ export class WriteQueue<T> {
     }
     this.#added += 1;
     return new Promise((resolve) => {
-      const w: Waiting<T> = { item, at: performance.now(), grace: null, resolve };
+      const w: Waiting<T> = { item, at: performance.now(), grace: null, resolve, held: false };
       // only a write the store may refuse holds its caller (a timer per row otherwise costs the hot path)
-      if (this.#failure) this.#armGrace(w, w.at);
+      if (this.#failure) this.#holding(w, w.at);
       this.#items.push(w);
       this.#schedule();
     });
@@ -127,7 +135,7 @@ export class WriteQueue<T> {
   #done(ws: Waiting<T>[]): void {
     for (const w of ws) {
       if (w.grace) clearTimeout(w.grace);
-      w.resolve();
+      w.resolve?.();
     }
     this.#settled += ws.length;
     if (this.#flushes.length > 0 && this.#flushes[0]!.upTo <= this.#settled) {
@@ -137,10 +145,17 @@ export class WriteQueue<T> {
     }
   }
 
-  /** The caller of `w` goes on `graceMs` after it was added, written or not. */
-  #armGrace(w: Waiting<T>, now: number): void {
-    if (w.grace) return;
-    w.grace = setTimeout(w.resolve, Math.max(0, this.#o.graceMs - (now - w.at)));
+  /** `w` waits for the store: compact, and its caller goes on `graceMs` after it was added, written or not. */
+  #holding(w: Waiting<T>, now: number): void {
+    if (w.held) return;
+    w.held = true;
+    w.item = this.hold(w.item);
+    w.grace = setTimeout(() => {
+      const resolve = w.resolve;
+      w.grace = null;
+      w.resolve = null;
+      resolve?.();
+    }, Math.max(0, this.#o.graceMs - (now - w.at)));
   }
 
   #drop(item: T, why: string): void {
@@ -203,7 +218,7 @@ export class WriteQueue<T> {
   #retryLater(err: unknown): void {
     this.#failed(err);
     const now = performance.now();
-    for (const w of this.#items) this.#armGrace(w, now);
+    for (const w of this.#items) this.#holding(w, now);
     this.#backoff = Math.min(Math.max(5, this.#backoff * 2), this.#o.maxBackoffMs);
     this.#schedule();
   }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -141,6 +141,69 @@ describe('another process holds the SQLite write lock', () => {
     } finally {
       logs.restore();
       await gw.close();
+    }
+  }, 60_000);
+});
+
+/** Fills the file system under `dir` to the last byte with one file; returns its path. */
+function fillDisk(dir: string): string {
+  const filler = join(dir, 'filler');
+  const fd = openSync(filler, 'w');
+  const block = Buffer.alloc(4096, 1);
+  try {
+    for (;;) writeSync(fd, block);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+    for (;;) {
+      try {
+        writeSync(fd, block, 0, 1); // the last bytes of a partly used block
+      } catch {
+        break;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return filler;
+}
+
+describe('the disk fills up while the worker runs', () => {
+  it('writes fail with SQLITE_FULL: calls are served, rows wait, status says disk full, and they land when space returns', async () => {
+    const dir = mkdtempSync(join(root, 'full-'));
+    // a 2 MB file system of its own (tmpfs), so the rest of the machine never fills up
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir]);
+    const dbPath = join(dir, 'ledger.db');
+    const logs = captureLogs();
+    let gw: Gateway | null = null;
+    try {
+      gw = await open(dbPath);
+      await callRound(gw); // plugins loaded, ledger migrated and written
+      expect(gw.ledgerStatus().state).toBe('ok');
+      const filler = fillDisk(dir);
+      // the WAL reuses its space after a checkpoint: write until a commit needs a new page
+      let recorded = 0;
+      while (gw.ledgerStatus().state === 'ok' && recorded < 5000) {
+        await gw.ledger.record(makeRow({ id: `full-${recorded++}`, project: 'support', error: 'x'.repeat(500) }));
+      }
+      expect(gw.ledgerStatus()).toMatchObject({ state: 'degraded', lostRows: 0 });
+      expect(gw.ledgerStatus().problem).toMatch(/disk full under .*SQLITE_FULL.*free space there/);
+      await callRound(gw); // the call is served while nothing can be written
+      expect(gw.ledgerStatus().queuedRows).toBeGreaterThanOrEqual(3);
+      expect(logs.lines.filter((l) => l.startsWith('ledger degraded:'))).toHaveLength(1);
+
+      unlinkSync(filler); // space returns
+      await waitFor(() => gw!.ledgerStatus().state === 'ok' && gw!.ledgerStatus().queuedRows === 0, 15_000, 'queued rows written once space returned');
+      await gw.drain();
+      const ids = new Set((await gw.ledger.exportRows({ project: 'support' })).map((r) => r.id));
+      expect(Array.from({ length: recorded }, (_, i) => `full-${i}`).filter((id) => !ids.has(id))).toEqual([]);
+      expect((await gw.ledger.costs({ project: 'support' })).requests).toBe(ids.size);
+      expect(ids.size).toBe(recorded + 6); // and the two call rounds' STT, LLM and TTS rows
+      expect(gw.ledgerStatus()).toMatchObject({ state: 'ok', lostRows: 0 });
+      expect(logs.lines.some((l) => l.startsWith('ledger recovered'))).toBe(true);
+    } finally {
+      logs.restore();
+      await gw?.close();
+      execFileSync('umount', ['-l', dir]);
     }
   }, 60_000);
 });

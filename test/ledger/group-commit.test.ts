@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import { setImmediate as tick } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteLedger } from '../../src/ledger/sqlite.js';
+import { holdWriteLock } from '../degraded/helpers.js';
+import { makeRow, tempDir } from './helpers.js';
+
+const tmp = tempDir();
+let n = 0;
+afterAll(() => tmp.cleanup());
+const newPath = () => join(tmp.dir, `group-${++n}.db`);
+
+/** request rows and unfolded inbox rows in the file, read on a separate connection */
+function peek(path: string): { rows: number; inbox: number } {
+  const db = new Database(path, { readonly: true });
+  try {
+    const count = (table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return { rows: count('requests'), inbox: count('aggregate_inbox') };
+  } finally {
+    db.close();
+  }
+}
+
+/** Turns of the event loop until `done`, with what was in the file after each. */
+async function turnsUntil(path: string, done: () => boolean): Promise<{ rows: number; inbox: number }[]> {
+  const seen: { rows: number; inbox: number }[] = [];
+  for (let i = 0; i < 10_000 && !done(); i++) {
+    await tick();
+    seen.push(peek(path));
+  }
+  return seen;
+}
+
+describe('SQLite group commit', () => {
+  it('a burst of record() calls is committed in batches of at most batchSize rows, one batch per turn of the event loop', async () => {
+    const path = newPath();
+    const ledger = SqliteLedger.open(path, { queue: { batchSize: 50 } });
+    let resolved = 0;
+    const all = Array.from({ length: 420 }, () => ledger.record(makeRow()).then(() => resolved++));
+    expect(peek(path).rows).toBe(0); // nothing is written inside record(): the loop is not held
+    const seen = await turnsUntil(path, () => resolved === 420);
+    await Promise.all(all);
+    const steps = seen.map((s, i) => s.rows - (seen[i - 1]?.rows ?? 0));
+    expect(Math.max(...steps)).toBeLessThanOrEqual(50);
+    expect(seen.at(-1)!.rows).toBe(420);
+    expect(seen.length).toBeGreaterThanOrEqual(420 / 50);
+    await ledger.close();
+  });
+
+  it('a row is durable once its record() resolves, and a read right after record() sees it', async () => {
+    const path = newPath();
+    const ledger = SqliteLedger.open(path);
+    await ledger.record(makeRow({ id: 'awaited' }));
+    expect(peek(path).rows).toBe(1); // another connection (process) sees it: committed
+    void ledger.record(makeRow({ id: 'not-awaited' }));
+    expect((await ledger.logs({ limit: 10 })).map((r) => r.id).sort()).toEqual(['awaited', 'not-awaited']);
+    expect((await ledger.costs({})).requests).toBe(2);
+    await ledger.close();
+  });
+
+  it('the backlog written after another process released the write lock keeps the aggregate inbox folded every turn', async () => {
+    const path = newPath();
+    const ledger = SqliteLedger.open(path, { queue: { batchSize: 50, busyToleranceMs: 0 } });
+    await ledger.record(makeRow()); // migrated, writable
+    const lock = await holdWriteLock(path, 400);
+    // held rows wait as compact strings: every field must come back exactly
+    const odd = makeRow({ id: 'odd', sessionId: 'sé', inputUnits: 0.1 + 0.2, costNanos: null, ttfbMs: null, fallbackFrom: 'openai/gpt-4o', error: 'HTTP 503 — "busy"\n', throttle: 'cheaper', guardrailFindings: 2 });
+    const held = [ledger.record(odd), ...Array.from({ length: 599 }, () => ledger.record(makeRow()))];
+    await Promise.all(held); // each caller went on after the grace, written or not
+    expect(ledger.health()).toMatchObject({ queued: 600, lost: 0 });
+    await lock.released;
+    const seen = await turnsUntil(path, () => ledger.health().queued === 0);
+    expect(seen.at(-1)!.rows).toBe(601);
+    // one batch and at most one fold behind: never the 1,024-row fold of a starved retry
+    expect(Math.max(...seen.map((s) => s.inbox))).toBeLessThanOrEqual(2 * 50 + 64);
+    expect((await ledger.costs({})).requests).toBe(601);
+    expect((await ledger.logs({ session: 'sé', limit: 5 }))[0]).toEqual(odd);
+    expect(ledger.health()).toMatchObject({ problem: null, queued: 0, lost: 0 });
+    await ledger.close();
+  }, 30_000);
+});
