@@ -338,6 +338,7 @@ export class Gateway {
 
   async #settle(): Promise<void> {
     while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
+    await this.budget.idle(); // budget settlements and the events they cross (alerts) come after the rows
   }
 
   /** Waits for in-flight requests, gives queued rows a bounded time to reach the store, and closes it. */

@@ -171,25 +171,39 @@ const P6: Figure = {
 
 interface BudgetOut {
   gateway: { opsPerSecond: number; nsPerOp: number; worstRound: number };
+  gatewayWithGrow: { opsPerSecond: number };
   enforcer: { opsPerSecond: number; nsPerOp: number };
 }
 
+type BudgetPgOut = { skipped: string } | { workers: number; admissions: number; p50Ms: number; p99Ms: number; admissionsPerSecond: number; allowedByRule: number; admitted: number; overAdmissions: number; overshootRequests: number };
+
 const P4: Figure = {
   id: 'P4',
-  title: 'budget admit+settle ops/s',
+  title: 'budget admit+settle ops/s; PostgreSQL admission latency, 8 workers',
   async run(ctx) {
     const out = await runChild<BudgetOut>('budget.ts', ctx.quick ? ['--ops', '200000', '--rounds', '3'] : ['--ops', '2000000', '--rounds', '5'], { timeoutMs: 3 * MIN });
+    const fleet = await runChild<BudgetPgOut>('budget-pg.ts', ['--workers', '8', '--admissions', ctx.quick ? '50' : '500'], { timeoutMs: 4 * MIN });
     const g = out.gateway;
+    const pgRow: Row =
+      'skipped' in fleet
+        ? { figure: 'P4 PostgreSQL admission, 8 workers, one project', measured: `skipped: ${fleet.skipped.slice(0, 120)}`, target: '0 over-admissions', pass: null }
+        : {
+            figure: `P4 PostgreSQL admission, ${fleet.workers} workers, one project (p50 / p99)`,
+            measured: `${fleet.p50Ms} / ${fleet.p99Ms} ms (${fleet.admissionsPerSecond} admissions/s; ${fleet.admitted} of ${fleet.admissions} admitted, rule allows ${fleet.allowedByRule}: ${fleet.overAdmissions} over, day ends ${fleet.overshootRequests} requests past the budget)`,
+            target: '0 over-admissions',
+            pass: fleet.overAdmissions === 0 && fleet.overshootRequests <= 1,
+          };
     return {
       rows: [
         {
           figure: 'P4 budget admit+settle (Gateway policy)',
-          measured: `${(g.opsPerSecond / 1e6).toFixed(2)} M ops/s (${g.nsPerOp} ns/op; enforcer alone ${(out.enforcer.opsPerSecond / 1e6).toFixed(2)} M)`,
+          measured: `${(g.opsPerSecond / 1e6).toFixed(2)} M ops/s (${g.nsPerOp} ns/op; with a stream's grow ${(out.gatewayWithGrow.opsPerSecond / 1e6).toFixed(2)} M; enforcer alone ${(out.enforcer.opsPerSecond / 1e6).toFixed(2)} M)`,
           target: '≥ 1 M ops/s',
           pass: g.opsPerSecond >= 1_000_000,
         },
+        pgRow,
       ],
-      data: out,
+      data: { ...out, postgres: fleet },
     };
   },
 };

@@ -84,6 +84,8 @@ export class BudgetEnforcer {
   readonly #shared: ReservationSink = { hold: (r, n) => this.#holdShared(r, n), release: (r, held, actual) => this.#releaseShared(r, held, actual) };
   /** the part of a fleet reservation held in-process while the database was unreachable */
   readonly #heldLocally = new WeakMap<Reservation, Nanos>();
+  /** fleet settlements on their way to the store (with their crossing check) */
+  readonly #settling = new Set<Promise<void>>();
 
   constructor(private readonly opts: BudgetEnforcerOptions) {
     this.#clock = opts.clock ?? Date.now;
@@ -179,15 +181,28 @@ export class BudgetEnforcer {
     const local = this.#heldLocally.get(r) ?? 0;
     // degraded holds are released here; the real cost still goes to the shared day (queued while it is down)
     if (local > 0) this.#releaseLocal(r.project, r.day, local, actual);
+    if (held - local <= 0 && !(actual && actual > 0)) return; // a refusal (or nothing held, nothing spent): no round trip
     const store = this.#atomic!;
-    void store
+    const settling = store
       .settle(r.project, r.day, held - local, actual)
       .then(async () => {
         // fleet admissions keep no local state: load it for the once-per-day event bookkeeping
         const state = this.#states.get(r.project) ?? (await this.#load(r.project, this.opts.policyFor(r.project)));
-        if (state.window.day === r.day) this.#crossings(r.project, state, (await store.budgetDay(r.project, r.day)).spentNanos);
+        // both crossings already recorded today: no read of the row per settlement
+        if (state.window.day === r.day && !(state.events.has('warning') && state.events.has('exceeded'))) this.#crossings(r.project, state, (await store.budgetDay(r.project, r.day)).spentNanos);
       })
-      .catch((e: Error) => log.warn(`could not settle budget for '${r.project}': ${e.message}`));
+      .catch((e: Error) => log.warn(`could not settle budget for '${r.project}': ${e.message}`))
+      .finally(() => this.#settling.delete(settling));
+    this.#settling.add(settling);
+  }
+
+  /**
+   * Resolves when every fleet settlement started so far has reached the store and its crossings
+   * (80%/100% events) have been emitted: `Gateway.drain()`/`close()` wait for it, so a worker that
+   * crosses a threshold with its last request still alerts before it exits.
+   */
+  async idle(): Promise<void> {
+    while (this.#settling.size > 0) await Promise.allSettled([...this.#settling]);
   }
 
   /** The project's action when the rule said no, with its event (blocked/throttled) or warning log. */

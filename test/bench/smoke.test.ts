@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PG_REQUIRED } from '../ledger/helpers.js';
 
 /** `bench/run.ts --quick --only <figure>` into a temporary results file: its exit, stdout and results */
 function runBench(figure: string, timeoutMs: number) {
@@ -25,7 +26,7 @@ function runBench(figure: string, timeoutMs: number) {
 // must work end to end. Speed itself is never asserted here (bench/ measures it).
 describe('bench/run.ts', () => {
   it('--quick --only P4 writes a results file with the P4 figure', () => {
-    const { stdout, results } = runBench('P4', 90_000);
+    const { stdout, results } = runBench('P4', 150_000);
     expect(stdout).toContain('P4 budget admit+settle');
     expect(results.machine).toMatchObject({ node: process.version });
     expect(results.machine.cpus).toBeGreaterThan(0);
@@ -38,9 +39,23 @@ describe('bench/run.ts', () => {
     // the budget loop really settled spend (2,000 − 100 nano-USD per operation)
     expect(p4.data.check.spentUsd).toBeGreaterThan(0);
     expect(p4.data.check.reservedUsd).toBe(0);
-    expect(results.table).toEqual([expect.objectContaining({ figure: expect.stringContaining('P4'), pass: expect.any(Boolean) })]);
+    // the fleet side: 8 workers admitting on one PostgreSQL project never admit past the rule
+    const fleet = p4.data.postgres;
+    if (PG_REQUIRED) expect(fleet.skipped).toBeUndefined();
+    if (!fleet.skipped) {
+      expect(fleet.workers).toBe(8);
+      expect(fleet.admitted + fleet.refused).toBe(fleet.admissions);
+      expect(fleet.refused).toBeGreaterThan(0); // the run crossed the budget
+      expect(fleet.overAdmissions).toBe(0);
+      expect(fleet.final.reservedNanos).toBe(0);
+      expect(fleet.p99Ms).toBeGreaterThanOrEqual(fleet.p50Ms);
+    }
+    expect(results.table).toEqual([
+      expect.objectContaining({ figure: expect.stringContaining('P4 budget'), pass: expect.any(Boolean) }),
+      expect.objectContaining({ figure: expect.stringContaining('P4 PostgreSQL admission') }),
+    ]);
     expect(Object.keys(results.figures)).toEqual(['P4']);
-  }, 120_000);
+  }, 180_000);
 
   it('--quick --only FRAMES runs a compiled (bundled, no tsx) child against the hosted mocks', () => {
     const frames = runBench('FRAMES', 150_000).results.figures.FRAMES;
