@@ -161,21 +161,41 @@ export class RealtimeMeter {
     await recorded;
   }
 
-  /** The input-audio transcription model's usage (conversation.item.input_audio_transcription.completed). */
-  async transcription(usage: { type?: string; input_tokens?: number; output_tokens?: number; input_token_details?: { text_tokens?: number; audio_tokens?: number } }): Promise<void> {
-    if (usage.type !== 'tokens' || !this.transcriptionModel) {
-      log.once('warn', `realtime-transcription-usage:${usage.type}`, `realtime: input transcription usage of type '${usage.type}' is not metered (only token usage is)`);
+  /**
+   * The input-audio transcription model's usage (conversation.item.input_audio_transcription.completed):
+   * token-billed models (gpt-4o-transcribe, gpt-4o-mini-transcribe) are a `realtime` row at their
+   * token rates; duration-billed ones (whisper-1) an `stt` row of the seconds at their per-minute
+   * rate. Either counts against the budget as it is written.
+   */
+  async transcription(usage: { type?: string; seconds?: number; input_tokens?: number; output_tokens?: number; input_token_details?: { text_tokens?: number; audio_tokens?: number } }): Promise<void> {
+    const known = (usage.type === 'tokens' || (usage.type === 'duration' && typeof usage.seconds === 'number')) && this.transcriptionModel;
+    if (!known) {
+      log.once('warn', `realtime-transcription-usage:${usage.type}`, `realtime: input transcription usage of type '${usage.type}' is not metered (token and duration usage are)`);
       return;
     }
     const meter = new Meter(this.core.gw.clock());
+    const base = this.ref();
+    const ref = { ...base, id: `${base.provider}/${this.transcriptionModel}`, model: this.transcriptionModel!, variant: undefined };
+    const reservation = (await this.core.gw.budget.admit(this.core.project.id, 0)).reservation;
+    if (usage.type === 'duration') {
+      meter.inputUnits = usage.seconds!;
+      meter.batch = true; // a transcription of the committed turn, not a stream
+      let cost: Nanos | null = null;
+      try {
+        const ctx = { ...this.#ctx(ref), modality: 'stt' as const };
+        cost = (await recordAttempt(this.core.gw, ctx, meter, { status: 'success', fallbackFrom: null, error: null, throttle: this.throttle })).costNanos;
+      } finally {
+        reservation.settle(cost);
+      }
+      return;
+    }
     const details = usage.input_token_details ?? {};
     meter.audioInputUnits = details.audio_tokens ?? usage.input_tokens ?? 0;
     meter.inputUnits = details.text_tokens ?? 0;
     meter.outputUnits = usage.output_tokens ?? 0;
-    const base = this.ref();
-    const ref = { ...base, id: `${base.provider}/${this.transcriptionModel}`, model: this.transcriptionModel, variant: undefined };
-    await this.#record(meter, 'success', null, ref);
+    await this.#record(meter, 'success', reservation, ref);
   }
+
 
   /** A response the budget or guardrails answered instead of the model: a `blocked` row at 0. */
   async blocked(reason: string, findings = 0): Promise<void> {

@@ -213,7 +213,7 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
     });
     on('generation_created', ((ev: llm.GenerationCreatedEvent) => this.#generation(ev)) );
     on('input_audio_transcription_completed', ((ev: llm.InputTranscriptionCompleted) => this.#transcribed(ev)) );
-    on('openai_server_event_received', ((ev: { type: string; usage?: Record<string, unknown> }) => {
+    on('openai_server_event_received', ((ev: { type: string; usage?: { type?: string } }) => {
       this.#lastEventAt = Date.now();
       this.emit('openai_server_event_received', ev);
       if (ev.type === 'conversation.item.input_audio_transcription.completed' && ev.usage) void this.#meter.transcription(ev.usage).catch(() => {});

@@ -13,16 +13,17 @@ export interface RealtimeUsage {
   output_token_details: { text_tokens: number; audio_tokens: number };
 }
 
-/** `usage` of conversation.item.input_audio_transcription.completed (token-billed transcription models). */
-export interface TranscriptionUsage {
-  type: 'tokens';
-  total_tokens: number;
-  input_tokens: number;
-  input_token_details: { text_tokens: number; audio_tokens: number };
-  output_tokens: number;
+/**
+ * `usage` of conversation.item.input_audio_transcription.completed: tokens for the gpt-4o
+ * transcription models, the audio's duration for whisper-1 (the API's two usage shapes).
+ */
+export type TranscriptionUsage = (
+  | { type: 'tokens'; total_tokens: number; input_tokens: number; input_token_details: { text_tokens: number; audio_tokens: number }; output_tokens: number }
+  | { type: 'duration'; seconds: number }
+) & {
   /** the transcription model that was configured, e.g. gpt-4o-mini-transcribe */
   model: string;
-}
+};
 
 export interface RealtimeScript {
   reply(turn: number): string;
@@ -187,7 +188,11 @@ export class RealtimeConnection {
     const transcription = (this.#session.audio as { input: { transcription: { model?: string } | null } }).input.transcription;
     if (transcription) {
       const out = textTokens(transcript);
-      const usage: TranscriptionUsage = { type: 'tokens', total_tokens: audioTokens + out, input_tokens: audioTokens, input_token_details: { text_tokens: 0, audio_tokens: audioTokens }, output_tokens: out, model: transcription.model ?? 'whisper-1' };
+      const model = transcription.model ?? 'whisper-1';
+      const usage: TranscriptionUsage =
+        model === 'whisper-1'
+          ? { type: 'duration', seconds: audioMs / 1000, model }
+          : { type: 'tokens', total_tokens: audioTokens + out, input_tokens: audioTokens, input_token_details: { text_tokens: 0, audio_tokens: audioTokens }, output_tokens: out, model };
       this.script.onTranscriptionUsage(usage);
       const { model: _model, ...wire } = usage;
       this.#send({ type: 'conversation.item.input_audio_transcription.completed', item_id: item.id, content_index: 0, transcript, usage: wire });

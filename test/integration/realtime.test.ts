@@ -71,7 +71,7 @@ describe('inference.RealtimeModel in a voice.AgentSession against the OpenAI Rea
     expect(mock.usage[1]!.input_token_details.cached_tokens).toBeGreaterThan(0); // turn 2 reads turn 1 from the cache
     expect(responses.map((r) => r.costNanos)).toEqual(mock.usage.map((u) => expectedNanos(u)));
     expect(responses.every((r) => r.pricingSource.startsWith('genai-prices@') && r.status === 'success' && r.sessionId === responses[0]!.sessionId)).toBe(true);
-    expect(transcriptions.map((r) => [r.inputUnits, r.outputUnits])).toEqual(mock.transcriptionUsage.map((u) => [u.input_tokens, u.output_tokens]));
+    expect(transcriptions.map((r) => [r.inputUnits, r.outputUnits])).toEqual(mock.transcriptionUsage.map((u) => (u.type === 'tokens' ? [u.input_tokens, u.output_tokens] : [])));
     expect(transcriptions.every((r) => r.costNanos! > 0)).toBe(true);
 
     const breakdown = await gw.reports.session(responses[0]!.sessionId!);
@@ -79,6 +79,26 @@ describe('inference.RealtimeModel in a voice.AgentSession against the OpenAI Rea
     expect(breakdown!.realtime).toBeCloseTo(total / 1e9, 12);
     expect(breakdown).toMatchObject({ stt: 0, llm: 0, tts: 0 });
     expect(breakdown!.total).toBe(breakdown!.realtime);
+  });
+
+  it('whisper-1 input transcription, billed by duration: an stt row of the seconds at its per-minute rate, in the session breakdown', async () => {
+    const since = gw.clock();
+    const model = new inference.RealtimeModel('openai/gpt-realtime', { gateway: gw, modelOptions: { inputAudioTranscription: { model: 'whisper-1' } } });
+    const { session, mic, items } = startSession(model);
+    await session.start({ agent: new voice.Agent({ instructions: 'Be brief.' }) });
+    await speak(mic);
+    await waitFor(() => items.some((i) => i.startsWith('assistant')), 10_000, 'an answer');
+    await session.close();
+    await gw.drain();
+    expect(mock.transcriptionUsage).toEqual([{ type: 'duration', seconds: 0.7, model: 'whisper-1' }]);
+    const rows = await gw.ledger.logs({ project: 'voice', from: since, limit: 10 });
+    const stt = rows.filter((r) => r.modality === 'stt');
+    expect(stt.map((r) => [r.provider, r.model, r.inputUnits, r.status])).toEqual([['openai', 'whisper-1', 0.7, 'success']]);
+    expect(stt[0]!.costNanos).toBe(gw.prices.price('stt', 'openai', 'whisper-1', { inputUnits: 0.7, outputUnits: 0, cachedUnits: 0, batch: true }).costNanos);
+    expect(stt[0]!.costNanos).toBe(70_000); // $0.006 a minute
+    const breakdown = await gw.reports.session(stt[0]!.sessionId!);
+    expect(breakdown!.stt).toBeCloseTo(0.00007, 12);
+    expect(breakdown!.realtime).toBeGreaterThan(0);
   });
 
   it('falls back to the next realtime model when the first one fails to connect (HTTP 500), before the caller hears anything', async () => {
