@@ -9,7 +9,7 @@ if (!browser) console.warn('[vitest] /usr/bin/chromium not found: dashboard brow
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: browser ? [] : ['test/dashboard/dashboard.test.ts', 'test/dashboard/auth.test.ts', 'test/dashboard/prices.test.ts'],
+    exclude: browser ? [] : ['test/dashboard/dashboard.test.ts', 'test/dashboard/auth.test.ts', 'test/dashboard/prices.test.ts', 'test/dashboard/guardrails.test.ts'],
     setupFiles: ['./test/setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
