@@ -106,7 +106,7 @@ describe('inference.STT over the real Deepgram plugin', () => {
     expect(row!.inputUnits).toBeCloseTo(3.2, 3);
     // 3.2 s streamed: Deepgram's streaming rate, $0.0048 / min
     expect(row!.costNanos).toBe(Math.round((3.2 / 60) * 0.0048 * 1e9));
-    expect(row!.pricingSource).toBe('voicegateway-catalog@2026-05-05:streaming');
+    expect(row!.pricingSource).toBe('voicegateway-catalog@2026-05-13:streaming');
   });
   it('recognize() goes the pre-recorded path (POST /v1/listen) and is priced at the pre-recorded rate', async () => {
     const model = new inference.STT('deepgram/nova-3:en-US', { gateway: gw });
@@ -118,7 +118,7 @@ describe('inference.STT over the real Deepgram plugin', () => {
     expect(row!.inputUnits).toBeCloseTo(3.2, 3);
     // $0.0043 / min, not the streaming $0.0048
     expect(row!.costNanos).toBe(229_333);
-    expect(row!.pricingSource).toBe('voicegateway-catalog@2026-05-05:pre-recorded');
+    expect(row!.pricingSource).toBe('voicegateway-catalog@2026-05-13:pre-recorded');
   });
 });
 

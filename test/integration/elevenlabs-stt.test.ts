@@ -70,7 +70,7 @@ describe(`inference.STT('${REALTIME}') over the realtime WebSocket`, () => {
     expect(metrics.reduce((s, m) => s + m.audioDurationMs, 0)).toBeCloseTo(1500, -1);
     const rows = await rowsSince(since);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ provider: 'elevenlabs', model: 'scribe_v2_realtime', status: 'success', error: null, pricingSource: 'voicegateway-catalog@2026-06-01' });
+    expect(rows[0]).toMatchObject({ provider: 'elevenlabs', model: 'scribe_v2_realtime', status: 'success', error: null, pricingSource: 'voicegateway-catalog@2026-09-04' });
     expect(rows[0]!.inputUnits).toBeCloseTo(1.5, 3);
     expect(rows[0]!.costNanos).toBe(perHourNanos(0.39, rows[0]!.inputUnits));
   });
@@ -156,7 +156,7 @@ describe("inference.STT('elevenlabs/scribe_v2') over the batch API", () => {
     expect(post.headers['xi-api-key']).toBe('el-test');
     const rows = await rowsSince(since);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ provider: 'elevenlabs', model: 'scribe_v2', status: 'success', pricingSource: 'voicegateway-catalog@2026-06-01' });
+    expect(rows[0]).toMatchObject({ provider: 'elevenlabs', model: 'scribe_v2', status: 'success', pricingSource: 'voicegateway-catalog@2026-09-04' });
     expect(rows[0]!.inputUnits).toBeCloseTo(1.0, 3);
     expect(rows[0]!.costNanos).toBe(perHourNanos(0.22, rows[0]!.inputUnits));
   });

@@ -15,10 +15,10 @@ describe('PriceBook: built-in catalog', () => {
 
   it('prices 3.2 s of pre-recorded nova-3 audio at $0.0043/min as 229,333 nanos (rounded once, half up), streaming at its own rate', () => {
     // 3200 ms × 258,000,000 nano/h ÷ 3,600,000 ms/h = 229,333.33…
-    expect(book.price('stt', 'deepgram', 'nova-3', { ...audio(3.2), batch: true })).toEqual({ costNanos: 229_333, source: 'voicegateway-catalog@2026-05-05:pre-recorded' });
+    expect(book.price('stt', 'deepgram', 'nova-3', { ...audio(3.2), batch: true })).toEqual({ costNanos: 229_333, source: 'voicegateway-catalog@2026-05-13:pre-recorded' });
     expect(book.price('stt', 'deepgram', 'nova-3', { ...audio(36_000), batch: true }).costNanos).toBe(2_580_000_000); // 10 h = $2.58 exactly
     // streaming (the default path of a LiveKit agent): $0.0048/min → 3200 ms × 288,000,000 ÷ 3,600,000
-    expect(book.price('stt', 'deepgram', 'nova-3', audio(3.2))).toEqual({ costNanos: 256_000, source: 'voicegateway-catalog@2026-05-05:streaming' });
+    expect(book.price('stt', 'deepgram', 'nova-3', audio(3.2))).toEqual({ costNanos: 256_000, source: 'voicegateway-catalog@2026-05-13:streaming' });
     // a provider with one rate bills both paths alike and says nothing about the path
     expect(book.price('stt', 'openai', 'whisper-1', { ...audio(60), batch: true })).toEqual(book.price('stt', 'openai', 'whisper-1', audio(60)));
     expect(book.price('stt', 'openai', 'whisper-1', audio(60))).toEqual({ costNanos: 6_000_000, source: 'voicegateway-catalog@2026-12-03' });

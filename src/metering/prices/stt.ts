@@ -6,13 +6,18 @@ const GROQ = 'https://console.groq.com/docs/speech-text';
 const ASSEMBLYAI = 'https://www.assemblyai.com/blog/introducing-universal-streaming';
 const ELEVENLABS = 'https://elevenlabs.io/pricing/api';
 const DEEPGRAM_NOTE =
-  'UNVERIFIED: deepgram.com/pricing could not be read here; pay-as-you-go rates as listed by a third-party price sheet ' +
-  'citing it (github.com/hail-hq/hail costs/stt.json, verified 2026-05-05). Pre-recorded (POST /v1/listen) and ' +
-  'streaming (WebSocket) are billed apart; the drop-in knows which path a request took.';
+  'UNVERIFIED: deepgram.com/pricing could not be read here. Figures as three third-party records citing that page agree ' +
+  '(a pricing sheet read 2026-05-13: Nova-3 Monolingual $0.0048/min streaming PAYG; github.com/hail-hq/hail costs/stt.json, 2026-05-05: ' +
+  '$0.0043 pre-recorded / $0.0048 streaming; a provider audit: the $0.0048 streaming rate is a limited-time promotion, regular $0.0077/min). ' +
+  'Pre-recorded (POST /v1/listen) and streaming (WebSocket) are billed apart; the drop-in knows which path a request took.';
+const SCRIBE_NOTE =
+  'UNVERIFIED: elevenlabs.io/pricing/api could not be read here. Two third-party records agree: developer.puter.com/tutorials/elevenlabs-api-pricing ' +
+  '(Jun 2026) and a transcription tool that read elevenlabs.io/pricing/api on 2026-09-04: Scribe v1/v2 $0.22/hour, Scribe v2 Realtime $0.39/hour, ' +
+  'the same rate on every plan.';
 
 /** Per audio minute (or hour). See docs/pricing.md for how each figure was checked. */
 export const STT_PRICES: SttPriceData[] = [
-  { model: 'deepgram/nova-3', per_minute: 0.0043, streaming_per_minute: 0.0048, source: DEEPGRAM, as_of: '2026-05-05', verified: false, note: DEEPGRAM_NOTE },
+  { model: 'deepgram/nova-3', per_minute: 0.0043, streaming_per_minute: 0.0048, source: DEEPGRAM, as_of: '2026-05-13', verified: false, note: DEEPGRAM_NOTE },
   { model: 'deepgram/nova-2', per_minute: 0.0043, streaming_per_minute: 0.0058, source: DEEPGRAM, as_of: '2025-06-01', verified: false, note: DEEPGRAM_NOTE },
   {
     model: 'openai/whisper-1',
@@ -54,21 +59,7 @@ export const STT_PRICES: SttPriceData[] = [
     verified: false,
     note: 'UNVERIFIED: assumed at the Universal-Streaming English rate; billed on session duration.',
   },
-  {
-    model: 'elevenlabs/scribe_v2_realtime',
-    per_hour: 0.39,
-    source: ELEVENLABS,
-    as_of: '2026-06-01',
-    verified: false,
-    note: 'UNVERIFIED: as listed by developer.puter.com/tutorials/elevenlabs-api-pricing (Jun 2026); elevenlabs.io could not be read here.',
-  },
-  {
-    model: 'elevenlabs/scribe_v1',
-    per_hour: 0.22,
-    source: ELEVENLABS,
-    as_of: '2026-06-01',
-    verified: false,
-    note: 'UNVERIFIED: as listed by developer.puter.com/tutorials/elevenlabs-api-pricing (Jun 2026).',
-  },
-  { model: 'elevenlabs/scribe_v2', per_hour: 0.22, source: ELEVENLABS, as_of: '2026-06-01', verified: false, note: 'UNVERIFIED: as scribe_v1 (same listing).' },
+  { model: 'elevenlabs/scribe_v2_realtime', per_hour: 0.39, source: ELEVENLABS, as_of: '2026-09-04', verified: false, note: SCRIBE_NOTE },
+  { model: 'elevenlabs/scribe_v1', per_hour: 0.22, source: ELEVENLABS, as_of: '2026-09-04', verified: false, note: SCRIBE_NOTE },
+  { model: 'elevenlabs/scribe_v2', per_hour: 0.22, source: ELEVENLABS, as_of: '2026-09-04', verified: false, note: SCRIBE_NOTE },
 ];

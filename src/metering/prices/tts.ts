@@ -2,6 +2,8 @@ import type { TtsPriceData } from './types.js';
 
 const DEEPGRAM = 'https://deepgram.com/pricing';
 const OPENAI = 'https://openai.com/api/pricing/';
+const OPENAI_TTS1 = 'https://developers.openai.com/api/docs/models/tts-1';
+const OPENAI_TTS1_HD = 'https://developers.openai.com/api/docs/models/tts-1-hd';
 const CARTESIA = 'https://docs.cartesia.ai/pricing';
 const ELEVENLABS = 'https://elevenlabs.io/pricing/api';
 const CARTESIA_NOTE =
@@ -9,13 +11,17 @@ const CARTESIA_NOTE =
   '$50/1M = Pro plan ($5 per 100k credits); Startup is ~$39/1M, Scale ~$37/1M: set prices.tts to your plan.';
 const ELEVEN_NOTE =
   'UNVERIFIED: as listed by developer.puter.com/tutorials/elevenlabs-api-pricing (Jun 2026, same rate on every plan); ' +
-  'elevenlabs.io could not be read here. Flash/Turbo cost half the credits of Multilingual/v3.';
+  'elevenlabs.io could not be read here, and another listing quotes $0.06/$0.12 per 1K characters as the Business-tier starting price. ' +
+  'Flash/Turbo cost half the credits of Multilingual/v3.';
+const AURA_NOTE =
+  'UNVERIFIED: deepgram.com/pricing could not be read here; several third-party records citing it (one read 2026-05-13) agree: ' +
+  'Aura-2 $0.030 and Aura-1 $0.015 per 1K characters pay-as-you-go (Aura-2 $0.027 on Growth).';
 
 export const TTS_PRICES: TtsPriceData[] = [
-  { model: 'deepgram/aura-2', per_1m_characters: 30, source: DEEPGRAM, as_of: '2025-06-01', verified: false, note: 'UNVERIFIED: $0.030 per 1k characters, pay-as-you-go.' },
-  { model: 'deepgram/aura', per_1m_characters: 15, source: DEEPGRAM, as_of: '2025-06-01', verified: false, note: 'UNVERIFIED: $0.015 per 1k characters, pay-as-you-go.' },
-  { model: 'openai/tts-1', per_1m_characters: 15, source: OPENAI, as_of: '2025-06-01', verified: false },
-  { model: 'openai/tts-1-hd', per_1m_characters: 30, source: OPENAI, as_of: '2025-06-01', verified: false },
+  { model: 'deepgram/aura-2', per_1m_characters: 30, source: DEEPGRAM, as_of: '2026-05-13', verified: false, note: AURA_NOTE },
+  { model: 'deepgram/aura', per_1m_characters: 15, source: DEEPGRAM, as_of: '2026-05-13', verified: false, note: AURA_NOTE },
+  { model: 'openai/tts-1', per_1m_characters: 15, source: OPENAI_TTS1, as_of: '2026-12-03', note: 'OpenAI model page: speech generation $15.00 per 1M characters.' },
+  { model: 'openai/tts-1-hd', per_1m_characters: 30, source: OPENAI_TTS1_HD, as_of: '2026-12-03', note: 'OpenAI model page: speech generation $30 per 1M characters.' },
   {
     model: 'openai/gpt-4o-mini-tts',
     per_1m_characters: 15,
