@@ -14,6 +14,7 @@ import { projectCommand } from './commands/project.js';
 import { guardrailsCommand } from './commands/guardrails.js';
 import { projectsCommand } from './commands/projects.js';
 import { serveCommand } from './commands/serve.js';
+import { sessionsCommand } from './commands/sessions.js';
 import { statusCommand } from './commands/status.js';
 import { CliError } from './context.js';
 
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
     guardrailsCommand,
     costsCommand,
     logsCommand,
+    sessionsCommand,
     budgetCommand,
     alertsCommand,
     exportCostsCommand,
