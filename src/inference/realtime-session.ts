@@ -8,7 +8,7 @@ import { redact } from '../secrets.js';
 import { openAIConnected, restartOpenAIConnection } from '../providers/openai-realtime-connect.js';
 import type { ModelRef } from '../providers/types.js';
 import { throttledOrder } from '../routing/chain.js';
-import { auditFindings } from './guard-audit.js';
+import { auditFindings, sessionGuardrails } from './guard-audit.js';
 import type { RealtimeModel } from './realtime.js';
 import { guardInput, OutputGuard } from './realtime-guard.js';
 import { RealtimeMeter } from './realtime-meter.js';
@@ -263,7 +263,7 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
       this.emit('generation_created', { ...ev, userInitiated: false, messageStream: spoken });
       return;
     }
-    const guardrails = core.gw.guardrails(core.project.id);
+    const guardrails = sessionGuardrails(core); // the policy this call started with (edits apply to new sessions); none when bypassed
     const guard = guardrails ? new OutputGuard(guardrails) : null;
     let stop: ((why: string) => void) | null = null;
     const stopped = new Promise<string>((resolve) => (stop = resolve));
@@ -345,7 +345,7 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
   #transcribed(ev: llm.InputTranscriptionCompleted): void {
     this.emit('input_audio_transcription_completed', ev);
     const core = this.#owner.core;
-    const setup = ev.isFinal ? core.gw.guardrails(core.project.id) : null;
+    const setup = ev.isFinal ? sessionGuardrails(core) : null;
     if (!setup) return;
     const verdict = guardInput(setup, ev.transcript);
     if (verdict.action === 'none') return;
