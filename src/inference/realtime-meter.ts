@@ -69,6 +69,14 @@ export class RealtimeMeter {
     return this.#cost({ ...ZERO, audioInputUnits: Math.ceil(this.#heardS * AUDIO_TOKENS_PER_SECOND.input) }, ref);
   }
 
+  #rate: { id: string; perSecond: Nanos } | null = null;
+
+  /** Nano-USD per second of the model's spoken output (worked out once per model). */
+  #outputPerSecond(ref: ModelRef = this.ref()): Nanos {
+    if (this.#rate?.id !== ref.id) this.#rate = { id: ref.id, perSecond: this.#cost({ ...ZERO, audioOutputUnits: 1_000_000 * AUDIO_TOKENS_PER_SECOND.output }, ref) / 1_000_000 };
+    return this.#rate.perSecond;
+  }
+
   /** One step of spoken output (5 s) at the model's audio output rate. */
   outputChunk(ref: ModelRef = this.ref()): Nanos {
     return this.#cost({ ...ZERO, audioOutputUnits: OUTPUT_CHUNK_S * AUDIO_TOKENS_PER_SECOND.output }, ref);
@@ -132,12 +140,12 @@ export class RealtimeMeter {
   spoke(responseId: string, seconds: number): boolean {
     const open = this.#open.get(responseId);
     if (!open) return true;
-    const cost = this.#cost({ ...ZERO, audioOutputUnits: Math.ceil(seconds * AUDIO_TOKENS_PER_SECOND.output) });
+    const cost = seconds * this.#outputPerSecond();
     if (!open.grant) {
       open.used += cost;
       return true;
     }
-    return open.grant.use(cost, this.outputChunk());
+    return open.grant.use(cost, this.#outputPerSecond() * OUTPUT_CHUNK_S);
   }
 
   /** response.done as the plugin reports it: one ledger row, the reservation settled with its cost. */

@@ -21,8 +21,8 @@ export function until(stream: ReadableStream<AudioFrame>, stopped: Promise<strin
       const r = done ? { done: true as const, value: undefined } : await reader.read();
       if (r.done || done) return (ended(), out.close());
       if (!marked) (marked = true), first();
+      out.enqueue(r.value); // the frame goes on first; counting it is not on the audio path
       played((r.value.samplesPerChannel / r.value.sampleRate) * 1000);
-      out.enqueue(r.value);
     },
     cancel: () => discard(reader),
   });
