@@ -98,4 +98,22 @@ describe('mock OpenAI Realtime with the real openai.realtime.RealtimeModel', () 
     await session.close();
     await paced.close();
   });
+
+  it("malformed: the first audio delta is cut in half; the raw plugin's bare JSON.parse throws it as an uncaught exception (the drop-in skips it)", async () => {
+    const uncaught: Error[] = [];
+    const onUncaught = (e: Error) => uncaught.push(e);
+    process.on('uncaughtException', onUncaught);
+    mock.fail({ fault: { kind: 'malformed' }, times: 1 });
+    const { session, seen } = open();
+    try {
+      await session.generateReply();
+      await until(() => uncaught.length > 0, 5000, 'the malformed event to reach the plugin');
+      expect(uncaught[0]).toBeInstanceOf(SyntaxError);
+      expect(seen.events).toContain('response.output_audio_transcript.delta'); // the events before it were read
+      expect(seen.events).not.toContain('response.output_audio.delta');
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await session.close();
+    }
+  });
 });
