@@ -75,7 +75,7 @@ export const elevenlabs: ProviderSpec = {
   },
   async tts({ model, variant, apiKey, baseURL, options }) {
     const el = await loadPlugin<typeof ElevenLabs>(PKG);
-    return new el.TTS({
+    const inner = new el.TTS({
       ...options,
       model,
       ...(variant ? { voiceId: variant } : {}),
@@ -83,5 +83,16 @@ export const elevenlabs: ProviderSpec = {
       apiKey,
       ...(baseURL ? { baseURL } : {}),
     } as never);
+    // elevenlabs 1.9's synthesize(text) takes neither connOptions nor an abort signal: its stream
+    // retries 3 times (2 s apart) and goes on after the drop-in gave the attempt up. Hand both over
+    // (the base ChunkedStream reads `_connOptions` when its task starts, after the constructor).
+    const synthesize = inner.synthesize.bind(inner);
+    inner.synthesize = ((text: string, connOptions?: APIConnectOptions, abortSignal?: AbortSignal) => {
+      const stream = synthesize(text);
+      if (connOptions) (stream as unknown as { _connOptions: APIConnectOptions })._connOptions = connOptions;
+      abortSignal?.addEventListener('abort', () => stream.close(), { once: true });
+      return stream;
+    }) as typeof inner.synthesize;
+    return inner;
   },
 };

@@ -165,6 +165,29 @@ describe("inference.TTS('elevenlabs/eleven_flash_v2_5:<voice>') over the real El
     expect(rows.map((r) => [r.provider, r.status, r.inputUnits, r.costNanos])).toEqual([['elevenlabs', 'success', text.length, text.length * 50_000]]);
   });
 
+  it('synthesize(): a 503 falls back to Kokoro after one ElevenLabs request (the plugin would retry 3 times, 2 s apart)', async () => {
+    mocks.elevenlabs.fail({ kind: 'status', status: 503 });
+    try {
+      const model = new inference.TTS(`elevenlabs/eleven_flash_v2_5:${voice}`, { gateway: gw });
+      const errors = captureErrors(model);
+      const since = Date.now();
+      let seconds = 0;
+      for await (const a of model.synthesize(text)) seconds += a.frame.samplesPerChannel / a.frame.sampleRate;
+      expect(seconds).toBeGreaterThan(0.3);
+      expect(errors).toEqual([]);
+      const rows = await rowsSince(since);
+      expect(rows.map((r) => [r.provider, r.status, r.fallbackFrom])).toEqual([
+        ['elevenlabs', 'error', null],
+        ['kokoro', 'fallback', `elevenlabs/eleven_flash_v2_5:${voice}`],
+      ]);
+      expect(rows[0]!.error).toMatch(/503/);
+      await new Promise((r) => setTimeout(r, 300)); // past the plugin's first retry interval (100 ms)
+      expect(mocks.elevenlabs.requests.map((r) => r.fault)).toEqual(['status']);
+    } finally {
+      mocks.elevenlabs.heal();
+    }
+  });
+
   const before: [string, Fault][] = [
     ['a 503 on the WebSocket upgrade', { kind: 'status', status: 503 }],
     ['a stalled handshake past the attempt timeout', { kind: 'stall' }],
