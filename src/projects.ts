@@ -113,6 +113,10 @@ export interface ProjectView {
   read_only: boolean;
   spent_today: number;
   budget_status: BudgetLevel;
+  /** `allow_unpriced`: cloud models with no price are served under the budget, counted as unpriced */
+  allow_unpriced: boolean;
+  /** requests today whose model has no price: served, never part of `spent_today` */
+  unpriced_today: number;
 }
 
 export function projectView(p: Project, b: BudgetStatus): ProjectView {
@@ -127,5 +131,7 @@ export function projectView(p: Project, b: BudgetStatus): ProjectView {
     read_only: p.source !== 'runtime',
     spent_today: b.spentUsd,
     budget_status: b.status,
+    allow_unpriced: p.config.allow_unpriced === true,
+    unpriced_today: b.unpricedRequests,
   };
 }

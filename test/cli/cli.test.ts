@@ -58,14 +58,20 @@ describe.concurrent('voicegw CLI against a temp config and ledger', { timeout: 9
     const r = await run('projects');
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ID\s+NAME\s+TAGS\s+BUDGET\/DAY\s+ACTION\s+SPENT TODAY\s+STATUS\s+SOURCE$/);
+    expect(lines[0]).toMatch(/^ID\s+NAME\s+TAGS\s+BUDGET\/DAY\s+ACTION\s+SPENT TODAY\s+UNPRICED\s+STATUS\s+SOURCE$/);
     const support = lines.find((l) => l.startsWith('support '))!;
-    expect(support).toMatch(/support\s+Support\s+prod,voice\s+\$0\.0500\s+block\s+\$0\.0154\s+ok\s+yaml/);
-    expect(lines.find((l) => l.startsWith('sales '))).toMatch(/\$10\.00\s+warn\s+\$1\.50\s+ok/);
+    // support's TTS row has no known price: counted as unpriced, not in the spend
+    expect(support).toMatch(/support\s+Support\s+prod,voice\s+\$0\.0500\s+block\s+\$0\.0154\s+1\s+ok\s+yaml/);
+    expect(lines.find((l) => l.startsWith('sales '))).toMatch(/\$10\.00\s+warn\s+\$1\.50\s+0\s+ok/);
     expect(lines.find((l) => l.startsWith('kiosk '))).toMatch(/runtime$/);
-    // columns line up: every row starts its SPENT TODAY column at the same offset
-    const col = lines[0]!.indexOf('SPENT TODAY') + 'SPENT TODAY'.length;
-    for (const l of lines.slice(1)) expect(l[col - 1], l).not.toBe(' ');
+    const rows = lines.slice(1, lines.indexOf(''));
+    expect(rows).toHaveLength(4);
+    expect(lines.at(-1)).toBe('support: 1 request(s) today have no known price and are not in SPENT TODAY; add them under prices: in voicegw.yaml.');
+    // columns line up: every row ends its SPENT TODAY and UNPRICED columns at the same offset
+    for (const header of ['SPENT TODAY', 'UNPRICED']) {
+      const col = lines[0]!.indexOf(header) + header.length;
+      for (const l of rows) expect(l[col - 1], l).not.toBe(' ');
+    }
 
   });
 
@@ -78,6 +84,7 @@ describe.concurrent('voicegw CLI against a temp config and ledger', { timeout: 9
     expect(r.stdout).toMatch(/^LLM\s+1\s+\$0\.0123\s+0$/m);
     expect(r.stdout).toMatch(/^TTS\s+1\s+\$0\.0000\s+1$/m);
     expect(r.stdout).toContain('1 request(s) have no known price');
+    expect(r.stdout).toMatch(/Unpriced models:\s+refused \(set allow_unpriced: true to serve them\)/);
 
 
     const missing = await run('project', 'nope');
@@ -138,6 +145,7 @@ describe.concurrent('voicegw CLI against a temp config and ledger', { timeout: 9
     expect(r.stdout).toMatch(/Budget:\s+\$0\.0500\/day/);
     expect(r.stdout).toMatch(/Remaining:\s+\$0\.0347/);
     expect(r.stdout).toMatch(/Action:\s+block/);
+    expect(r.stdout).toMatch(/Unpriced:\s+1 request\(s\) today with no known price \(not in Spent\)/);
     const ghost = await run('budget', 'ghost', '--json');
     expect(ghost.code).toBe(1);
     expect(ghost.stdout).toBe('');

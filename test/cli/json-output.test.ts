@@ -41,7 +41,7 @@ describe('every read command has --json', () => {
 
   it.each([
     [['status'], (j: unknown) => expect(j).toMatchObject({ config_path: config, ledger: { kind: 'sqlite' }, projects: { total: 2, yaml: 1, runtime: 0 } })],
-    [['projects'], (j: unknown) => expect(j).toMatchObject({ projects: expect.arrayContaining([expect.objectContaining({ id: 'support', daily_budget: 2, spent_today: 0.5, budget_status: 'ok', source: 'yaml' })]) })],
+    [['projects'], (j: unknown) => expect(j).toMatchObject({ projects: expect.arrayContaining([expect.objectContaining({ id: 'support', daily_budget: 2, spent_today: 0.5, budget_status: 'ok', source: 'yaml', allow_unpriced: false, unpriced_today: 0 })]) })],
     [['project', 'support'], (j: unknown) => expect(j).toMatchObject({ id: 'support', budget: { percent: 25 }, today: { totalUsd: 0.5, requests: 1 } })],
     [['costs', '--period', 'month'], (j: unknown) => expect(j).toMatchObject({ totalUsd: 0.5, requests: 1, byModel: [{ key: 'openai/gpt-4.1-mini', costUsd: 0.5 }] })],
     [['logs', '-n', '5'], (j: unknown) => expect(j).toEqual({ logs: [expect.objectContaining({ project: 'support', costUsd: 0.5 })] })],

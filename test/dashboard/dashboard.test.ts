@@ -224,6 +224,23 @@ describe('dashboard served by `voicegw serve`', () => {
     expect(gw.project('sales-bot')).toBeUndefined();
   });
 
+  it('the projects table counts today’s unpriced requests apart from the spend', async () => {
+    // dev-sandbox has no budget: a model the catalog does not price is served, its cost unknown
+    const before = await gw.budgetStatus('dev-sandbox');
+    const m = new inference.LLM('openai/house-model-9000', { gateway: gw, project: 'dev-sandbox' });
+    expect((await m.chat({ chatCtx: chatCtx('hello') }).collect()).text).toBe('Sure, I can help with that.');
+    await gw.drain();
+    const after = await gw.budgetStatus('dev-sandbox');
+    expect(after).toMatchObject({ spentUsd: before.spentUsd, unpricedRequests: before.unpricedRequests + 1 });
+
+    await page.goto(`${serve.url}/#/projects`);
+    const cell = (id: string) => page.locator(`[data-testid="table-projects"] tr[data-key="${id}"] [data-testid="unpriced-today"]`);
+    await page.waitForFunction((want) => document.querySelector('[data-testid="table-projects"] tr[data-key="dev-sandbox"] [data-testid="unpriced-today"]')?.textContent === want, String(after.unpricedRequests), { timeout: 12_000 });
+    expect(await cell('dev-sandbox').getAttribute('class')).toBe('unpriced');
+    expect(await cell('dev-sandbox').getAttribute('title')).toMatch(/^1 request\(s\) today with no known price: not in Spent today\. Add them under prices: in voicegw\.yaml\.$/);
+    expect(await cell('qa-bot').textContent()).toBe('—');
+  });
+
   it('renders an XSS-named project as literal text everywhere, and nothing runs', async () => {
     await page.goto(`${serve.url}/#/projects`);
     await page.getByTestId('new-project').click();

@@ -57,6 +57,9 @@ describe('HTTP API (auth off)', () => {
       read_only: true,
       spent_today: 0.00315,
       budget_status: 'ok',
+      // the TTS row has no known price: counted here, never in spent_today
+      allow_unpriced: false,
+      unpriced_today: 1,
     });
     expect(byId.sales).toMatchObject({ source: 'yaml', spent_today: 0.003, budget_status: 'ok' });
     expect(byId.default).toMatchObject({ source: 'auto', read_only: true });
@@ -68,6 +71,8 @@ describe('HTTP API (auth off)', () => {
     expect(r.json.budget).toMatchObject({ project: 'support', budgetUsd: 1, spentUsd: 0.00315, status: 'ok', action: 'block' });
     expect(r.json.today.requests).toBe(3);
     expect(r.json.today.unpriced).toBe(1);
+    expect(r.json).toMatchObject({ unpriced_today: 1, budget: { unpricedRequests: 1 } });
+    expect((await call(api.url, 'GET', '/v1/budget/support')).json).toMatchObject({ spentUsd: 0.00315, unpricedRequests: 1 });
     expect(r.json.today.byModality.map((b: { key: string }) => b.key)).toEqual(['stt', 'llm', 'tts', 'realtime']);
     const stt = r.json.today.byModality.find((b: { key: string }) => b.key === 'stt');
     expect(stt.costUsd).toBeCloseTo(0.00215, 9);

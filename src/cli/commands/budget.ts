@@ -25,6 +25,7 @@ export function budgetCommand(program: Command): void {
             ['Used', b.budgetUsd > 0 ? percent(b.percent) : '-'],
             ['Status', b.status],
             ['Action', `${b.action} (when exceeded)`],
+            ['Unpriced', b.unpricedRequests > 0 ? `${b.unpricedRequests} request(s) today with no known price (not in Spent)` : '0'],
           ]),
         );
       });

@@ -31,6 +31,7 @@ export function projectCommand(program: Command): void {
             ['Spent today', `${money(budget.spentUsd)}${budget.budgetUsd > 0 ? ` of ${money(budget.budgetUsd)} (${percent(budget.percent)})` : ''}`],
             ['Remaining', budget.remainingUsd === null ? 'no limit' : money(budget.remainingUsd)],
             ['Status', budget.status],
+            ['Unpriced models', p.config.allow_unpriced ? 'served under the budget, counted as unpriced (allow_unpriced)' : p.dailyBudgetUsd > 0 ? 'refused (set allow_unpriced: true to serve them)' : 'served, cost unknown'],
             ['Guardrails', gw.guardrails(p.id) ? 'on' : 'off'],
           ]),
         );

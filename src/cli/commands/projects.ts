@@ -21,10 +21,13 @@ export function projectsCommand(program: Command): void {
             { header: 'BUDGET/DAY', value: (r) => budgetLabel(r.daily_budget), right: true },
             { header: 'ACTION', value: (r) => r.budget_action },
             { header: 'SPENT TODAY', value: (r) => money(r.spent_today), right: true },
+            { header: 'UNPRICED', value: (r) => String(r.unpriced_today), right: true },
             { header: 'STATUS', value: (r) => r.budget_status },
             { header: 'SOURCE', value: (r) => r.source },
           ]),
         );
+        const unpriced = rows.filter((r) => r.unpriced_today > 0);
+        if (unpriced.length > 0) print(`\n${unpriced.map((r) => `${r.id}: ${r.unpriced_today}`).join(', ')} request(s) today have no known price and are not in SPENT TODAY; add them under prices: in voicegw.yaml.`);
       });
     });
 }

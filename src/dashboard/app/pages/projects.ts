@@ -1,7 +1,7 @@
 import { ApiError, api, type ProjectView } from '../client.js';
 import { emptyState, panel, SOURCE_BADGE, updateTags } from '../components.js';
 import { h, setAttr, setClass, setText } from '../dom.js';
-import { ACTION_LABEL, tagAccent, usd } from '../format.js';
+import { ACTION_LABEL, count, tagAccent, usd } from '../format.js';
 import { type AppServices, type Page, pageHeader, type RefreshContext, type Route } from '../page.js';
 import { dataTable } from '../table.js';
 import { projectForm } from './project-form.js';
@@ -48,6 +48,19 @@ export function projectsPage(route: Route, services: AppServices): Page {
       { head: 'Budget / day', cls: 'num', text: (p) => (p.daily_budget > 0 ? usd(p.daily_budget) : 'no limit') },
       { head: 'Over budget', text: (p) => (p.daily_budget > 0 ? ACTION_LABEL[p.budget_action]!.replace(' when over budget', '') : '—') },
       { head: 'Spent today', cls: 'num', text: (p) => usd(p.spent_today) },
+      {
+        head: 'Unpriced',
+        cls: 'num',
+        render: (td, p) => {
+          if (!td.firstChild) td.append(h('span', { testid: 'unpriced-today' }));
+          const span = td.firstElementChild as HTMLElement;
+          setText(span, p.unpriced_today > 0 ? count(p.unpriced_today) : '—');
+          setClass(span, p.unpriced_today > 0 ? 'unpriced' : 'muted');
+          span.title = p.unpriced_today > 0
+            ? `${p.unpriced_today} request(s) today with no known price: not in Spent today${p.allow_unpriced ? ' (allow_unpriced)' : ''}. Add them under prices: in voicegw.yaml.`
+            : p.allow_unpriced ? 'allow_unpriced: models with no price are served and counted here' : '';
+        },
+      },
       {
         head: 'Status',
         render: (td, p) => {
