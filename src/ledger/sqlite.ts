@@ -58,13 +58,14 @@ const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',
  * The embedded ledger: one SQLite file in WAL mode, shareable by several worker processes.
  *
  * Durability: a row is durable when the promise `record()` returned resolves (the request path
- * awaits it, so a row is durable when its request completes). Rows are group-committed: every
- * write goes through the `WriteQueue`, which commits what arrived during a turn of the event loop
- * in one transaction on the next turn (`setImmediate`, at most `batchSize` rows per transaction and
- * per turn). In WAL mode with `synchronous=NORMAL` a committed transaction is in the WAL file (the
- * OS page cache) at once, so it survives kill -9 of the process; only an OS crash or power loss can
- * drop the last commits. Reads (reports, spend, budget days) first wait for the writes queued
- * before them while the store takes writes, so they see every row recorded before them.
+ * awaits it, so a row is durable when its request completes). Rows are group-committed through the
+ * `WriteQueue`: the rows recorded by one piece of code commit in one transaction right after it
+ * (a microtask), and a burst or a backlog is written at most `batchSize` (100) rows per transaction
+ * and per turn of the event loop. In WAL mode with `synchronous=NORMAL` a committed transaction is
+ * in the WAL file (the OS page cache) at once, so it survives kill -9 of the process; only an OS
+ * crash or power loss can drop the last commits. A row whose `record()` has not resolved can be lost
+ * by kill -9. Reads (reports, spend) first wait for the writes queued before them while the store
+ * takes writes, so they see every row recorded before them.
  * Never blocking: the connection does not wait for locks (`busy_timeout = 0`). A write that finds
  * the write lock taken by another process, the disk full or the file read-only stays in the bounded
  * queue, retried on timers; its caller waits at most the queue's grace (50 ms) and the row is
@@ -142,8 +143,9 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
   }
 
   /**
-   * Commits on the next turn of the event loop with the other rows of this turn; resolves once
-   * committed (or, when the store refuses it, after the queue's grace). Never throws.
+   * Commits right after the calling code, with the other rows it recorded (behind a backlog: in
+   * its turn); resolves once committed (or, when the store refuses it, after the queue's grace).
+   * Never throws.
    */
   record(row: RequestRecord): Promise<void> {
     return this.#queue.add({ row });

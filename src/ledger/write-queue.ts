@@ -4,7 +4,7 @@ import { errorMessage, isRejectedData, isSqliteBusy, type StoreHealth } from './
 export interface WriteQueueOptions {
   /** items held in memory at most; beyond it new items are dropped and counted as lost (default 100,000) */
   maxQueued: number;
-  /** items per transaction, one transaction per turn of the event loop (default 100: ~2 ms, so writing never stalls calls) */
+  /** items per transaction; a backlog is written one transaction per turn of the event loop (default 100: ~2 ms, so writing never stalls calls) */
   batchSize: number;
   /** retry backoff cap while the store refuses writes (default 250 ms: rows land within a second of recovery) */
   maxBackoffMs: number;
@@ -28,17 +28,19 @@ interface Waiting<T> {
 }
 
 /**
- * Every write goes through here: group-committed in batches, one transaction per turn of the event
- * loop (`setImmediate`, after the turn's I/O), so a burst of rows costs one commit per batch instead
- * of one per row and no turn holds the loop for more than one batch. `write(batch)` commits a batch
- * synchronously or throws.
+ * Every write goes through here, group-committed: what is recorded while the queue is idle commits
+ * in one transaction right after the code that recorded it (a microtask), and a longer queue (a
+ * burst, or a backlog after the store was away) is written one batch of at most `batchSize` items
+ * per turn of the event loop (`setImmediate`, after the turn's I/O). A burst costs one commit per
+ * batch instead of one per row, and no turn holds the loop for more than a batch. `write(batch)`
+ * commits a batch synchronously or throws.
  *
  * When the store refuses (another process holds the write lock, disk full, read-only file, I/O
- * error) the items stay here, bounded, and are retried on timers with backoff: the event loop never
- * waits on a lock. The caller of a write gets a promise that resolves when its item commits (the
- * next turn while the store takes writes) or, once the store has refused it, after `graceMs` at the
- * latest: a short contention keeps "durable when the request completes", a store that stays away
- * never stalls a request (its rows are then durable when the store returns).
+ * error) the items stay here, bounded and compact (`hold`), and are retried on timers with backoff:
+ * the event loop never waits on a lock. The caller of a write gets a promise that resolves when its
+ * item commits or, once the store has refused it, after `graceMs` at the latest: a short contention
+ * keeps "durable when the request completes", a store that stays away never stalls a request (its
+ * rows are then durable when the store returns).
  */
 export class WriteQueue<T> {
   readonly #o: WriteQueueOptions;
@@ -46,7 +48,7 @@ export class WriteQueue<T> {
   #lost = 0;
   #failure: { err: unknown; since: number } | null = null;
   #announced = false;
-  #timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  #timer: NodeJS.Timeout | NodeJS.Immediate | 'microtask' | null = null;
   #backoff = 0;
   #stopped = false;
   /** items ever added, and items done with (written, rejected or lost): flush() waits on these */
@@ -85,7 +87,7 @@ export class WriteQueue<T> {
     return this.#failure !== null;
   }
 
-  /** Queues an item, to be written on the next turn (or behind what waits); `err`: its write already failed. */
+  /** Queues an item, to be written right after the calling code (or behind what waits); `err`: its write already failed. */
   add(item: T, err?: unknown): Promise<void> {
     if (err !== undefined) this.#failed(err);
     if (this.#stopped || this.#items.length >= this.#o.maxQueued) {
@@ -126,9 +128,9 @@ export class WriteQueue<T> {
 
   #cancelTimer(): void {
     const t = this.#timer;
-    if (t && 'refresh' in t) clearTimeout(t);
-    else if (t) clearImmediate(t);
-    this.#timer = null;
+    if (t && t !== 'microtask' && 'refresh' in t) clearTimeout(t);
+    else if (t && t !== 'microtask') clearImmediate(t);
+    this.#timer = null; // a pending microtask finds the queue stopped
   }
 
   /** Items written (or dropped): their callers go on, and flushes waiting for them resolve. */
@@ -172,28 +174,42 @@ export class WriteQueue<T> {
     }
   }
 
+  /**
+   * When the next batch is written. Refused: on a back-off timer. Otherwise a queue that was idle
+   * commits right after the code that recorded it (a microtask, like a synchronous commit at the
+   * end of that code: an awaited row costs no extra turn of the event loop); what remains after a
+   * batch waits for the next turn, after its I/O (`setImmediate`, `#nextTurn`), so a backlog is
+   * written one batch per turn.
+   */
   #schedule(): void {
     if (this.#timer || this.#stopped) return;
-    // healthy: the next turn, after its I/O (setImmediate); refused: back off on a timer
-    this.#timer = this.#backoff === 0 ? setImmediate(() => this.#drain()) : setTimeout(() => this.#drain(), this.#backoff);
+    if (this.#backoff > 0) return this.#nextTurn();
+    this.#timer = 'microtask';
+    queueMicrotask(() => this.#drain());
+  }
+
+  #nextTurn(): void {
+    if (this.#timer || this.#stopped) return;
+    this.#timer = this.#backoff > 0 ? setTimeout(() => this.#drain(), this.#backoff) : setImmediate(() => this.#drain());
   }
 
   /** Writes one batch, then yields: a long backlog never holds the loop for more than one batch. */
   #drain(): void {
+    if (this.#stopped) return;
     this.#timer = null;
-    if (this.#items.length === 0 || this.#stopped) return;
+    if (this.#items.length === 0) return;
     const batch = this.#items.slice(0, this.#o.batchSize);
     try {
       this.write(batch.map((w) => w.item));
     } catch (err) {
       if (!isRejectedData(err)) return this.#retryLater(err);
-      if (this.#writeOneByOne(batch.length)) this.#schedule();
+      if (this.#writeOneByOne(batch.length)) this.#nextTurn();
       return;
     }
     this.#items.splice(0, batch.length);
     this.#done(batch);
     this.#recovered();
-    if (this.#items.length > 0) this.#schedule();
+    if (this.#items.length > 0) this.#nextTurn();
   }
 
   /** A batch held data the store rejects: write its items alone and drop only those. */
