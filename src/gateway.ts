@@ -261,13 +261,25 @@ export class Gateway {
     return this.budget.status(projectId);
   }
 
-  /** The project's guardrail policy (compiled once), or null when guardrails are off. */
+  /**
+   * The project's guardrail policy (compiled once), or null when guardrails are off. YAML policies
+   * were compiled at load; a stored runtime policy that no longer compiles (written by an older
+   * version, or the YAML defaults it merges with changed) must not fail calls: the project gets the
+   * top-level policy instead, with an error line saying which project and why.
+   */
   guardrails(projectId: string): GuardrailSetup | null {
     if (this.#policies.has(projectId)) return this.#policies.get(projectId)!;
-    const policy = guardrailPolicyFor(this.config.guardrails, this.requireProject(projectId).config.guardrails);
-    const setup = policy
-      ? { policy, compiled: compilePolicy(policy), redactsOutput: outputGuarded(policy) }
-      : null;
+    const project = this.requireProject(projectId);
+    let setup: GuardrailSetup | null;
+    try {
+      setup = guardrailSetup(guardrailPolicyFor(this.config.guardrails, project.config.guardrails));
+    } catch (err) {
+      log.error(
+        `guardrails: project '${projectId}' has stored guardrail settings that do not compile (${(err as Error).message}); ` +
+          `its calls use the top-level guardrails until they are fixed (voicegw guardrails set|clear --project ${projectId})`,
+      );
+      setup = guardrailSetup(guardrailPolicyFor(this.config.guardrails, undefined));
+    }
     this.#policies.set(projectId, setup);
     return setup;
   }
@@ -374,4 +386,8 @@ export { ConfigError };
 
 function outputGuarded(policy: GuardrailPolicy): boolean {
   return (['pii', 'financial'] as const).some((c) => (policy.categories[c] ?? 'off') !== 'off');
+}
+
+function guardrailSetup(policy: GuardrailPolicy | null): GuardrailSetup | null {
+  return policy ? { policy, compiled: compilePolicy(policy), redactsOutput: outputGuarded(policy) } : null;
 }
