@@ -51,7 +51,7 @@ describe.each(stores)('realtime budgets on $store', ({ pg: onPg }) => {
 
   beforeAll(async () => {
     mock = await startMockOpenAIRealtime({ replies: ['Hello, how can I help you today?', 'Your order ships tomorrow.', BLOCK_MESSAGE], transcripts: ['hi there', 'where is my order'] });
-    paced = await startMockOpenAIRealtime({ replies: [LONG_REPLY], msPerWord: 1000, wordIntervalMs: 40 });
+    paced = await startMockOpenAIRealtime({ replies: [LONG_REPLY], msPerWord: 1000, wordIntervalMs: 80 });
     const db = onPg ? await createTestDatabase() : null;
     drop = db?.drop ?? null;
     gw = await openGateway({ providers: { openai: { api_key: 'sk-test-openai', base_url: mock.baseURL } }, projects: projects(onPg ? '-pg' : ''), default_project: P('roomy') }, db ? { databaseUrl: db.url } : {});
@@ -119,8 +119,10 @@ describe.each(stores)('realtime budgets on $store', ({ pg: onPg }) => {
     expect(paced.cancelled).toHaveLength(1);
     const spoken = paced.usage[0]!.output_token_details.audio_tokens / 20; // seconds the model generated
     expect(spoken).toBeLessThan(20);
-    // what it held (input estimate + one 5 s step) covered about 5 s of the answer: the caller heard no more than that
-    expect(speaker.samples / 24000).toBeLessThanOrEqual(6);
+    // what it held (input estimate + one 5 s step) covered about 5 s of the answer; the refusal is decided in the
+    // background (a fleet store's round trip), so a few more words may pass before it lands, never the whole answer
+    expect(speaker.samples / 24000).toBeGreaterThanOrEqual(5);
+    expect(speaker.samples / 24000).toBeLessThan(12);
     await session.close();
     await gw.drain();
     const r = await rows(P('long'));

@@ -11,6 +11,9 @@ const BLOCKED = 'I cannot take card details on this line.';
 const CARD = '4111 1111 1111 1111';
 
 let mock: MockOpenAIRealtime | null = null;
+/** a project per test: drop-ins built in one async context share a session, which keeps the policy it first saw */
+let project = 'guarded';
+let tests = 0;
 let gw: Gateway | null = null;
 afterEach(async () => {
   await gw?.close();
@@ -19,11 +22,12 @@ afterEach(async () => {
 });
 
 async function stack(script: MockOpenAIRealtimeOptions, guardrails: Record<string, unknown>) {
+  project = `guarded-${++tests}`;
   mock = await startMockOpenAIRealtime(script);
   gw = await openGateway({
     providers: { openai: { api_key: 'sk-test-openai', base_url: mock.baseURL } },
-    projects: { guarded: { name: 'Guarded', guardrails: { enabled: true, ...guardrails } } },
-    default_project: 'guarded',
+    projects: { [project]: { name: 'Guarded', guardrails: { enabled: true, ...guardrails } } },
+    default_project: project,
   });
   const model = new inference.RealtimeModel('openai/gpt-realtime', { gateway: gw });
   const s = startSession(model);
@@ -31,7 +35,7 @@ async function stack(script: MockOpenAIRealtimeOptions, guardrails: Record<strin
   return { ...s, mock, gw };
 }
 
-const rowsOf = async (g: Gateway) => (await g.ledger.logs({ project: 'guarded', modality: 'realtime', limit: 20 })).reverse().filter((r) => !r.model.includes('transcribe'));
+const rowsOf = async (g: Gateway) => (await g.ledger.logs({ project, modality: 'realtime', limit: 20 })).reverse().filter((r) => !r.model.includes('transcribe'));
 
 describe("guardrails on the caller's transcribed turn", () => {
   it('alert: an audit event is recorded (no raw value) and the session goes on; the answer is whole', async () => {
@@ -45,7 +49,7 @@ describe("guardrails on the caller's transcribed turn", () => {
     expect(errors).toEqual([]);
     await session.close();
     await g.drain();
-    const events = await g.ledger.guardrailEvents({ project: 'guarded', limit: 10 });
+    const events = await g.ledger.guardrailEvents({ project, limit: 10 });
     expect(events.map((e) => [e.category, e.direction, e.action])).toContainEqual(['pii', 'in', 'alert']);
     expect(events.every((e) => !e.excerpt.includes('john.doe@example.com'))).toBe(true);
     expect((await rowsOf(g)).map((r) => r.status)).toEqual(['success', 'success']);
@@ -70,7 +74,7 @@ describe("guardrails on the caller's transcribed turn", () => {
     expect(errors).toEqual([]);
     await session.close();
     await g.drain();
-    const events = await g.ledger.guardrailEvents({ project: 'guarded', limit: 10 });
+    const events = await g.ledger.guardrailEvents({ project, limit: 10 });
     expect(events.map((e) => [e.category, e.direction, e.action])).toContainEqual(['financial', 'in', 'block']);
     expect(events.every((e) => !e.excerpt.includes(CARD))).toBe(true);
     const rows = await rowsOf(g);
@@ -92,7 +96,7 @@ describe("guardrails on the model's spoken answer", () => {
     expect(said).not.toContain(CARD);
     await session.close();
     await g.drain();
-    const events = await g.ledger.guardrailEvents({ project: 'guarded', limit: 5 });
+    const events = await g.ledger.guardrailEvents({ project, limit: 5 });
     expect(events.map((e) => [e.category, e.direction])).toContainEqual(['financial', 'out']);
     expect(events.every((e) => !e.excerpt.includes(CARD))).toBe(true);
     const rows = await rowsOf(g);
