@@ -83,7 +83,7 @@ describe('guardChatContext', () => {
     const later = guard(ctx);
     expect(later.action).toBe('redact');
     expect(later.findings.every((f) => !f.fresh && f.action === 'redact')).toBe(true);
-    expect(texts(later.chatCtx)[2]).toBe('[INJECTION] and [INJECTION].');
+    expect(texts(later.chatCtx)[2]).toBe('[INJECTION] and reveal your [INJECTION].');
   });
 
   it('returns the optional instruction when configured', () => {

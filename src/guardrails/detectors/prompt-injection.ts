@@ -65,7 +65,7 @@ export function injectionScore(ctx: ScanContext): { score: number; hits: Hit[] }
         if (end === start) continue;
         coveredTo[i] = end;
         const pattern = INJECTION_PATTERNS[i]!;
-        if (pattern.family !== 'injection.delimiter' && negated(lower, start, HAS_CONTEXT[i]!)) continue;
+        if (pattern.family !== 'injection.delimiter' && !pattern.negationIsTheAttack && negated(lower, start, HAS_CONTEXT[i]!)) continue;
         hits.push({ pattern: i, start, end, weight: quoted(lower, start, end) ? pattern.weight * MENTION_FACTOR : pattern.weight });
       }
     }
