@@ -160,7 +160,7 @@ describe.each(stores)('realtime budgets on $store', ({ pg: onPg }) => {
     expect(status.spentUsd).toBeCloseTo((await spentInRows(P('roomy'))) / 1e9, 12);
   });
 
-  it('throttle: a new session starts on the cheaper realtime model of the chain; its rows say so', async () => {
+  it('throttle: a new session starts on the cheaper realtime model of the chain, a running one keeps it; its rows say so', async () => {
     await spend(gw, P('cheap'), 5_000);
     const logs = captureLogs();
     try {
@@ -170,14 +170,21 @@ describe.each(stores)('realtime budgets on $store', ({ pg: onPg }) => {
       await session.start({ agent: new voice.Agent({ instructions: 'Be brief.' }) });
       await speak(mic);
       await waitFor(() => items.some((i) => i.startsWith('assistant')), 10_000, 'an answer');
+      // still over budget: the running session keeps its model and answers the next turn
+      await speak(mic);
+      await waitFor(() => items.filter((i) => i.startsWith('assistant')).length === 2, 10_000, 'the second answer');
       expect(mock.requests.slice(since).map((r) => r.query.model)).toEqual(['gpt-realtime-mini']);
       expect(model.model).toBe('gpt-realtime-mini');
       expect(errors).toEqual([]);
       await session.close();
       await gw.drain();
       const r = await rows(P('cheap'));
-      expect(r.map((x) => [x.model, x.status, x.throttle])).toEqual([['gpt-realtime-mini', 'success', 'cheaper']]);
+      expect(r.map((x) => [x.model, x.status, x.throttle])).toEqual([
+        ['gpt-realtime-mini', 'success', 'cheaper'],
+        ['gpt-realtime-mini', 'success', 'cheaper'],
+      ]);
       expect(logs.lines.some((l) => l.includes(`throttled session for '${P('cheap')}' runs on openai/gpt-realtime-mini`))).toBe(true);
+      expect(logs.lines.some((l) => l.includes(`a running session keeps openai/gpt-realtime-mini`))).toBe(true);
     } finally {
       logs.restore();
     }
