@@ -36,9 +36,10 @@ export interface SqliteOptions {
 
 /**
  * A write waiting for the store: a request row (batched), the same row held compact while the store
- * refuses writes (its statement parameters as one JSON string), or another statement.
+ * refuses writes (its statement parameters as JSON in a Buffer, whose bytes live outside the
+ * JavaScript heap, so a GC does not copy them), or another statement.
  */
-type Pending = { row: RequestRecord } | { held: string } | { what: string; run: () => void };
+type Pending = { row: RequestRecord } | { held: Buffer } | { what: string; run: () => void };
 
 /** The parameters of a request row's two inserts: `requests`, then `aggregate_inbox`. */
 function rowParams(r: RequestRecord): [unknown[], unknown[]] {
@@ -48,7 +49,7 @@ function rowParams(r: RequestRecord): [unknown[], unknown[]] {
 
 function describePending(p: Pending): string {
   if ('run' in p) return p.what;
-  const [v] = 'row' in p ? rowParams(p.row) : (JSON.parse(p.held) as [unknown[]]);
+  const [v] = 'row' in p ? rowParams(p.row) : (JSON.parse(p.held.toString()) as [unknown[]]);
   return `request ${v[0]} (${v[2]} ${v[5]}/${v[6]})`;
 }
 
@@ -124,7 +125,7 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
       let added = 0;
       for (const p of items) {
         if ('row' in p) added += this.#insertRow(rowParams(p.row)) ? 1 : 0;
-        else if ('held' in p) added += this.#insertRow(JSON.parse(p.held) as [unknown[], unknown[]]) ? 1 : 0;
+        else if ('held' in p) added += this.#insertRow(JSON.parse(p.held.toString()) as [unknown[], unknown[]]) ? 1 : 0;
         else p.run();
       }
       return added;
@@ -134,7 +135,7 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
       (err) => operatorHint(err, 'sqlite', location),
       describePending,
       queue,
-      (p) => ('row' in p ? { held: JSON.stringify(rowParams(p.row)) } : p),
+      (p) => ('row' in p ? { held: Buffer.from(JSON.stringify(rowParams(p.row))) } : p),
     );
   }
 

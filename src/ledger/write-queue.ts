@@ -64,8 +64,9 @@ export class WriteQueue<T> {
     private readonly describe: (item: T) => string,
     options: Partial<WriteQueueOptions> = {},
     /**
-     * The form an item waits in while the store refuses writes: compact (one string rather than a
-     * graph of objects), since tens of thousands of waiting items otherwise lengthen every GC pause.
+     * The form an item waits in while the store refuses writes: compact (one small object with its
+     * bytes off the heap, rather than a graph of objects), since tens of thousands of waiting items
+     * otherwise lengthen every GC pause.
      */
     private readonly hold: (item: T) => T = (item) => item,
   ) {
