@@ -74,7 +74,9 @@ export async function runRequest(spec: RequestSpec, attempt: Attempt): Promise<v
     if (admission.kind === 'block') {
       const err = new BudgetExceededError(project.id, nanosToUsd(admission.spentNanos), nanosToUsd(admission.budgetNanos), nanosToUsd(admission.reservedNanos));
       const answered = spec.onBudgetBlocked ? await spec.onBudgetBlocked() : false;
-      await recordRefusal(spec, `${err.message}${answered ? ' (answered with budget_block_message)' : ''}`);
+      // not awaited: the caller must close the provider stream it opened up front before that
+      // stream's start timer fires, and a commit can take a turn of the loop; drain() waits for the row
+      void gw.track(recordRefusal(spec, `${err.message}${answered ? ' (answered with budget_block_message)' : ''}`));
       if (answered) return;
       throw err;
     }

@@ -211,6 +211,7 @@ describe('drop-in streams open the head\'s provider stream up front', () => {
       await transcribe(spender, sineFrames(2)).catch(() => {});
       await blocked.drain();
       expect((await blocked.budgetStatus('tight')).status).toBe('exceeded');
+      slowLedger(blocked); // the refusal closes the stream it opened without waiting for its row's commit
       const connections = mocks.deepgram.requests.length;
       const errors = captureErrors(spender);
       await transcribe(spender, sineFrames(0.5)).catch(() => {});
@@ -259,6 +260,7 @@ describe('drop-in streams open the head\'s provider stream up front', () => {
       await model.chat({ chatCtx: chatCtx('Spend the budget.') }).collect().catch(() => {});
       await blocked.drain();
       expect((await blocked.budgetStatus('tight')).status).toBe('exceeded');
+      slowLedger(blocked);
       const inner = model.core.builtInner(model.core.chain[0]!)!;
       const innerErrors = captureErrors(inner);
       const requests = mocks.openai.requests.length;
@@ -275,6 +277,12 @@ describe('drop-in streams open the head\'s provider stream up front', () => {
     }
   });
 });
+
+/** A store whose commits take 20 ms (a loaded machine, a busy disk): long past a provider stream's start timer. */
+function slowLedger(gw: Gateway): void {
+  const record = gw.ledger.record.bind(gw.ledger);
+  gw.ledger.record = (row) => new Promise<void>((resolve) => setTimeout(() => resolve(record(row)), 20));
+}
 
 describe('construction errors', () => {
   it('a missing cloud key names the provider, project and YAML path', async () => {

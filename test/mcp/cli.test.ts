@@ -24,7 +24,7 @@ afterAll(async () => {
 describe('`voicegw mcp` through the CLI', () => {
   it('serves the same tools over stdio', async () => {
     const { tools } = await s.client.listTools();
-    expect(tools).toHaveLength(13);
+    expect(tools).toHaveLength(16);
     const projects = structured<{ projects: { id: string }[] }>(await call(s.client, 'list_projects'));
     expect(projects.projects.map((p) => p.id).sort()).toEqual(gw.projects().map((p) => p.id).sort());
     const costs = structured<{ totalUsd: number; requests: number }>(await call(s.client, 'get_costs', { period: 'all', group_by: 'modality' }));
