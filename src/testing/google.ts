@@ -1,14 +1,24 @@
+import { sinePcm } from './audio.js';
 import { brokenJson } from './faults.js';
 import { type HttpContext, type MockServer, MockHttpServer, type OutputChunk, sendJson, sendWholeJson, writeChunks } from './server.js';
 
 export interface MockGoogleOptions {
   /** the model's answer, streamed one chunk per word (default 'Hello from the mock Gemini.') */
   reply?: string;
-  /** token counts of usageMetadata; each defaults to ~4 characters per token */
+  /** token counts of a text answer's usageMetadata; each defaults to ~4 characters per token (TTS answers always count) */
   usage?: { prompt?: number; completion?: number; cached?: number };
   /** delay between SSE chunks, default 2 ms */
   chunkDelayMs?: number;
+  /** TTS (`responseModalities: ['AUDIO']`): seconds of 24 kHz audio per character spoken, default 0.01 */
+  secondsPerChar?: number;
+  /** TTS: seconds of audio per SSE chunk, default 0.1 */
+  audioChunkSeconds?: number;
 }
+
+/** Gemini TTS output: 16-bit mono PCM at 24 kHz, as Google documents (`audio/L16;codec=pcm;rate=24000`). */
+export const GEMINI_TTS_SAMPLE_RATE = 24000;
+/** Audio output tokens per second of speech (Gemini documents 25 tokens per second of audio). */
+export const GEMINI_AUDIO_TOKENS_PER_SECOND = 25;
 
 export type MockGoogle = MockServer & { baseURL: string };
 
@@ -32,6 +42,7 @@ export function googleErrorBody(status: number, message: string): unknown {
 interface GenerateBody {
   contents?: { role?: string; parts?: { text?: string }[] }[];
   systemInstruction?: { parts?: { text?: string }[] };
+  generationConfig?: { responseModalities?: string[]; speechConfig?: { voiceConfig?: { prebuiltVoiceConfig?: { voiceName?: string } } } };
 }
 
 async function generate(ctx: HttpContext, opts: MockGoogleOptions): Promise<void> {
@@ -45,6 +56,7 @@ async function generate(ctx: HttpContext, opts: MockGoogleOptions): Promise<void
     sendJson(ctx.res, 400, googleErrorBody(400, '* GenerateContentRequest.contents: contents is not specified'));
     return;
   }
+  if (body.generationConfig?.responseModalities?.includes('AUDIO')) return speak(ctx, body, m[1]!, m[2]!, opts);
   const reply = opts.reply ?? 'Hello from the mock Gemini.';
   const promptText = [...(body.systemInstruction?.parts ?? []), ...body.contents.flatMap((c) => c.parts ?? [])].map((p) => p.text ?? '').join('\n');
   const prompt = opts.usage?.prompt ?? Math.max(1, Math.ceil(promptText.length / 4));
@@ -65,6 +77,56 @@ async function generate(ctx: HttpContext, opts: MockGoogleOptions): Promise<void
   if (m[2] === 'generateContent') return sendWholeJson(ctx, chunk(reply, words.length - 1));
   const malformed = ctx.fault?.kind === 'malformed';
   const chunks: OutputChunk[] = words.map((w, i) => ({ data: `data: ${malformed && i === 0 ? brokenJson(chunk(w, i)) : JSON.stringify(chunk(w, i))}\r\n\r\n`, counted: true }));
+  ctx.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  await writeChunks(ctx.res, chunks, ctx.fault, opts.chunkDelayMs ?? 2);
+}
+
+/**
+ * A TTS model's answer: the prompt's text spoken as 24 kHz PCM, base64 in `inlineData` parts, one
+ * SSE chunk per `audioChunkSeconds`. A prompt that wraps the text in quotes after a style
+ * instruction (`Say it cheerfully:\n"text"`, the plugin's form) speaks only the quoted text.
+ * usageMetadata counts text prompt tokens (~4 characters each) and audio output tokens (25 per second).
+ */
+async function speak(ctx: HttpContext, body: GenerateBody, model: string, method: string, opts: MockGoogleOptions): Promise<void> {
+  if (!/tts/.test(model)) {
+    sendJson(ctx.res, 400, googleErrorBody(400, `The requested combination of response modalities (AUDIO) is not supported by the model ${model}.`));
+    return;
+  }
+  const promptText = (body.contents ?? []).flatMap((c) => c.parts ?? []).map((p) => p.text ?? '').join('\n');
+  const spoken = /:\n"([\s\S]*)"$/.exec(promptText)?.[1] ?? promptText;
+  const seconds = spoken.length * (opts.secondsPerChar ?? 0.01);
+  const pcm = Buffer.from(sinePcm(seconds, GEMINI_TTS_SAMPLE_RATE).buffer);
+  const step = Math.max(2, Math.round((opts.audioChunkSeconds ?? 0.1) * GEMINI_TTS_SAMPLE_RATE) * 2);
+  const pieces: Buffer[] = [];
+  for (let at = 0; at < pcm.length; at += step) pieces.push(pcm.subarray(at, at + step));
+  if (pieces.length === 0) pieces.push(Buffer.alloc(0));
+  const prompt = Math.max(1, Math.ceil(promptText.length / 4));
+  const audioTokens = Math.round(seconds * GEMINI_AUDIO_TOKENS_PER_SECOND);
+  const chunk = (piece: Buffer, i: number, total: number) => {
+    const last = i === total - 1;
+    return {
+      candidates: [{ content: { parts: [{ inlineData: { mimeType: `audio/L16;codec=pcm;rate=${GEMINI_TTS_SAMPLE_RATE}`, data: piece.toString('base64') } }], role: 'model' }, index: 0, ...(last ? { finishReason: 'STOP' } : {}) }],
+      ...(last
+        ? {
+            usageMetadata: {
+              promptTokenCount: prompt,
+              candidatesTokenCount: audioTokens,
+              totalTokenCount: prompt + audioTokens,
+              promptTokensDetails: [{ modality: 'TEXT', tokenCount: prompt }],
+              candidatesTokensDetails: [{ modality: 'AUDIO', tokenCount: audioTokens }],
+            },
+          }
+        : {}),
+      modelVersion: model,
+      responseId: 'mock-tts-response',
+    };
+  };
+  if (method === 'generateContent') return sendWholeJson(ctx, chunk(pcm, 0, 1));
+  const malformed = ctx.fault?.kind === 'malformed';
+  const chunks: OutputChunk[] = pieces.map((piece, i) => {
+    const value = chunk(piece, i, pieces.length);
+    return { data: `data: ${malformed && i === 0 ? brokenJson(value) : JSON.stringify(value)}\r\n\r\n`, counted: true };
+  });
   ctx.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   await writeChunks(ctx.res, chunks, ctx.fault, opts.chunkDelayMs ?? 2);
 }

@@ -39,7 +39,7 @@ describe('model strings: provider/model[:variant]', () => {
     expect(() => reg.resolve('stt', 'deepgram/')).toThrow(/provider\/model/);
     expect(() => reg.resolve('llm', 'acme/claude-3')).toThrow(/Unknown provider 'acme'.*Supported for LLM: google, openai, groq, anthropic, xai, ollama/);
     expect(() => reg.resolve('stt', 'acme/x')).toThrow(/Supported for STT: deepgram, assemblyai, elevenlabs, openai, groq, whisper/);
-    expect(() => reg.resolve('tts', 'acme/x')).toThrow(/Supported for TTS: deepgram, cartesia, elevenlabs, openai, kokoro, piper/);
+    expect(() => reg.resolve('tts', 'acme/x')).toThrow(/Supported for TTS: deepgram, cartesia, elevenlabs, google, openai, kokoro, piper/);
   });
 
   it('#19 providers: the README seed line, and local/<server> names a local server', () => {
@@ -48,6 +48,10 @@ describe('model strings: provider/model[:variant]', () => {
     expect(reg.resolve('tts', 'local/kokoro:af_heart')).toMatchObject({ provider: 'kokoro', variant: 'af_heart' });
     expect(reg.resolve('stt', 'local/whisper-large-v3')).toMatchObject({ provider: 'whisper', model: 'whisper-large-v3' });
     expect(reg.resolve('stt', 'assemblyai/universal-streaming:en')).toMatchObject({ provider: 'assemblyai', variant: 'en' });
+    // google by modality: a Gemini TTS model string splits off its voice; as an LLM the name is kept whole
+    expect(reg.resolve('tts', 'google/gemini-2.5-flash-preview-tts:Kore')).toMatchObject({ provider: 'google', model: 'gemini-2.5-flash-preview-tts', variant: 'Kore' });
+    expect(reg.resolve('llm', 'google/gemini-2.5-flash')).toMatchObject({ provider: 'google', model: 'gemini-2.5-flash', variant: undefined });
+    expect(() => reg.resolve('stt', 'google/gemini-2.5-flash')).toThrow(/Provider 'google' does not serve STT \(it serves LLM, TTS\)/);
     expect(() => reg.resolve('tts', 'groq/x')).toThrow(/does not serve TTS/);
   });
 });

@@ -102,4 +102,19 @@ describe('a headless voice.AgentSession over the #19 providers', () => {
     expect(ttsRows.length).toBeGreaterThan(0);
     expect(ttsRows.every((r) => r.provider === 'piper' && r.costNanos === 0 && r.pricingSource === 'local')).toBe(true);
   }, 30_000);
+
+  it('Deepgram → Gemini → Gemini TTS: one Google key speaks the answer; the TTS rows are priced and match session.usage', async () => {
+    const { items, errors, speaker, rows, usage } = await oneTurn({ stt: 'deepgram/nova-3', llm: 'google/gemini-2.5-flash', tts: 'google/gemini-2.5-flash-preview-tts:Kore' });
+    expect(items.find((i) => i.startsWith('assistant'))).toBe(`assistant: ${ANSWER}`);
+    expect(speaker.samples / 24000).toBeGreaterThan(0.2);
+    expect(errors).toEqual([]);
+    const ttsRows = rows.filter((r) => r.modality === 'tts');
+    expect(ttsRows.length).toBeGreaterThan(0);
+    expect(ttsRows.every((r) => r.provider === 'google' && r.model === 'gemini-2.5-flash-preview-tts' && r.status === 'success' && r.costNanos! > 0 && r.pricingSource.startsWith('voicegateway-catalog@'))).toBe(true);
+    const ttsUsage = usage.find((u) => u.type === 'tts_usage') as { provider: string; charactersCount: number };
+    expect(ttsUsage.provider).toBe('google');
+    expect(ttsRows.reduce((s, r) => s + r.inputUnits, 0)).toBe(ttsUsage.charactersCount);
+    const audioRequests = mocks.google.requests.filter((r) => (r.body as { generationConfig?: { responseModalities?: string[] } }).generationConfig?.responseModalities?.includes('AUDIO'));
+    expect(audioRequests.length).toBeGreaterThan(0);
+  }, 30_000);
 });

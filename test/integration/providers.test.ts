@@ -226,6 +226,110 @@ describe("inference.TTS('elevenlabs/eleven_flash_v2_5:<voice>') over the real El
   });
 });
 
+describe("inference.TTS('google/gemini-2.5-flash-preview-tts:<voice>') over the plugin's beta Gemini TTS", () => {
+  const text = 'Your order shipped yesterday and will arrive on Friday afternoon.';
+  const id = 'google/gemini-2.5-flash-preview-tts:Kore';
+  const perChar = 15_125; // $15.125 per 1M characters (genai-prices' $0.50 / $10 per 1M tokens, converted) = 15,125 nanos each
+  const spoken = (body: unknown) => (body as { contents: { parts: { text: string }[] }[] }).contents[0]!.parts[0]!.text;
+
+  it('streams (sentence by sentence over streamGenerateContent), bills the characters at the catalog rate', async () => {
+    const model = new inference.TTS(id, { gateway: gw });
+    expect(model).toBeInstanceOf(tts.TTS);
+    expect([model.provider, model.model, model.sampleRate]).toEqual(['google', 'gemini-2.5-flash-preview-tts', 24000]);
+    const metrics = captureMetrics<{ charactersCount: number }>(model);
+    const errors = captureErrors(model);
+    const since = Date.now();
+    const { frames, seconds } = await synthesize(model, text);
+    expect(errors).toEqual([]);
+    expect(frames.every((f) => f.sampleRate === 24000)).toBe(true);
+    expect(seconds).toBeCloseTo(text.length * 0.01, 1);
+    expect(metrics.map((m) => m.charactersCount)).toEqual([text.length]);
+    const req = mocks.google.requests.at(-1)!;
+    expect([req.method, req.path]).toEqual(['POST', '/v1beta/models/gemini-2.5-flash-preview-tts:streamGenerateContent']);
+    expect(req.headers['x-goog-api-key']).toBe('goog-test');
+    expect(req.body).toMatchObject({ generationConfig: { responseModalities: ['AUDIO'], speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Kore' } } } } });
+    expect(spoken(req.body)).toContain(`"${text}"`);
+    const rows = await rowsSince(since);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ provider: 'google', model: 'gemini-2.5-flash-preview-tts', inputUnits: text.length, status: 'success', pricingSource: 'voicegateway-catalog@2026-12-03' });
+    expect(rows[0]!.costNanos).toBe(text.length * perChar);
+    expect(rows[0]!.costNanos).toBe(price('tts', 'google', 'gemini-2.5-flash-preview-tts', { inputUnits: text.length }).costNanos);
+  });
+
+  it('synthesize() is one generateContent stream, billed the same way; the same model string as an LLM goes to google.LLM', async () => {
+    const model = new inference.TTS(id, { gateway: gw });
+    const errors = captureErrors(model);
+    const since = Date.now();
+    let seconds = 0;
+    for await (const a of model.synthesize(text)) seconds += a.frame.samplesPerChannel / a.frame.sampleRate;
+    expect(errors).toEqual([]);
+    expect(seconds).toBeCloseTo(text.length * 0.01, 1);
+    expect(mocks.google.requests).toHaveLength(1);
+    const rows = await rowsSince(since);
+    expect(rows.map((r) => [r.provider, r.model, r.status, r.inputUnits, r.costNanos])).toEqual([['google', 'gemini-2.5-flash-preview-tts', 'success', text.length, text.length * perChar]]);
+    // by modality: a TTS string is a TTS plugin, a chat string an LLM (and no voice is split off an LLM name)
+    const ref = gw.registry.resolve('tts', id);
+    expect(ref).toMatchObject({ provider: 'google', model: 'gemini-2.5-flash-preview-tts', variant: 'Kore' });
+    const built = await ref.spec.tts!({ model: ref.model, variant: ref.variant, apiKey: 'k', options: {} });
+    expect(built.label).toBe('tts.StreamAdapter<google.gemini.TTS>');
+    expect(gw.registry.resolve('llm', 'google/gemini-2.5-flash')).toMatchObject({ provider: 'google', model: 'gemini-2.5-flash', variant: undefined });
+  });
+
+  const before: [string, Fault][] = [
+    ['a 503', { kind: 'status', status: 503 }],
+    ['a stalled request past the attempt timeout', { kind: 'stall' }],
+    ['a drop before any audio was sent', { kind: 'drop', afterChunks: 0 }],
+  ];
+  for (const [name, fault] of before) {
+    it(`${name} → the text is replayed to Kokoro: one row per attempt, no error`, async () => {
+      mocks.google.fail({ fault, times: 1 });
+      const model = new inference.TTS(id, { gateway: gw });
+      const errors = captureErrors(model);
+      const since = Date.now();
+      const { seconds } = await synthesize(model, text);
+      expect(seconds).toBeGreaterThan(0.3);
+      expect(errors).toEqual([]);
+      const rows = await rowsSince(since);
+      expect(rows.map((r) => [r.provider, r.status, r.fallbackFrom])).toEqual([
+        ['google', 'error', null],
+        ['kokoro', 'fallback', id],
+      ]);
+      expect(mocks.google.requests).toHaveLength(1); // one plugin attempt: the drop-in falls back itself
+    });
+  }
+
+  it('a connection dropped after audio began ends with an error, never a clean end', async () => {
+    // the plugin holds back its newest frame, so the cut comes a few SSE chunks in
+    mocks.google.fail({ fault: { kind: 'drop', afterChunks: 3 }, times: 1 });
+    const model = new inference.TTS(id, { gateway: gw });
+    const errors = captureErrors(model);
+    const since = Date.now();
+    const { frames } = await synthesize(model, text);
+    expect(frames.length).toBeGreaterThanOrEqual(1);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.recoverable).toBe(false);
+    const rows = await rowsSince(since);
+    expect(rows.map((r) => [r.provider, r.status])).toEqual([['google', 'error']]);
+    expect(mocks.local.requests).toHaveLength(0);
+  });
+
+  it('an auth error with no fallback is surfaced (non-recoverable error event) and recorded', async () => {
+    mocks.google.fail({ fault: { kind: 'status', status: 403, message: 'API key not valid. Please pass a valid API key.' }, times: 1 });
+    const model = new inference.TTS(id, { gateway: gw, fallback: [] });
+    const errors = captureErrors(model);
+    const since = Date.now();
+    const { frames } = await synthesize(model, text);
+    expect(frames).toHaveLength(0);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.recoverable).toBe(false);
+    expect(String(errors[0]!.error.message)).toMatch(/API key not valid/);
+    const rows = await rowsSince(since);
+    // the stream path meters characters as it hands them to the provider (the drop-in's rule for every streaming TTS)
+    expect(rows.map((r) => [r.provider, r.status, r.inputUnits])).toEqual([['google', 'error', text.length]]);
+    expect(rows[0]!.error).toMatch(/API key not valid/);
+  });
+});
+
 describe("inference.TTS('local/piper:<voice>') over the OpenAI plugin (openedai-speech style)", () => {
   it('asks the server for Piper as tts-1 with the voice, and is free (source local)', async () => {
     const model = new inference.TTS('local/piper:en_US-amy-medium', { gateway: gw });

@@ -1,7 +1,7 @@
 import { APIConnectionError, llm } from '@livekit/agents';
 import * as google from '@livekit/agents-plugin-google';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type MockGoogle, startMockGoogle } from '../../src/testing/index.js';
+import { GEMINI_AUDIO_TOKENS_PER_SECOND, GEMINI_TTS_SAMPLE_RATE, googleErrorBody, type MockGoogle, startMockGoogle } from '../../src/testing/index.js';
 import { NO_RETRY, observe, until } from './helpers.js';
 
 // The Gemini mock against the real @livekit/agents-plugin-google 1.9 (@google/genai over HTTPS + SSE).
@@ -103,5 +103,111 @@ describe('mock Gemini: faults seen by the real plugin', () => {
     await collected;
     mock.heal();
     expect((await newLLM().chat({ chatCtx: ctx(), connOptions: NO_RETRY }).collect()).text).toBe(REPLY);
+  });
+});
+
+const googleErrorStatus = (status: number) => (googleErrorBody(status, '') as { error: { status: string } }).error.status;
+
+describe('mock Gemini TTS: the real google.beta.TTS (streamGenerateContent with responseModalities AUDIO)', () => {
+  const TEXT = 'Your order shipped yesterday.';
+  const newTTS = () => {
+    const model = new google.beta.TTS({ model: 'gemini-2.5-flash-preview-tts', voiceName: 'Puck', apiKey: 'goog-test', vertexai: false });
+    // the beta TTS takes no httpOptions: point a client built by the plugin's own @google/genai at the mock
+    const client = new (model.client.constructor as new (o: object) => typeof model.client)({ apiKey: 'goog-test', httpOptions: { baseUrl: mock.baseURL } });
+    Object.defineProperty(model, 'client', { get: () => client });
+    return model;
+  };
+
+  it('answers 24 kHz PCM in base64 inlineData parts, ~10 ms per character of the quoted text; the request carries voice and modality', async () => {
+    const model = newTTS();
+    const seen = observe(model);
+    let seconds = 0;
+    const frames: { sampleRate: number; final: boolean }[] = [];
+    for await (const a of model.synthesize(TEXT, NO_RETRY)) {
+      seconds += a.frame.samplesPerChannel / a.frame.sampleRate;
+      frames.push({ sampleRate: a.frame.sampleRate, final: a.final });
+    }
+    expect(seen.errors).toEqual([]);
+    expect(seconds).toBeCloseTo(TEXT.length * 0.01, 2);
+    expect(frames.every((f) => f.sampleRate === GEMINI_TTS_SAMPLE_RATE)).toBe(true);
+    expect(frames.at(-1)!.final).toBe(true);
+    await until(() => seen.metrics.length > 0, 2000, 'tts_metrics');
+    expect(seen.metrics[0]).toMatchObject({ type: 'tts_metrics', charactersCount: TEXT.length });
+    expect((seen.metrics[0] as { audioDurationMs: number }).audioDurationMs).toBeCloseTo(TEXT.length * 10, -1);
+
+    const req = mock.requests.at(-1)!;
+    expect([req.method, req.path, req.query.alt]).toEqual(['POST', '/v1beta/models/gemini-2.5-flash-preview-tts:streamGenerateContent', 'sse']);
+    expect(req.headers['x-goog-api-key']).toBe('goog-test');
+    const body = req.body as { contents: { parts: { text: string }[] }[]; generationConfig: unknown };
+    expect(body.generationConfig).toMatchObject({ responseModalities: ['AUDIO'], speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Puck' } } } });
+    expect(body.contents[0]!.parts[0]!.text).toMatch(new RegExp(`:\\n"${TEXT}"$`));
+  });
+
+  it('usageMetadata counts text prompt tokens and 25 audio tokens per second, by modality', async () => {
+    const res = await fetch(`${mock.baseURL}/v1beta/models/gemini-2.5-pro-preview-tts:generateContent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Say calmly:\n"Hello there, friend."' }] }], generationConfig: { responseModalities: ['AUDIO'] } }),
+    });
+    const json = (await res.json()) as { candidates: { content: { parts: { inlineData: { mimeType: string; data: string } }[] } }[]; usageMetadata: unknown };
+    const part = json.candidates[0]!.content.parts[0]!.inlineData;
+    expect(part.mimeType).toBe('audio/L16;codec=pcm;rate=24000');
+    const seconds = Buffer.from(part.data, 'base64').length / 2 / GEMINI_TTS_SAMPLE_RATE;
+    expect(seconds).toBeCloseTo('Hello there, friend.'.length * 0.01, 3);
+    expect(json.usageMetadata).toMatchObject({
+      candidatesTokenCount: Math.round(seconds * GEMINI_AUDIO_TOKENS_PER_SECOND),
+      candidatesTokensDetails: [{ modality: 'AUDIO', tokenCount: Math.round(seconds * GEMINI_AUDIO_TOKENS_PER_SECOND) }],
+      promptTokensDetails: [{ modality: 'TEXT' }],
+    });
+    // a text model asked for audio is refused as Google does
+    const bad = await fetch(`${mock.baseURL}/v1beta/models/gemini-2.5-flash:generateContent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }], generationConfig: { responseModalities: ['AUDIO'] } }),
+    });
+    expect(bad.status).toBe(400);
+  });
+
+  // the beta TTS maps errors on `err.code`, which @google/genai's ApiError does not have (it has
+  // `status`): every HTTP error reaches the caller as a retryable APIConnectionError naming the status
+  it('status: Google’s error body reaches the caller as an APIConnectionError carrying the status and message', async () => {
+    for (const status of [400, 503]) {
+      mock.fail({ fault: { kind: 'status', status }, times: 1 });
+      const model = newTTS();
+      const seen = observe(model);
+      let frames = 0;
+      for await (const _ of model.synthesize(TEXT, NO_RETRY)) frames++;
+      expect(frames).toBe(0);
+      await until(() => seen.errors.length > 0, 3000, 'tts error');
+      expect(seen.errors[0]!.recoverable).toBe(false);
+      expect(seen.errors[0]!.error).toBeInstanceOf(APIConnectionError);
+      expect(seen.errors[0]!.error.message).toMatch(new RegExp(`Gemini TTS: .*${status}`));
+      expect(seen.errors[0]!.error.message).toContain(googleErrorStatus(status));
+      expect(seen.errors[0]!.error.retryable).toBe(true);
+    }
+  });
+
+  it('drop after audio began: the audio before the cut arrives, then a non-recoverable error', async () => {
+    mock.fail({ fault: { kind: 'drop', afterChunks: 2 }, times: 1 }); // the plugin holds back its newest frame
+    const model = newTTS();
+    const seen = observe(model);
+    let seconds = 0;
+    for await (const a of model.synthesize(TEXT, NO_RETRY)) seconds += a.frame.samplesPerChannel / a.frame.sampleRate;
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThan(TEXT.length * 0.01);
+    await until(() => seen.errors.length > 0, 3000, 'tts error');
+    expect(seen.errors[0]!.recoverable).toBe(false);
+  });
+
+  it('malformed: the first SSE event is broken JSON; the plugin fails the request with no audio', async () => {
+    mock.fail({ fault: { kind: 'malformed' }, times: 1 });
+    const model = newTTS();
+    const seen = observe(model);
+    let frames = 0;
+    for await (const _ of model.synthesize(TEXT, NO_RETRY)) frames++;
+    expect(frames).toBe(0);
+    await until(() => seen.errors.length > 0, 3000, 'tts error');
+    expect(seen.errors[0]!.recoverable).toBe(false);
+    expect(seen.errors[0]!.error).toBeInstanceOf(APIConnectionError);
   });
 });

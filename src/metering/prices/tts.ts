@@ -13,6 +13,11 @@ const ELEVEN_NOTE =
   'UNVERIFIED: as listed by developer.puter.com/tutorials/elevenlabs-api-pricing (Jun 2026, same rate on every plan); ' +
   'elevenlabs.io could not be read here, and another listing quotes $0.06/$0.12 per 1K characters as the Business-tier starting price. ' +
   'Flash/Turbo cost half the credits of Multilingual/v3.';
+const GEMINI_TTS = 'https://ai.google.dev/gemini-api/docs/pricing';
+const geminiNote = (input: number, output: number, from: string) =>
+  `ESTIMATE, UNVERIFIED: Google bills Gemini TTS per token, $${input}/1M text input and $${output}/1M audio output tokens (${from}; ` +
+  'ai.google.dev could not be read here). Converted at 25 audio tokens per second (Google\'s documented audio rate) and ~1,000 ' +
+  'characters per spoken minute (1M characters = 1.5M audio tokens + ~250k text tokens); the plugin\'s style instruction adds ~15 tokens a request.';
 const AURA_NOTE =
   'UNVERIFIED: deepgram.com/pricing could not be read here; several third-party records citing it (one read 2026-05-13) agree: ' +
   'Aura-2 $0.030 and Aura-1 $0.015 per 1K characters pay-as-you-go (Aura-2 $0.027 on Growth).';
@@ -38,4 +43,12 @@ export const TTS_PRICES: TtsPriceData[] = [
   { model: 'elevenlabs/eleven_turbo_v2', per_1m_characters: 50, source: ELEVENLABS, as_of: '2026-06-01', verified: false, note: ELEVEN_NOTE },
   { model: 'elevenlabs/eleven_multilingual_v2', per_1m_characters: 100, source: ELEVENLABS, as_of: '2026-06-01', verified: false, note: ELEVEN_NOTE },
   { model: 'elevenlabs/eleven_v3', per_1m_characters: 100, source: ELEVENLABS, as_of: '2026-06-01', verified: false, note: ELEVEN_NOTE },
+  // Gemini TTS ($0.50 / $10 per 1M tokens → $15.125 per 1M characters; $1 / $20 → $30.25)
+  { model: 'google/gemini-2.5-flash-preview-tts', per_1m_characters: 15.125, source: GEMINI_TTS, as_of: '2026-12-03', verified: false, note: geminiNote(0.5, 10, 'genai-prices@0.1.8') },
+  { model: 'google/gemini-2.5-flash-tts', per_1m_characters: 15.125, source: GEMINI_TTS, as_of: '2026-12-03', verified: false, note: geminiNote(0.5, 10, 'genai-prices@0.1.8') },
+  { model: 'google/gemini-2.5-flash-lite-preview-tts', per_1m_characters: 15.125, source: GEMINI_TTS, as_of: '2026-12-03', verified: false, note: geminiNote(0.5, 10, 'genai-prices@0.1.8') },
+  { model: 'google/gemini-2.5-pro-preview-tts', per_1m_characters: 30.25, source: GEMINI_TTS, as_of: '2026-12-03', verified: false, note: geminiNote(1, 20, 'genai-prices@0.1.8') },
+  { model: 'google/gemini-2.5-pro-tts', per_1m_characters: 30.25, source: GEMINI_TTS, as_of: '2026-12-03', verified: false, note: geminiNote(1, 20, 'genai-prices@0.1.8') },
+  // the plugin's default model; not in genai-prices 0.1.8: Google's page as a third-party post quotes it (Apr 2026)
+  { model: 'google/gemini-3.1-flash-tts-preview', per_1m_characters: 30.25, source: GEMINI_TTS, as_of: '2026-12-03', verified: false, note: geminiNote(1, 20, 'as nemovideo.com quotes Google\'s page, Apr 2026') },
 ];
