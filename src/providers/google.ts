@@ -9,14 +9,21 @@ const PKG = '@livekit/agents-plugin-google';
  * `google/<model>` LLM (Gemini API, @google/genai over HTTPS/SSE); `base_url` sets its httpOptions.baseUrl.
  * `google/<gemini tts model>[:voice]` TTS (the plugin's beta Gemini TTS: `streamGenerateContent` with
  * `responseModalities: ['AUDIO']`, 24 kHz PCM in inlineData parts), made streaming with tts.StreamAdapter.
+ * `google/<model>[:language]` STT (the beta Gemini STT: input transcription over the Live API WebSocket).
  */
 export const google: ProviderSpec = {
   name: 'google',
   kind: 'cloud',
-  modalities: ['llm', 'tts'],
+  modalities: ['stt', 'llm', 'tts'],
   envKey: 'GOOGLE_API_KEY',
   plugin: PKG,
+  streamingSTT: true,
   ttsSampleRate: 24000,
+  async stt({ model, variant, apiKey, baseURL, options }) {
+    const g = await loadPlugin<typeof Google>(PKG);
+    const httpOptions = { ...(options.httpOptions as object | undefined), ...(baseURL ? { baseUrl: baseURL } : {}) };
+    return new g.beta.GeminiSTT({ ...options, model, ...(variant ? { language: variant } : {}), apiKey, vertexai: false, httpOptions } as never);
+  },
   async llm({ model, apiKey, baseURL, options }) {
     const g = await loadPlugin<typeof Google>(PKG);
     const httpOptions = { ...(options.httpOptions as object | undefined), ...(baseURL ? { baseUrl: baseURL } : {}) };

@@ -1,5 +1,7 @@
+import { WebSocketServer } from 'ws';
 import { sinePcm } from './audio.js';
 import { brokenJson } from './faults.js';
+import { geminiLiveUpgrade, type MockGeminiLiveOptions, type MockGeminiLiveSession } from './google-live.js';
 import { type HttpContext, type MockServer, MockHttpServer, type OutputChunk, sendJson, sendWholeJson, writeChunks } from './server.js';
 
 export interface MockGoogleOptions {
@@ -13,6 +15,8 @@ export interface MockGoogleOptions {
   secondsPerChar?: number;
   /** TTS: seconds of audio per SSE chunk, default 0.1 */
   audioChunkSeconds?: number;
+  /** Live API transcription (the beta Gemini STT) */
+  live?: MockGeminiLiveOptions;
 }
 
 /** Gemini TTS output: 16-bit mono PCM at 24 kHz, as Google documents (`audio/L16;codec=pcm;rate=24000`). */
@@ -20,7 +24,8 @@ export const GEMINI_TTS_SAMPLE_RATE = 24000;
 /** Audio output tokens per second of speech (Gemini documents 25 tokens per second of audio). */
 export const GEMINI_AUDIO_TOKENS_PER_SECOND = 25;
 
-export type MockGoogle = MockServer & { baseURL: string };
+/** `liveSessions`: the Live API connections, with the audio each one carried. */
+export type MockGoogle = MockServer & { baseURL: string; liveSessions: MockGeminiLiveSession[] };
 
 const STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE', 504: 'DEADLINE_EXCEEDED' };
 
@@ -28,11 +33,19 @@ const STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHEN
  * The Gemini API as @google/genai (and so google.LLM) calls it: `POST /v1beta/models/{model}:streamGenerateContent?alt=sse`
  * (SSE, `data: {GenerateContentResponse}` + CRLF CRLF) and `:generateContent` (JSON). The key arrives
  * in `x-goog-api-key` (recorded, never checked). Errors are `{ error: { code, message, status } }`.
+ * The Live API WebSocket (`BidiGenerateContent`) serves transcription: see google-live.ts.
  */
 export async function startMockGoogle(opts: MockGoogleOptions = {}): Promise<MockGoogle> {
-  const server = new MockHttpServer({ errorBody: googleErrorBody, request: (ctx) => generate(ctx, opts) });
+  const liveSessions: MockGeminiLiveSession[] = [];
+  const wss = new WebSocketServer({ noServer: true });
+  const server: MockHttpServer = new MockHttpServer({
+    errorBody: googleErrorBody,
+    request: (ctx) => generate(ctx, opts),
+    upgrade: (req, socket, head, record) => geminiLiveUpgrade(wss, req, socket, head, record, server.faults.take(), liveSessions, opts.live ?? {}, googleErrorBody),
+  });
   await server.listen();
-  return Object.defineProperty(server, 'baseURL', { get: () => server.url, enumerable: true }) as MockHttpServer & { baseURL: string };
+  Object.defineProperty(server, 'liveSessions', { value: liveSessions, enumerable: true });
+  return Object.defineProperty(server, 'baseURL', { get: () => server.url, enumerable: true }) as MockHttpServer & { baseURL: string; liveSessions: MockGeminiLiveSession[] };
 }
 
 export function googleErrorBody(status: number, message: string): unknown {

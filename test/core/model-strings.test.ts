@@ -38,7 +38,7 @@ describe('model strings: provider/model[:variant]', () => {
     expect(() => reg.resolve('stt', '')).toThrow(/model string is required/);
     expect(() => reg.resolve('stt', 'deepgram/')).toThrow(/provider\/model/);
     expect(() => reg.resolve('llm', 'acme/claude-3')).toThrow(/Unknown provider 'acme'.*Supported for LLM: google, openai, groq, anthropic, xai, ollama/);
-    expect(() => reg.resolve('stt', 'acme/x')).toThrow(/Supported for STT: deepgram, assemblyai, elevenlabs, openai, groq, whisper/);
+    expect(() => reg.resolve('stt', 'acme/x')).toThrow(/Supported for STT: deepgram, assemblyai, elevenlabs, google, openai, groq, whisper/);
     expect(() => reg.resolve('tts', 'acme/x')).toThrow(/Supported for TTS: deepgram, cartesia, elevenlabs, google, openai, kokoro, piper/);
   });
 
@@ -51,7 +51,8 @@ describe('model strings: provider/model[:variant]', () => {
     // google by modality: a Gemini TTS model string splits off its voice; as an LLM the name is kept whole
     expect(reg.resolve('tts', 'google/gemini-2.5-flash-preview-tts:Kore')).toMatchObject({ provider: 'google', model: 'gemini-2.5-flash-preview-tts', variant: 'Kore' });
     expect(reg.resolve('llm', 'google/gemini-2.5-flash')).toMatchObject({ provider: 'google', model: 'gemini-2.5-flash', variant: undefined });
-    expect(() => reg.resolve('stt', 'google/gemini-2.5-flash')).toThrow(/Provider 'google' does not serve STT \(it serves LLM, TTS\)/);
+    expect(reg.resolve('stt', 'google/gemini-live-2.5-flash:en-US')).toMatchObject({ provider: 'google', model: 'gemini-live-2.5-flash', variant: 'en-US' });
+    expect(() => reg.resolve('realtime', 'google/gemini-live-2.5-flash')).toThrow(/Provider 'google' does not serve REALTIME \(it serves STT, LLM, TTS\)/);
     expect(() => reg.resolve('tts', 'groq/x')).toThrow(/does not serve TTS/);
   });
 });

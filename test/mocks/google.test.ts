@@ -1,7 +1,7 @@
-import { APIConnectionError, llm } from '@livekit/agents';
+import { APIConnectionError, llm, stt } from '@livekit/agents';
 import * as google from '@livekit/agents-plugin-google';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GEMINI_AUDIO_TOKENS_PER_SECOND, GEMINI_TTS_SAMPLE_RATE, googleErrorBody, type MockGoogle, startMockGoogle } from '../../src/testing/index.js';
+import { GEMINI_AUDIO_TOKENS_PER_SECOND, GEMINI_TTS_SAMPLE_RATE, googleErrorBody, type MockGoogle, sineFrames, startMockGoogle } from '../../src/testing/index.js';
 import { NO_RETRY, observe, until } from './helpers.js';
 
 // The Gemini mock against the real @livekit/agents-plugin-google 1.9 (@google/genai over HTTPS + SSE).
@@ -209,5 +209,61 @@ describe('mock Gemini TTS: the real google.beta.TTS (streamGenerateContent with 
     await until(() => seen.errors.length > 0, 3000, 'tts error');
     expect(seen.errors[0]!.recoverable).toBe(false);
     expect(seen.errors[0]!.error).toBeInstanceOf(APIConnectionError);
+  });
+});
+
+describe('mock Gemini Live: the real google.beta.GeminiSTT (input transcription over BidiGenerateContent)', () => {
+  const newSTT = () => new google.beta.GeminiSTT({ model: 'gemini-live-2.5-flash', language: 'en-US', apiKey: 'goog-test', vertexai: false, httpOptions: { baseUrl: mock.baseURL } });
+  async function run(model: ReturnType<typeof newSTT>, seconds: number) {
+    const stream = model.stream({ connOptions: NO_RETRY });
+    const events: stt.SpeechEvent[] = [];
+    const reading = (async () => {
+      for await (const ev of stream) events.push(ev);
+    })();
+    for (const f of sineFrames(seconds)) stream.pushFrame(f);
+    stream.endInput();
+    await reading;
+    return events;
+  }
+  const texts = (events: stt.SpeechEvent[], type: stt.SpeechEventType) => events.filter((e) => e.type === type).map((e) => e.alternatives![0].text);
+
+  it('setup, base64 PCM16 audio, audioStreamEnd; interim then final transcripts per turn; a normal close ends the stream', async () => {
+    const model = newSTT();
+    const seen = observe(model);
+    const events = await run(model, 2.5);
+    expect(seen.errors).toEqual([]);
+    expect(texts(events, stt.SpeechEventType.FINAL_TRANSCRIPT)).toEqual(['hello from the mock gemini', 'hello from the mock gemini', 'hello from the mock gemini']);
+    expect(texts(events, stt.SpeechEventType.INTERIM_TRANSCRIPT)[0]).toBe('hello from the');
+    const req = mock.requests.at(-1)!;
+    expect(req.path).toMatch(/^\/\/ws\/google\.ai\.generativelanguage\.v1beta\.GenerativeService\.BidiGenerateContent$/);
+    expect(req.query.key).toBe('goog-test');
+    const session = mock.liveSessions.at(-1)!;
+    expect(session.model).toBe('gemini-live-2.5-flash');
+    expect(session.setup).toMatchObject({ generationConfig: { responseModalities: ['TEXT'] }, inputAudioTranscription: { languageCodes: ['en-US'] } });
+    expect(session.audioSeconds).toBeCloseTo(2.5, 3);
+    expect([session.turns, session.streamEnded]).toEqual([3, true]);
+    expect(req.messages).toContainEqual({ realtimeInput: { audioStreamEnd: true } });
+    expect(req.messages).toContainEqual({ realtimeInput: { audio: { mimeType: 'audio/pcm;rate=16000', data: '<3200 bytes>' } } });
+  });
+
+  it('status: the socket is closed with 1008 and the reason; the plugin reports an APIStatusError with the close code', async () => {
+    mock.fail({ fault: { kind: 'status', status: 403, message: 'API key not valid. Please pass a valid API key.' }, times: 1 });
+    const model = newSTT();
+    const seen = observe(model);
+    const events = await run(model, 0.5);
+    expect(texts(events, stt.SpeechEventType.FINAL_TRANSCRIPT)).toEqual([]);
+    await until(() => seen.errors.length > 0, 3000, 'stt error');
+    expect(seen.errors[0]!.recoverable).toBe(false);
+    expect(seen.errors[0]!.error.statusCode).toBe(1008);
+  });
+
+  it('drop: the transcripts before the cut arrive, then a non-recoverable error', async () => {
+    mock.fail({ fault: { kind: 'drop', afterChunks: 2 }, times: 1 });
+    const model = newSTT();
+    const seen = observe(model);
+    const events = await run(model, 2.5);
+    expect(texts(events, stt.SpeechEventType.FINAL_TRANSCRIPT)).toEqual(['hello from the mock gemini']);
+    await until(() => seen.errors.length > 0, 3000, 'stt error');
+    expect(seen.errors[0]!.recoverable).toBe(false);
   });
 });

@@ -14,9 +14,17 @@ const SCRIBE_NOTE =
   'UNVERIFIED: elevenlabs.io/pricing/api could not be read here. Two third-party records agree: developer.puter.com/tutorials/elevenlabs-api-pricing ' +
   '(Jun 2026) and a transcription tool that read elevenlabs.io/pricing/api on 2026-09-04: Scribe v1/v2 $0.22/hour, Scribe v2 Realtime $0.39/hour, ' +
   'the same rate on every plan.';
+const GEMINI = 'https://ai.google.dev/gemini-api/docs/pricing';
+const geminiLiveNote = (textOut: number) =>
+  `ESTIMATE, UNVERIFIED: the Live API bills tokens: $3/1M audio input tokens and $${textOut}/1M text output tokens (genai-prices@0.1.8; ` +
+  'ai.google.dev could not be read here). Converted at 25 audio tokens per second (1,500 a minute) plus ~200 transcript tokens a minute. ' +
+  'Google may also bill the session context the Live API carries from turn to turn; set prices.stt to what your bill shows.';
 
 /** Per audio minute (or hour). See docs/pricing.md for how each figure was checked. */
 export const STT_PRICES: SttPriceData[] = [
+  // the beta Gemini STT (Live API input transcription): $0.0045 audio + $0.0004 / $0.0009 text a minute
+  { model: 'google/gemini-live-2.5-flash', per_minute: 0.0049, source: GEMINI, as_of: '2026-12-03', verified: false, note: geminiLiveNote(2) },
+  { model: 'google/gemini-3.1-flash-live-preview', per_minute: 0.0054, source: GEMINI, as_of: '2026-12-03', verified: false, note: geminiLiveNote(4.5) },
   { model: 'deepgram/nova-3', per_minute: 0.0043, streaming_per_minute: 0.0048, source: DEEPGRAM, as_of: '2026-05-13', verified: false, note: DEEPGRAM_NOTE },
   { model: 'deepgram/nova-2', per_minute: 0.0043, streaming_per_minute: 0.0058, source: DEEPGRAM, as_of: '2025-06-01', verified: false, note: DEEPGRAM_NOTE },
   {
