@@ -1,8 +1,9 @@
-import { voice } from '@livekit/agents';
+import { type VAD, voice } from '@livekit/agents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
 import { inference } from '../../src/index.js';
-import { sineFrames } from '../../src/testing/index.js';
+import { EnergyVAD } from '../../src/providers/energy-vad.js';
+import { silenceFrame, sineFrames } from '../../src/testing/index.js';
 import { conversation, FakeAudioInput, FakeAudioOutput, waitFor } from '../helpers/session.js';
 import { type Mocks, mockProviders, openGateway, startMocks } from '../helpers/stack.js';
 
@@ -20,13 +21,13 @@ afterAll(async () => {
   await mocks?.close();
 });
 
-async function oneTurn(parts: { stt: string; llm: string; tts: string }) {
+async function oneTurn(parts: { stt: string; llm: string; tts: string; vad?: VAD }) {
   const session = new voice.AgentSession({
     stt: new inference.STT(parts.stt, { gateway: gw }),
     llm: new inference.LLM(parts.llm, { gateway: gw }),
     tts: new inference.TTS(parts.tts, { gateway: gw }),
-    vad: null,
-    turnHandling: { turnDetection: 'stt', endpointing: { minDelay: 50, maxDelay: 500 } },
+    vad: parts.vad ?? null,
+    turnHandling: { turnDetection: parts.vad ? 'vad' : 'stt', endpointing: { minDelay: 50, maxDelay: 500 } },
   });
   const mic = new FakeAudioInput();
   const speaker = new FakeAudioOutput();
@@ -41,6 +42,8 @@ async function oneTurn(parts: { stt: string; llm: string; tts: string }) {
     mic.push(f);
     await new Promise((r) => setTimeout(r, 5));
   }
+  // a VAD ends the turn on silence (STT turn detection on the STT's end-of-speech)
+  if (parts.vad) for (let i = 0; i < 8; i++) mic.push(silenceFrame(0.1));
   await waitFor(() => items.some((i) => i.startsWith('assistant')) && speaker.frames > 0, 15_000, 'the agent to answer aloud');
   await new Promise((r) => setTimeout(r, 300));
   await session.close();
@@ -116,5 +119,19 @@ describe('a headless voice.AgentSession over the #19 providers', () => {
     expect(ttsRows.reduce((s, r) => s + r.inputUnits, 0)).toBe(ttsUsage.charactersCount);
     const audioRequests = mocks.google.requests.filter((r) => (r.body as { generationConfig?: { responseModalities?: string[] } }).generationConfig?.responseModalities?.includes('AUDIO'));
     expect(audioRequests.length).toBeGreaterThan(0);
+  }, 30_000);
+
+  it('Gemini STT (with a VAD: the plugin emits no end-of-speech) → Gemini → Gemini TTS: the STT rows are priced and match session.usage', async () => {
+    const { items, errors, speaker, rows, usage } = await oneTurn({ stt: 'google/gemini-live-2.5-flash:en-US', llm: 'google/gemini-2.5-flash', tts: 'google/gemini-2.5-flash-preview-tts:Kore', vad: new EnergyVAD() });
+    expect(items[0]).toBe('user: hello from the mock gemini');
+    expect(items.find((i) => i.startsWith('assistant'))).toBe(`assistant: ${ANSWER}`);
+    expect(speaker.frames).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    const sttRows = rows.filter((r) => r.modality === 'stt');
+    expect(sttRows.length).toBeGreaterThan(0);
+    expect(sttRows.every((r) => r.provider === 'google' && r.model === 'gemini-live-2.5-flash' && r.status === 'success' && r.costNanos! > 0 && r.pricingSource.startsWith('voicegateway-catalog@'))).toBe(true);
+    const sttUsage = usage.find((u) => u.type === 'stt_usage') as { provider: string; audioDurationMs: number };
+    expect(sttUsage.provider).toBe('google');
+    expect(sttRows.reduce((s, r) => s + r.inputUnits, 0) * 1000).toBeCloseTo(sttUsage.audioDurationMs, -1);
   }, 30_000);
 });

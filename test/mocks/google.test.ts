@@ -199,6 +199,19 @@ describe('mock Gemini TTS: the real google.beta.TTS (streamGenerateContent with 
     expect(seen.errors[0]!.recoverable).toBe(false);
   });
 
+  it('refuse: the connection is reset; the plugin reports a retryable APIConnectionError with no audio', async () => {
+    mock.fail({ fault: { kind: 'refuse' }, times: 1 });
+    const model = newTTS();
+    const seen = observe(model);
+    let frames = 0;
+    for await (const _ of model.synthesize(TEXT, NO_RETRY)) frames++;
+    expect(frames).toBe(0);
+    await until(() => seen.errors.length > 0, 3000, 'tts error');
+    expect(seen.errors[0]!.recoverable).toBe(false);
+    expect(seen.errors[0]!.error).toBeInstanceOf(APIConnectionError);
+    expect(seen.errors[0]!.error.retryable).toBe(true);
+  });
+
   it('malformed: the first SSE event is broken JSON; the plugin fails the request with no audio', async () => {
     mock.fail({ fault: { kind: 'malformed' }, times: 1 });
     const model = newTTS();
