@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { ServerMessage, TurnMessage } from '../providers/assemblyai/protocol.js';
-import { brokenJson, defaultFaultMessage, DropCounter, type Fault } from './faults.js';
+import { defaultFaultMessage, type Fault, FaultySocket } from './faults.js';
 import { type MockServer, MockHttpServer, type RecordedRequest, rejectUpgrade, sendJson } from './server.js';
 
 export interface MockAssemblyAIOptions {
@@ -71,11 +71,9 @@ export function assemblyErrorBody(_status: number, message: string): unknown {
 
 class StreamingSession {
   readonly #started = Date.now();
-  readonly #drop: DropCounter;
-  #malformed: boolean;
+  readonly #out: FaultySocket;
   #turnAudio = 0;
   #turnOrder = 0;
-  #cut = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -88,12 +86,11 @@ class StreamingSession {
   ) {
     record.messages = [];
     record.audioBytes = 0;
-    this.#drop = DropCounter.for(fault);
-    this.#malformed = fault?.kind === 'malformed';
+    this.#out = new FaultySocket(ws, fault);
     ws.on('error', () => undefined);
     ws.on('message', (data, binary) => (binary ? this.#audio(data as Buffer) : this.#control(data.toString())));
-    this.#send({ type: 'Begin', id: session.id, expires_at: Math.floor(this.#started / 1000) + 3600 }, false);
-    if (this.#drop.exhausted) this.#cutNow();
+    this.#out.send({ type: 'Begin', id: session.id, expires_at: Math.floor(this.#started / 1000) + 3600 }, false);
+    this.#out.cutIfExhausted();
   }
 
   #audio(data: Buffer): void {
@@ -119,7 +116,7 @@ class StreamingSession {
       const wall = (Date.now() - this.#started) / 1000;
       this.session.sessionSeconds = round3(Math.max(wall, this.session.audioSeconds));
       this.session.terminated = true;
-      this.#send({ type: 'Termination', audio_duration_seconds: round3(this.session.audioSeconds), session_duration_seconds: this.session.sessionSeconds }, false);
+      this.#out.send({ type: 'Termination', audio_duration_seconds: round3(this.session.audioSeconds), session_duration_seconds: this.session.sessionSeconds }, false);
       this.ws.close(1000);
     }
   }
@@ -145,29 +142,12 @@ class StreamingSession {
         words: part,
       };
     };
-    this.#send(turn(Math.max(1, Math.ceil(words.length / 2)), false, false), true);
-    this.#send(turn(words.length, true, false), true);
-    if (this.formatTurns) this.#send(turn(words.length, true, true), true);
+    this.#out.send(turn(Math.max(1, Math.ceil(words.length / 2)), false, false), true);
+    this.#out.send(turn(words.length, true, false), true);
+    if (this.formatTurns) this.#out.send(turn(words.length, true, true), true);
     this.#turnOrder += 1;
   }
 
-  /** `counted` messages are the Turns a `drop` fault counts. */
-  #send(message: ServerMessage, counted: boolean): void {
-    if (this.#cut || this.ws.readyState !== WebSocket.OPEN) return;
-    const text = counted && this.#malformed ? brokenJson(message) : JSON.stringify(message);
-    if (counted) this.#malformed = false;
-    if (counted && this.#drop.count()) {
-      this.ws.send(text, () => setImmediate(() => this.#cutNow()));
-      this.#cut = true;
-      return;
-    }
-    this.ws.send(text);
-  }
-
-  #cutNow(): void {
-    this.#cut = true;
-    this.ws.terminate();
-  }
 }
 
 function round3(x: number): number {

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, type WebSocketServer } from 'ws';
 import { wavInfo } from './audio.js';
-import { brokenJson, defaultFaultMessage, DropCounter, type Fault } from './faults.js';
+import { defaultFaultMessage, type Fault, FaultySocket } from './faults.js';
 import { type HttpContext, type RecordedRequest, rejectUpgrade, sendJson, sendWholeJson } from './server.js';
 
 /** Scribe (speech-to-text) options of the ElevenLabs mock. */
@@ -125,9 +125,7 @@ interface ClientMessage {
  * `committed_transcript_with_timestamps` when `include_timestamps` or `include_language_detection`.
  */
 class RealtimeSession {
-  readonly #drop: DropCounter;
-  #malformed: boolean;
-  #cut = false;
+  readonly #out: FaultySocket;
   #pending = 0; // seconds of audio since the last commit
   #partials = 0;
   #committedUntil = 0;
@@ -148,11 +146,10 @@ class RealtimeSession {
     this.#language = typeof q.language_code === 'string' ? q.language_code : 'en';
     record.messages = [];
     record.audioBytes = 0;
-    this.#drop = DropCounter.for(fault);
-    this.#malformed = fault?.kind === 'malformed';
+    this.#out = new FaultySocket(ws, fault);
     ws.on('error', () => undefined);
     ws.on('message', (data, binary) => this.#onMessage(binary ? null : data.toString()));
-    this.#send(
+    this.#out.send(
       {
         message_type: 'session_started',
         session_id: session.id,
@@ -160,7 +157,7 @@ class RealtimeSession {
       },
       false,
     );
-    if (this.#drop.exhausted) this.#cutNow();
+    this.#out.cutIfExhausted();
   }
 
   #onMessage(text: string | null): void {
@@ -190,7 +187,7 @@ class RealtimeSession {
     if (halves > this.#partials) {
       this.#partials = halves;
       const words = this.o.transcript.split(/\s+/).filter(Boolean);
-      this.#send({ message_type: 'partial_transcript', text: words.slice(0, Math.min(words.length, halves)).join(' ') }, true);
+      this.#out.send({ message_type: 'partial_transcript', text: words.slice(0, Math.min(words.length, halves)).join(' ') }, true);
     }
     if (this.#vad && this.#pending >= this.o.turnSeconds) this.#commit();
   }
@@ -204,29 +201,12 @@ class RealtimeSession {
     this.#partials = 0;
     this.session.commits += 1;
     const text = this.o.transcript;
-    this.#send({ message_type: 'committed_transcript', text }, true);
+    this.#out.send({ message_type: 'committed_transcript', text }, true);
     if (this.#withTimestamps) {
-      this.#send({ message_type: 'committed_transcript_with_timestamps', text, language_code: this.#language, words: scribeWords(text, round3(start), round3(end)) }, true);
+      this.#out.send({ message_type: 'committed_transcript_with_timestamps', text, language_code: this.#language, words: scribeWords(text, round3(start), round3(end)) }, true);
     }
   }
 
-  /** `counted` messages are the transcripts a `drop` fault counts. */
-  #send(message: object, counted: boolean): void {
-    if (this.#cut || this.ws.readyState !== WebSocket.OPEN) return;
-    const text = counted && this.#malformed ? brokenJson(message) : JSON.stringify(message);
-    if (counted) this.#malformed = false;
-    if (counted && this.#drop.count()) {
-      this.ws.send(text, () => setImmediate(() => this.#cutNow()));
-      this.#cut = true;
-      return;
-    }
-    this.ws.send(text);
-  }
-
-  #cutNow(): void {
-    this.#cut = true;
-    this.ws.terminate();
-  }
 }
 
 function round3(x: number): number {

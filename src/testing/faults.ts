@@ -1,3 +1,4 @@
+import { WebSocket } from 'ws';
 /** What a mock provider does wrong on purpose. See README.md for each provider's interpretation. */
 export type Fault =
   /** HTTP: that status with a provider-shaped JSON error body. Deepgram WS: upgrade rejected with it. Cartesia WS: an error frame. */
@@ -93,6 +94,46 @@ export class DropCounter {
   count(): boolean {
     this.#sent += 1;
     return this.limit !== undefined && this.#sent === this.limit;
+  }
+}
+
+/**
+ * A mock session's JSON messages on one WebSocket, with its fault applied to the `counted` ones (the
+ * transcripts): `malformed` breaks the first, `drop` cuts the socket right after the one it counts to.
+ */
+export class FaultySocket {
+  readonly #drop: DropCounter;
+  #malformed: boolean;
+  #cut = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    fault: Fault | undefined,
+  ) {
+    this.#drop = DropCounter.for(fault);
+    this.#malformed = fault?.kind === 'malformed';
+  }
+
+  /** Cuts now when the drop fault allows no counted message at all (`afterChunks: 0`). */
+  cutIfExhausted(): void {
+    if (this.#drop.exhausted) this.cut();
+  }
+
+  send(message: object, counted: boolean): void {
+    if (this.#cut || this.ws.readyState !== WebSocket.OPEN) return;
+    const text = counted && this.#malformed ? brokenJson(message) : JSON.stringify(message);
+    if (counted) this.#malformed = false;
+    if (counted && this.#drop.count()) {
+      this.ws.send(text, () => setImmediate(() => this.cut()));
+      this.#cut = true;
+      return;
+    }
+    this.ws.send(text);
+  }
+
+  cut(): void {
+    this.#cut = true;
+    this.ws.terminate();
   }
 }
 
