@@ -3,6 +3,8 @@
  *  - scan time for a 4 KB mixed context with all categories on (p50 / p99 over many iterations,
  *    after warm-up), per category, for the streaming redactor and for guardChatContext;
  *  - precision / recall / F1 per category on our labelled corpus (test/guardrails/corpus);
+ *  - the optional prompt-injection classifier: its latency, and held-out recall / FPR for the
+ *    patterns alone, the classifier alone and both;
  *  - the same on the public data in /work/shared/eval-data: prompt_injection and medical on the
  *    held-out test split of test/guardrails/eval/split.ts (train figures beside them, with counts),
  *    the span sets for pii / financial and off_topic as before (see `mapping`).
@@ -19,6 +21,9 @@ import {
   type GuardrailCategory,
   type GuardrailPolicy,
 } from '../src/guardrails/index.js';
+import { injectionLogit, modelWeights } from '../src/guardrails/detectors/injection-classifier.js';
+import { INJECTION_MODEL } from '../src/guardrails/detectors/injection-model.generated.js';
+import { classifierResults } from '../test/guardrails/eval/classifier.js';
 import { CORPUS_CATEGORIES, evaluateCorpus } from '../test/guardrails/eval/corpus.js';
 import { available } from '../test/guardrails/eval/datasets.js';
 import { SPLIT_NOTE } from '../test/guardrails/eval/recall.js';
@@ -134,9 +139,34 @@ function perf() {
       per_push_p99_us: round(pushes[Math.floor(pushes.length * 0.99)]!),
     },
     guardChatContext_4kb_in_messages: chat,
+    injectionClassifier: classifierPerf(),
     machineReference: charLoop(text),
     target: 'scanText 4 KB, all categories: p50 <= 100 us',
     machine: { node: process.version, loadavg_1m: round(loadavg()[0]!) },
+  };
+}
+
+/**
+ * The optional prompt-injection classifier (off by default, so P5 above does not include it): the
+ * classifier alone on one caller turn and on 4 KB, decoding its weights on first use, and the P5
+ * scan with it on. The P5 text contains an attack the patterns catch, which skips the classifier,
+ * so the scan is also timed on the same 4 KB without that turn (the classifier then always runs).
+ */
+function classifierPerf() {
+  const turns = TURNS.filter((t) => !t.includes('ignore all previous'));
+  let clean = turns.join('\n');
+  while (clean.length < 4096) clean += ' Thanks again.';
+  clean = clean.slice(0, 4096);
+  let k = 0;
+  const perTurn = timeIt(() => injectionLogit(turns[k++ % turns.length]!), iterations);
+  const withClassifier = compilePolicy({ ...POLICY, categories: { ...POLICY.categories }, injectionClassifier: true });
+  const plain = compilePolicy(POLICY);
+  return {
+    turn_chars_mean: Math.round(turns.reduce((n, t) => n + t.length, 0) / turns.length),
+    classifier_per_turn: perTurn,
+    classifier_4kb: timeIt(() => injectionLogit(clean), Math.max(2000, iterations / 4)),
+    weights_decode_first_use: timeIt(() => modelWeights({ ...INJECTION_MODEL }), 50, 5),
+    scanText_4kb_all_categories_no_attack: { classifier_off: timeIt(() => scanText(clean, plain), Math.max(2000, iterations / 4)), classifier_on: timeIt(() => scanText(clean, withClassifier), Math.max(2000, iterations / 4)) },
   };
 }
 
@@ -184,6 +214,7 @@ function publicData() {
     split: SPLIT_NOTE,
     mapping: DATASET_MAPPING,
     prompt_injection: injectionResults(),
+    prompt_injection_classifier: classifierResults(),
     pii: piiResults(),
     financial: financialResults(),
     medical: medicalResults(),

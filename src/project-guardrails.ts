@@ -44,7 +44,9 @@ export function applyGuardrailEdit(current: unknown, edit: z.output<typeof guard
     if (a === undefined) continue;
     if (a === null) delete categories[c];
     else {
-      categories[c] = a;
+      // an edit changes the action; options of the rule (prompt_injection's classifier) stay
+      const rule = categories[c];
+      categories[c] = rule !== null && typeof rule === 'object' ? { ...rule, action: a } : a;
       setsAction = true;
     }
   }

@@ -208,10 +208,17 @@ const P4: Figure = {
   },
 };
 
+type Timing = { p50_us: number; p99_us: number };
 interface GuardrailsOut {
-  performance: { scanText_4kb_all_categories: { p50_us: number; p99_us: number }; guardChatContext_4kb_in_messages: { p50_us: number }; context: { chars: number }; machineReference: { charLoop_4kb_us: number; ns_per_char: number } };
+  performance: {
+    scanText_4kb_all_categories: Timing;
+    guardChatContext_4kb_in_messages: { p50_us: number };
+    context: { chars: number };
+    machineReference: { charLoop_4kb_us: number; ns_per_char: number };
+    injectionClassifier: { turn_chars_mean: number; classifier_per_turn: Timing; classifier_4kb: Timing; scanText_4kb_all_categories_no_attack: { classifier_off: Timing; classifier_on: Timing } };
+  };
   corpus?: Record<string, { cases: number; precision: number; recall: number } | string>;
-  public?: { prompt_injection?: HeldOutInjection; medical?: HeldOutMedical };
+  public?: { prompt_injection?: HeldOutInjection; prompt_injection_classifier?: { test: { pooled: Record<'rules' | 'classifier' | 'both', HeldOutPooled> } }; medical?: HeldOutMedical };
 }
 
 interface Rate {
@@ -219,8 +226,9 @@ interface Rate {
   flagged: number;
   rate: number | null;
 }
+type HeldOutPooled = { recall: Rate; fprPerBenignSet: Record<string, Rate>; met: boolean };
 interface HeldOutInjection {
-  pooled: Record<'test' | 'train', { recall: Rate; fprPerBenignSet: Record<string, Rate>; met: boolean }>;
+  pooled: Record<'test' | 'train', HeldOutPooled>;
 }
 interface HeldOutMedical {
   test: { recall: Rate; bankingFpr: Rate; met: boolean };
@@ -263,6 +271,23 @@ const P5: Figure = {
         pass: inj.test.met,
       });
     }
+    const clf = out.public?.prompt_injection_classifier?.test.pooled;
+    if (clf) {
+      const fprs = (m: HeldOutPooled) => Object.values(m.fprPerBenignSet).map(rate).join(', ');
+      rows.push({
+        figure: 'P5 prompt_injection held-out, optional classifier on (patterns ∪ classifier): pooled recall; FPR on NotInject, wildguard, Clean_Benign',
+        measured: `${rate(clf.both.recall)}; ${fprs(clf.both)} (classifier alone ${rate(clf.classifier.recall)}; ${fprs(clf.classifier)})`,
+        target: '≥ 0.75 at FPR ≤ 0.02',
+        pass: clf.both.met,
+      });
+    }
+    const c = p.injectionClassifier;
+    rows.push({
+      figure: `P5 prompt_injection classifier (off by default): per caller turn (${c.turn_chars_mean} chars) / per 4 KB, median (p99); 4 KB scan, all categories, classifier on`,
+      measured: `${c.classifier_per_turn.p50_us} µs (${c.classifier_per_turn.p99_us}) / ${c.classifier_4kb.p50_us} µs (${c.classifier_4kb.p99_us}); scan ${c.scanText_4kb_all_categories_no_attack.classifier_on.p50_us} µs (off: ${c.scanText_4kb_all_categories_no_attack.classifier_off.p50_us})`,
+      target: '—',
+      pass: null,
+    });
     const med = out.public?.medical;
     if (med) {
       rows.push({

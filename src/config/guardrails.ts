@@ -11,6 +11,9 @@ export function guardrailPolicyFor(defaults: GuardrailsConfig | undefined, proje
       if (rule !== undefined) categories[cat as GuardrailCategory] = typeof rule === 'string' ? rule : rule.action;
     }
   }
+  // like the action, the classifier comes with the rule that wins: a project's rule replaces the default's
+  const injectionRule = project?.categories?.prompt_injection ?? defaults?.categories?.prompt_injection;
+  const injectionClassifier = typeof injectionRule === 'object' ? injectionRule.classifier : undefined;
   const pick = <K extends keyof GuardrailsConfig>(k: K) => project?.[k] ?? defaults?.[k];
   return {
     enabled: true,
@@ -21,6 +24,7 @@ export function guardrailPolicyFor(defaults: GuardrailsConfig | undefined, proje
     allowedTopics: pick('allowed_topics'),
     instructions: pick('instructions'),
     injectionThreshold: pick('injection_threshold'),
+    injectionClassifier,
     region: pick('region'),
     regions: pick('regions'),
     streamHoldback: pick('stream_holdback'),

@@ -18,6 +18,8 @@ export const providerSchema = z.looseObject({
 
 export const guardrailActionSchema = z.enum(['redact', 'block', 'alert', 'off']);
 const categoryRule = z.union([guardrailActionSchema, z.strictObject({ action: guardrailActionSchema })]);
+/** prompt_injection may also turn on the optional classifier: `{ action: block, classifier: true }` */
+const injectionRule = z.union([guardrailActionSchema, z.strictObject({ action: guardrailActionSchema, classifier: z.boolean().optional() })]);
 
 /** checked at load: a phone region libphonenumber has metadata for */
 const phoneRegion = z
@@ -32,7 +34,7 @@ export const guardrailsSchema = z.strictObject({
       pii: categoryRule.optional(),
       financial: categoryRule.optional(),
       medical: categoryRule.optional(),
-      prompt_injection: categoryRule.optional(),
+      prompt_injection: injectionRule.optional(),
       off_topic: categoryRule.optional(),
     })
     .default({}),

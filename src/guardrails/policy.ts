@@ -1,5 +1,6 @@
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
 import { ConfigError } from '../errors.js';
+import { modelWeights } from './detectors/injection-classifier.js';
 import { compileTopic, type TopicModel } from './detectors/off-topic.js';
 import { guardrailInstructions } from './instructions.js';
 import { STREAM_HOLDBACKS, type StreamHoldback } from './holdback.js';
@@ -25,6 +26,8 @@ export interface CompiledPolicy {
   readonly blockMessage: string;
   readonly raiseOnBlock: boolean;
   readonly injectionThreshold: number;
+  /** run the optional classifier after the patterns (prompt_injection: { classifier: true }) */
+  readonly injectionClassifier: boolean;
   readonly region: CountryCode;
   /** `region` first, then `regions`: where national phone numbers are read */
   readonly regions: readonly CountryCode[];
@@ -55,6 +58,12 @@ export function compilePolicy(p: GuardrailPolicy): CompiledPolicy {
   if (!(threshold >= 0 && threshold <= 1)) {
     throw new ConfigError(`guardrails.injection_threshold must be between 0 and 1, got ${threshold}`, 'guardrails.injection_threshold');
   }
+  if (p.injectionClassifier !== undefined && typeof p.injectionClassifier !== 'boolean') {
+    throw new ConfigError(
+      `guardrails.categories.prompt_injection.classifier must be true or false, got ${JSON.stringify(p.injectionClassifier)}`,
+      'guardrails.categories.prompt_injection.classifier',
+    );
+  }
   const region = supportedRegion(p.region ?? 'US', 'guardrails.region');
   const regions = [...new Set([region, ...(p.regions ?? []).map((r, i) => supportedRegion(r, `guardrails.regions.${i}`))])];
   const streamHoldback = p.streamHoldback ?? 'word';
@@ -70,6 +79,8 @@ export function compilePolicy(p: GuardrailPolicy): CompiledPolicy {
   }
 
   const enabled = p.enabled === true;
+  // decode the classifier's weights (~2 ms, once per process) now, not in a caller's first turn
+  if (enabled && p.injectionClassifier === true && actions.prompt_injection !== 'off') modelWeights();
   const active = enabled ? GUARDRAIL_CATEGORIES.filter((c) => actions[c] !== 'off') : [];
   const compiled: CompiledPolicy = {
     source: p,
@@ -79,6 +90,7 @@ export function compilePolicy(p: GuardrailPolicy): CompiledPolicy {
     blockMessage: p.blockMessage ?? DEFAULT_BLOCK_MESSAGE,
     raiseOnBlock: p.raiseOnBlock === true,
     injectionThreshold: threshold,
+    injectionClassifier: p.injectionClassifier === true,
     region,
     regions,
     streamHoldback,

@@ -28,6 +28,11 @@ export interface GuardrailPolicy {
   allowedTopics?: string[];
   instructions?: boolean;
   injectionThreshold?: number;
+  /**
+   * also run the optional prompt-injection classifier (shipped weights, in-process, CPU): a text is
+   * flagged when the patterns or the classifier flag it. Off by default.
+   */
+  injectionClassifier?: boolean;
   /** default phone region, ISO 3166 alpha-2, e.g. 'US' */
   region?: string;
   /** more regions whose national phone numbers are recognised (E.164 always is) */

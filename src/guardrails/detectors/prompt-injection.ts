@@ -1,6 +1,7 @@
 import type { ScanContext } from '../context.js';
 import { headText, INJECTION_PATTERNS, isWordHead as isWord } from './injection-patterns.js';
 import { isAsciiWord } from './chars.js';
+import { injectionLogit, INJECTION_CLASSIFIER } from './injection-classifier.js';
 
 /**
  * prompt_injection: instruction override, role-play / jailbreak, system-prompt extraction, delimiter
@@ -157,10 +158,24 @@ function clusters(hits: Hit[]): Array<{ start: number; end: number; top: Hit }> 
 
 export function detectPromptInjection(ctx: ScanContext): void {
   const { score, hits } = injectionScore(ctx);
-  if (hits.length === 0 || score < ctx.policy.injectionThreshold) return;
+  if (hits.length === 0 || score < ctx.policy.injectionThreshold) {
+    if (ctx.policy.injectionClassifier) classify(ctx);
+    return;
+  }
   const rounded = Math.round(score * 1000) / 1000;
   // one finding per run of overlapping hits, named after its strongest pattern
   for (const cluster of clusters(hits)) {
     ctx.add('prompt_injection', INJECTION_PATTERNS[cluster.top.pattern]!.family, cluster.start, cluster.end, '[INJECTION]', rounded);
   }
+}
+
+/**
+ * The optional classifier, for texts the patterns let through: its evidence is the whole text (a
+ * role-play set-up, a hijacked task), so the finding spans all of it. Its score is the probability.
+ */
+function classify(ctx: ScanContext): void {
+  const logit = injectionLogit(ctx.lower);
+  if (logit < INJECTION_CLASSIFIER.threshold) return;
+  const probability = Math.round((1000 / (1 + Math.exp(-logit)))) / 1000;
+  ctx.add('prompt_injection', 'injection.classifier', 0, ctx.text.length, '[INJECTION]', probability);
 }

@@ -1,12 +1,17 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Loaders for the public labelled data in /work/shared/eval-data (see its README.md and
  * manifest.json). Only train splits may be used for tuning; everything else is held out.
  */
 
-export const EVAL_DATA = process.env.VOICEGW_EVAL_DATA ?? '/work/shared/eval-data';
+/** VOICEGW_EVAL_DATA, else the shared folder of this machine, else `shared/` beside the clone (as CI lays it out) */
+export const EVAL_DATA =
+  process.env.VOICEGW_EVAL_DATA ??
+  ['/work/shared/eval-data', fileURLToPath(new URL('../../../../shared/eval-data', import.meta.url))].find((p) => existsSync(join(p, 'manifest.json'))) ??
+  '/work/shared/eval-data';
 
 export const available = () => existsSync(join(EVAL_DATA, 'manifest.json'));
 
