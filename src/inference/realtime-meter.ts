@@ -16,9 +16,15 @@ const ZERO = { inputUnits: 0, cachedUnits: 0, outputUnits: 0, audioInputUnits: 0
 const NOMINAL_INPUT = { ...ZERO, audioInputUnits: 1000 };
 /**
  * OpenAI's audio token rates (platform docs, "Managing costs"): the caller's audio is 1 token per
- * 100 ms, the model's 1 token per 50 ms. Used only to reserve ahead; rows use the reported usage.
+ * 100 ms, the model's 1 token per 50 ms. Gemini counts 25 tokens per second of audio either way
+ * (Gemini API docs, "Token counting"). Used only to reserve ahead; rows use the reported usage.
  */
 export const AUDIO_TOKENS_PER_SECOND = { input: 10, output: 20 } as const;
+const GEMINI_AUDIO_TOKENS_PER_SECOND = { input: 25, output: 25 } as const;
+
+function audioRates(ref: ModelRef): { input: number; output: number } {
+  return ref.provider === 'google' ? GEMINI_AUDIO_TOKENS_PER_SECOND : AUDIO_TOKENS_PER_SECOND;
+}
 /** How far ahead a response reserves its spoken output: 5 s of audio per step. */
 const OUTPUT_CHUNK_S = 5;
 
@@ -30,6 +36,8 @@ interface OpenResponse {
   used: Nanos;
   /** its admission is still being decided (a fleet store answers after a round trip) */
   admitting: boolean;
+  /** the drop-in cut it short (budget, guardrails): a `cancelled` row even where the provider finished it (Gemini Live has no cancel) */
+  stopped: boolean;
 }
 
 /**
@@ -66,20 +74,20 @@ export class RealtimeMeter {
   }
 
   #heard(ref: ModelRef): Nanos {
-    return this.#cost({ ...ZERO, audioInputUnits: Math.ceil(this.#heardS * AUDIO_TOKENS_PER_SECOND.input) }, ref);
+    return this.#cost({ ...ZERO, audioInputUnits: Math.ceil(this.#heardS * audioRates(ref).input) }, ref);
   }
 
   #rate: { id: string; perSecond: Nanos } | null = null;
 
   /** Nano-USD per second of the model's spoken output (worked out once per model). */
   #outputPerSecond(ref: ModelRef = this.ref()): Nanos {
-    if (this.#rate?.id !== ref.id) this.#rate = { id: ref.id, perSecond: this.#cost({ ...ZERO, audioOutputUnits: 1_000_000 * AUDIO_TOKENS_PER_SECOND.output }, ref) / 1_000_000 };
+    if (this.#rate?.id !== ref.id) this.#rate = { id: ref.id, perSecond: this.#cost({ ...ZERO, audioOutputUnits: 1_000_000 * audioRates(ref).output }, ref) / 1_000_000 };
     return this.#rate.perSecond;
   }
 
   /** One step of spoken output (5 s) at the model's audio output rate. */
   outputChunk(ref: ModelRef = this.ref()): Nanos {
-    return this.#cost({ ...ZERO, audioOutputUnits: OUTPUT_CHUNK_S * AUDIO_TOKENS_PER_SECOND.output }, ref);
+    return this.#cost({ ...ZERO, audioOutputUnits: OUTPUT_CHUNK_S * audioRates(ref).output }, ref);
   }
 
   /** Cost held for a response at admission: its input estimate and one step of output (0 for unpriced models allowed by `allow_unpriced`). */
@@ -116,8 +124,14 @@ export class RealtimeMeter {
     const meter = new Meter(this.core.gw.clock());
     const used = this.inputEstimate();
     this.#heardS = 0;
-    this.#open.set(responseId, { meter, reservation: null, grant: null, used, admitting });
+    this.#open.set(responseId, { meter, reservation: null, grant: null, used, admitting, stopped: false });
     return meter;
+  }
+
+  /** The drop-in stopped this response (its audio and transcript ended early). */
+  stopped(responseId: string): void {
+    const open = this.#open.get(responseId);
+    if (open) open.stopped = true;
   }
 
   /** The response's admission came back: its reservation grows with it and is settled with it (at once if it already ended). */
@@ -163,8 +177,10 @@ export class RealtimeMeter {
     meter.audioOutputUnits = m.outputTokenDetails.audioTokens;
     const unaccounted = m.inputTokens - inp.textTokens - inp.audioTokens;
     if (unaccounted > 0) meter.inputUnits += unaccounted; // image tokens and anything newer: at the text rate rather than dropped
+    const unsplit = m.outputTokens - m.outputTokenDetails.textTokens - m.outputTokenDetails.audioTokens;
+    if (unsplit > 0) meter.audioOutputUnits += unsplit; // output reported without its modality split: at the audio rate (the higher one)
     this.#lastInputNanos = this.#cost({ ...ZERO, inputUnits: meter.inputUnits, cachedUnits: meter.cachedUnits, audioInputUnits: meter.audioInputUnits, audioCachedUnits: meter.audioCachedUnits });
-    const recorded = this.#record(meter, m.cancelled ? 'cancelled' : 'success', open?.reservation ?? null);
+    const recorded = this.#record(meter, m.cancelled || open?.stopped ? 'cancelled' : 'success', open?.reservation ?? null);
     if (open?.admitting) this.#late.set(m.requestId, recorded.catch(() => null));
     await recorded;
   }

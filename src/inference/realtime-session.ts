@@ -5,7 +5,7 @@ import { DEFAULT_BLOCK_MESSAGE } from '../guardrails/index.js';
 import { log } from '../log.js';
 import { nanosToUsd } from '../money.js';
 import { redact } from '../secrets.js';
-import { openAIConnected, restartOpenAIConnection } from '../providers/openai-realtime-connect.js';
+import { realtimeLink } from '../providers/realtime-link.js';
 import type { ModelRef } from '../providers/types.js';
 import { throttledOrder } from '../routing/chain.js';
 import { auditFindings, sessionGuardrails } from './guard-audit.js';
@@ -45,6 +45,8 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
   /** an input block found before the answer to that turn began: that answer is stopped as it begins */
   #refuseNext: (() => void) | null = null;
   #stopping = false;
+  /** caller turns whose transcript was already blocked (a partial one, then the final) */
+  readonly #blockedTurns = new Set<string>();
   /** our own message being said (block messages): what of it was played, and when its audio ended */
   #saying: { firstAt: number | null; ms: number; ended: () => void } | null = null;
   /** user-initiated responses, wrapped at generation_created, until generateReply() hands them out */
@@ -157,7 +159,7 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
       try {
         const inner = (await core.inner(ref)).session();
         this.#attach(inner);
-        const connected = openAIConnected(inner);
+        const connected = realtimeLink(inner)?.connected;
         try {
           await connected;
         } catch (e) {
@@ -233,13 +235,15 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
   #watch(inner: llm.RealtimeSession): void {
     const limit = this.#owner.stallTimeoutMs;
     this.#watchdog = setInterval(() => {
-      if (this.#meter.running === 0 || Date.now() - this.#lastEventAt < limit) return;
+      const link = realtimeLink(inner);
+      const last = Math.max(this.#lastEventAt, link?.lastEventAt ?? 0);
+      if (this.#meter.running === 0 || Date.now() - last < limit) return;
       this.#lastEventAt = Date.now();
-      const error = new APITimeoutError({ message: `OpenAI Realtime: no event from ${this.#ref.id} for ${limit} ms during a response; reconnecting`, options: { retryable: true } });
+      const error = new APITimeoutError({ message: `${this.#ref.provider === 'google' ? 'Gemini Live' : 'OpenAI Realtime'}: no event from ${this.#ref.id} for ${limit} ms during a response; reconnecting`, options: { retryable: true } });
       log.warn(`realtime: ${error.message}`);
       this.emit('error', { type: 'realtime_model_error', timestamp: Date.now(), label: this.#owner.label(), error, recoverable: true } satisfies llm.RealtimeModelError);
       void this.#meter.abandon(`provider stalled mid-response (no event for ${limit} ms)`).catch(() => {});
-      restartOpenAIConnection(inner);
+      link?.restart();
     }, Math.max(100, Math.min(1000, limit / 4)));
     this.#watchdog.unref?.();
   }
@@ -298,6 +302,7 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
       }
     });
     void stopped.then(async (why) => {
+      this.#meter.stopped(id);
       if (why === 'budget' || !guardrails) return;
       await this.#inner?.interrupt();
     });
@@ -341,14 +346,20 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
     this.#fail(new BudgetExceededError(core.project.id, spent.spentUsd, spent.budgetUsd));
   }
 
-  /** The caller's turn as the model transcribed it: block cancels the answer and says the block message. */
+  /**
+   * The caller's turn as the model transcribed it: block cancels the answer and says the block
+   * message. Partial transcripts (the text so far) are scanned for a block too, once per turn:
+   * Gemini Live sends its final transcript only after the answer has ended.
+   */
   #transcribed(ev: llm.InputTranscriptionCompleted): void {
     this.emit('input_audio_transcription_completed', ev);
     const core = this.#owner.core;
-    const setup = ev.isFinal ? sessionGuardrails(core) : null;
+    if (this.#blockedTurns.has(ev.itemId)) return;
+    const setup = sessionGuardrails(core);
     if (!setup) return;
     const verdict = guardInput(setup, ev.transcript);
-    if (verdict.action === 'none') return;
+    if (verdict.action === 'none' || (!ev.isFinal && verdict.action !== 'block')) return;
+    if (verdict.action === 'block') this.#blockedTurns.add(ev.itemId);
     void auditFindings(core, verdict.findings, 'in');
     if (verdict.action !== 'block' || !this.#inner) return;
     const inner = this.#inner;

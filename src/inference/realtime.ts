@@ -22,7 +22,7 @@ export class RealtimeModel extends llm.RealtimeModel {
 
   constructor(model: string | RealtimeModelOptions, opts: Omit<RealtimeModelOptions, 'model'> = {}) {
     const o = typeof model === 'string' ? { ...opts, model } : model;
-    super(capabilitiesOf(o.modelOptions ?? {}));
+    super(capabilitiesOf(providerOf(o.model), o.modelOptions ?? {}));
     this.core = new DropInCore<llm.RealtimeModel>('realtime', o, (ref, ep) => buildRealtime(ref, ep));
     this.stallTimeoutMs = o.stallTimeoutMs ?? 15_000;
   }
@@ -52,12 +52,36 @@ function buildRealtime(ref: ModelRef, ep: { apiKey?: string; baseURL?: string; o
   return ref.spec.realtime!({ model: ref.model, variant: ref.variant, ...ep });
 }
 
+function providerOf(model: string): string {
+  return typeof model === 'string' ? model.trim().split('/')[0]! : '';
+}
+
 /**
- * What AgentSession reads before any plugin is loaded, worked out from the options as the OpenAI
- * plugin does (a server VAD unless `turnDetection: null`, transcription unless
- * `inputAudioTranscription: null`, audio unless `modalities` leaves it out).
+ * What AgentSession reads before any plugin is loaded, worked out from the options as the primary
+ * model's plugin does. OpenAI: a server VAD unless `turnDetection: null`, transcription unless
+ * `inputAudioTranscription: null`, audio unless `modalities` leaves it out. Google (Gemini Live):
+ * the server's activity detection unless `realtimeInputConfig.automaticActivityDetection.disabled`,
+ * transcription unless `inputAudioTranscription: null`, audio unless `modalities` leaves out
+ * 'AUDIO'; no truncation, tools answered by the model itself, instructions and context updatable
+ * mid-session but not tools.
  */
-function capabilitiesOf(o: Record<string, unknown>): llm.RealtimeCapabilities {
+function capabilitiesOf(provider: string, o: Record<string, unknown>): llm.RealtimeCapabilities {
+  if (provider === 'google') {
+    const vad = (o.realtimeInputConfig as { automaticActivityDetection?: { disabled?: boolean } } | undefined)?.automaticActivityDetection;
+    const modalities = o.modalities as string[] | undefined;
+    return {
+      messageTruncation: false,
+      turnDetection: !vad?.disabled,
+      userTranscription: o.inputAudioTranscription !== null,
+      autoToolReplyGeneration: true,
+      audioOutput: modalities ? modalities.includes('AUDIO') : true,
+      manualFunctionCalls: false,
+      midSessionChatCtxUpdate: true,
+      midSessionInstructionsUpdate: true,
+      midSessionToolsUpdate: false,
+      perResponseToolChoice: false,
+    };
+  }
   const modalities = (o.modalities as string[] | undefined) ?? ['text', 'audio'];
   return {
     messageTruncation: true,

@@ -10,11 +10,13 @@ const PKG = '@livekit/agents-plugin-google';
  * `google/<gemini tts model>[:voice]` TTS (the plugin's beta Gemini TTS: `streamGenerateContent` with
  * `responseModalities: ['AUDIO']`, 24 kHz PCM in inlineData parts), made streaming with tts.StreamAdapter.
  * `google/<model>[:language]` STT (the beta Gemini STT: input transcription over the Live API WebSocket).
+ * `google/<live model>[:voice]` realtime (`google.realtime.RealtimeModel`, Gemini Live over the same
+ * WebSocket, `BidiGenerateContent`), its connection guarded (google-realtime-connect.ts).
  */
 export const google: ProviderSpec = {
   name: 'google',
   kind: 'cloud',
-  modalities: ['stt', 'llm', 'tts'],
+  modalities: ['stt', 'llm', 'tts', 'realtime'],
   envKey: 'GOOGLE_API_KEY',
   plugin: PKG,
   streamingSTT: true,
@@ -28,6 +30,12 @@ export const google: ProviderSpec = {
     const g = await loadPlugin<typeof Google>(PKG);
     const httpOptions = { ...(options.httpOptions as object | undefined), ...(baseURL ? { baseUrl: baseURL } : {}) };
     return new g.LLM({ ...options, model, apiKey, vertexai: false, httpOptions } as never);
+  },
+  async realtime({ model, variant, apiKey, baseURL, options }) {
+    const g = await loadPlugin<typeof Google>(PKG);
+    const { googleRealtimeModel } = await import('./google-realtime-connect.js');
+    const httpOptions = { ...(options.httpOptions as object | undefined), ...(baseURL ? { baseUrl: baseURL } : {}) };
+    return googleRealtimeModel(g, { ...options, model, ...(variant ? { voice: variant } : {}), apiKey, vertexai: false, httpOptions } as never);
   },
   async tts({ model, variant, apiKey, baseURL, options }) {
     const g = await loadPlugin<typeof Google>(PKG);

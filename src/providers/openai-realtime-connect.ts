@@ -1,5 +1,6 @@
 import { APIConnectionError, APIError, APIStatusError, APITimeoutError } from '@livekit/agents';
 import { WebSocket } from 'ws';
+import { linkFor } from './realtime-link.js';
 
 type OpenAIPlugin = typeof import('@livekit/agents-plugin-openai');
 type RealtimeOptions = ConstructorParameters<OpenAIPlugin['realtime']['RealtimeModel']>[0];
@@ -12,39 +13,15 @@ interface PluginOptions {
   connOptions: { timeoutMs: number };
 }
 
-/** First connection of each plugin session: resolved when it opened, rejected when it failed. */
-const FIRST_CONNECT = new WeakMap<object, { promise: Promise<void>; resolve(): void; reject(e: Error): void }>();
-
-function firstConnect(session: object) {
-  let entry = FIRST_CONNECT.get(session);
-  if (!entry) {
-    let resolve!: () => void;
-    let reject!: (e: Error) => void;
-    const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
-    promise.catch(() => {});
-    entry = { promise, resolve, reject };
-    FIRST_CONNECT.set(session, entry);
-  }
-  return entry;
-}
-
-/** The connection a session is using now (for `restartOpenAIConnection`). */
+/** The connection a session is using now (for its link's `restart`). */
 const CURRENT = new WeakMap<object, WebSocket>();
 
-/**
- * Cuts a session's current connection as a network failure would: the plugin reconnects (the
- * answer in progress is closed, `session_reconnected` follows). False when the session has none.
- */
-export function restartOpenAIConnection(session: object): boolean {
+/** Cuts a session's current connection as a network failure would: the plugin reconnects (`session_reconnected` follows). */
+function restartConnection(session: object): boolean {
   const ws = CURRENT.get(session);
   if (!ws) return false;
   ws.terminate();
   return true;
-}
-
-/** How the first connection of a session built by `openAIRealtimeModel` went (undefined for other sessions). */
-export function openAIConnected(session: object): Promise<void> | undefined {
-  return FIRST_CONNECT.get(session)?.promise;
 }
 
 /**
@@ -52,7 +29,7 @@ export function openAIConnected(session: object): Promise<void> | undefined {
  * or an HTTP 500 on the upgrade is an uncaught exception that kills the worker, and the session
  * dies without an 'error' event. Sessions of this model open the same URL (the plugin's own
  * `processBaseURL`, Bearer key) but report failures as APIConnectionError / APIStatusError /
- * APITimeoutError: the first through `openAIConnected()` (the drop-in falls back), later ones
+ * APITimeoutError: the first through the session's link (`realtimeLink`; the drop-in falls back), later ones
  * (reconnects) as a non-recoverable 'error' event. Azure sessions connect as the plugin does.
  */
 export function openAIRealtimeModel(oa: OpenAIPlugin, options: RealtimeOptions): InstanceType<OpenAIPlugin['realtime']['RealtimeModel']> {
@@ -64,16 +41,15 @@ export function openAIRealtimeModel(oa: OpenAIPlugin, options: RealtimeOptions):
     value: function createWsConn(this: InstanceType<typeof base>): Promise<WebSocket> {
       const o = (this as unknown as { _options: PluginOptions })._options;
       if (o.isAzure) return original.call(this);
-      const entry = firstConnect(this);
-      const first = !FIRST_CONNECT_SETTLED.has(this);
-      FIRST_CONNECT_SETTLED.add(this);
+      const link = linkFor(this, () => restartConnection(this));
+      const first = !link.settled;
       const url = oa.realtime.processBaseURL({ baseURL: o.baseURL, model: o.model, isAzure: false });
       const malformed = (e: Error) =>
         this.emit('error', { type: 'realtime_model_error', timestamp: Date.now(), label: 'openai.RealtimeModel', error: new APIError(`OpenAI Realtime: a server event could not be read and was skipped (${e.message})`, { retryable: true }), recoverable: true });
       return connect(url, { 'User-Agent': 'LiveKit-Agents-JS', Authorization: `Bearer ${o.apiKey}` }, o.connOptions.timeoutMs).then(
-        (ws) => (guardMessages(ws, malformed), CURRENT.set(this, ws), first && entry.resolve(), ws),
+        (ws) => (guardMessages(ws, malformed, () => (link.lastEventAt = Date.now())), CURRENT.set(this, ws), first && link.resolve(), ws),
         (e: Error) => {
-          if (first) entry.reject(e);
+          if (first) link.reject(e);
           else this.emit('error', { type: 'realtime_model_error', timestamp: Date.now(), label: 'openai.RealtimeModel', error: e, recoverable: false });
           throw e;
         },
@@ -88,15 +64,13 @@ export function openAIRealtimeModel(oa: OpenAIPlugin, options: RealtimeOptions):
   return new GuardedModel(options);
 }
 
-const FIRST_CONNECT_SETTLED = new WeakSet<object>();
-
 /**
  * The plugin parses every server event with a bare `JSON.parse` in its `onmessage` handler: one
  * malformed event is an uncaught exception (a dead worker) and leaves the socket's reader stuck, so
  * the answer in progress never ends. Its handler is called here inside a try: a bad event is
  * skipped and reported (a recoverable error), and the events after it are read.
  */
-function guardMessages(ws: WebSocket, onBad: (e: Error) => void): void {
+function guardMessages(ws: WebSocket, onBad: (e: Error) => void, onEvent: () => void): void {
   const native = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage')!;
   Object.defineProperty(ws, 'onmessage', {
     configurable: true,
@@ -106,6 +80,7 @@ function guardMessages(ws: WebSocket, onBad: (e: Error) => void): void {
         ws,
         fn &&
           ((ev: WebSocket.MessageEvent) => {
+            onEvent();
             try {
               fn.call(ws, ev);
             } catch (e) {

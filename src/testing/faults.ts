@@ -114,6 +114,11 @@ export class FaultySocket {
     this.#malformed = fault?.kind === 'malformed';
   }
 
+  /** The socket was cut (a drop fault): nothing more goes out. */
+  get isCut(): boolean {
+    return this.#cut;
+  }
+
   /** Cuts now when the drop fault allows no counted message at all (`afterChunks: 0`). */
   cutIfExhausted(): void {
     if (this.#drop.exhausted) this.cut();

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, type WebSocketServer } from 'ws';
 import { brokenJson, defaultFaultMessage, DropCounter, type Fault } from './faults.js';
+import { type ConversationMessage, type ConversationScript, LiveConversation, type LiveSetup } from './google-live-conversation.js';
 import { type RecordedRequest, rejectUpgrade } from './server.js';
 
 /** Live API transcription options of the Google mock. */
@@ -10,6 +11,12 @@ export interface MockGeminiLiveOptions {
   transcript?: string;
   /** seconds of audio after which the mock ends a turn by itself (default 1) */
   turnSeconds?: number;
+}
+
+/** Conversations of the mock: its script and every connection's conversation, open or not. */
+export interface LiveConversations {
+  script: ConversationScript;
+  open: Set<LiveConversation>;
 }
 
 /** One Live API connection as the mock saw it. */
@@ -22,6 +29,8 @@ export interface MockGeminiLiveSession {
   turns: number;
   /** `realtimeInput.audioStreamEnd` arrived */
   streamEnded: boolean;
+  /** a conversation (responseModalities AUDIO, the realtime model) rather than a transcription session */
+  conversation: boolean;
 }
 
 const PATH = /\/ws\/google\.ai\.generativelanguage\.(v1beta|v1alpha)\.GenerativeService\.BidiGenerateContent$/;
@@ -42,25 +51,25 @@ const AUDIO_TOKENS_PER_SECOND = 25;
  * the message as reason, as Google closes a refused session; `stall` never completes the upgrade;
  * `drop` cuts after N transcript messages; `malformed` breaks the first transcript message.
  */
-export function geminiLiveUpgrade(wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer, record: RecordedRequest, fault: Fault | undefined, sessions: MockGeminiLiveSession[], o: MockGeminiLiveOptions, errorBody: (status: number, message: string) => unknown): void {
+export function geminiLiveUpgrade(wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer, record: RecordedRequest, fault: Fault | undefined, sessions: MockGeminiLiveSession[], o: MockGeminiLiveOptions, errorBody: (status: number, message: string) => unknown, conversations: LiveConversations): void {
   // @google/genai joins `${new URL(base)}` (which ends in '/') and '/ws/…': the path starts with '//',
   // which a URL parser would read as a host; record it as sent
   record.path = (req.url ?? '/').split('?')[0]!;
   if (!PATH.test(record.path)) return rejectUpgrade(socket, 404, errorBody(404, `no WebSocket endpoint at ${record.path}`));
-  if (fault?.kind === 'stall') return;
+  if (fault) record.fault = fault.kind;
+  if (fault?.kind === 'stall' && fault.afterChunks === undefined) return;
   wss.handleUpgrade(req, socket, head, (ws) => {
     ws.on('error', () => undefined);
     if (fault?.kind === 'status') {
       const reason = (fault.message ?? defaultFaultMessage(fault.status)).slice(0, 120);
       return ws.close(fault.status >= 500 ? 1011 : 1008, reason);
     }
-    new LiveSession(ws, record, fault, sessions, { transcript: o.transcript ?? 'hello from the mock gemini', turnSeconds: o.turnSeconds ?? 1 });
+    new LiveSession(ws, record, fault, sessions, { transcript: o.transcript ?? 'hello from the mock gemini', turnSeconds: o.turnSeconds ?? 1 }, conversations);
   });
 }
 
-interface LiveClientMessage {
-  setup?: { model?: string };
-  realtimeInput?: { audio?: { data?: string; mimeType?: string }; audioStreamEnd?: boolean };
+interface LiveClientMessage extends ConversationMessage {
+  setup?: LiveSetup & { model?: string; generationConfig?: { responseModalities?: string[] } };
 }
 
 class LiveSession {
@@ -70,6 +79,8 @@ class LiveSession {
   #session: MockGeminiLiveSession | undefined;
   #pending = 0;
   #interimSent = false;
+  #conversation: LiveConversation | null = null;
+  readonly #fault: Fault | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -77,11 +88,13 @@ class LiveSession {
     fault: Fault | undefined,
     private readonly sessions: MockGeminiLiveSession[],
     private readonly o: Required<MockGeminiLiveOptions>,
+    private readonly conversations: LiveConversations,
   ) {
     this.#drop = DropCounter.for(fault);
     this.#malformed = fault?.kind === 'malformed';
     record.messages = [];
     record.audioBytes = 0;
+    this.#fault = fault;
     ws.on('message', (data, binary) => this.#onMessage(data.toString(), binary));
   }
 
@@ -97,11 +110,26 @@ class LiveSession {
     this.record.messages!.push(audio ? { realtimeInput: { audio: { mimeType: audio.mimeType, data: `<${Buffer.from(audio.data ?? '', 'base64').length} bytes>` } } } : msg);
     if (!this.#session) {
       if (!msg.setup?.model) return this.ws.close(1007, 'The first message must be a setup message with a model.');
-      this.#session = { model: msg.setup.model.replace(/^models\//, ''), setup: msg.setup as Record<string, unknown>, audioSeconds: 0, turns: 0, streamEnded: false };
+      const conversation = msg.setup.generationConfig?.responseModalities?.includes('AUDIO') ?? false;
+      this.#session = { model: msg.setup.model.replace(/^models\//, ''), setup: msg.setup as Record<string, unknown>, audioSeconds: 0, turns: 0, streamEnded: false, conversation };
       this.sessions.push(this.#session);
+      if (conversation) {
+        const c = (this.#conversation = new LiveConversation(this.ws, msg.setup, this.#fault, this.conversations.script));
+        this.conversations.open.add(c);
+        this.ws.on('close', () => this.conversations.open.delete(c));
+        return;
+      }
       this.#send({ setupComplete: {} }, false);
       if (this.#drop.exhausted) this.#cutNow();
       return;
+    }
+    if (this.#conversation) {
+      if (audio) {
+        const bytes = Buffer.from(audio.data ?? '', 'base64').length;
+        this.record.audioBytes! += bytes;
+        this.#session.audioSeconds += bytes / 2 / 16000;
+      }
+      return this.#conversation.onMessage(msg);
     }
     if (audio) {
       const rate = Number(/^audio\/pcm(?:;rate=(\d+))?$/.exec(audio.mimeType ?? '')?.[1] ?? 16000);

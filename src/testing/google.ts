@@ -1,7 +1,8 @@
 import { WebSocketServer } from 'ws';
 import { sinePcm } from './audio.js';
 import { brokenJson } from './faults.js';
-import { geminiLiveUpgrade, type MockGeminiLiveOptions, type MockGeminiLiveSession } from './google-live.js';
+import { geminiLiveUpgrade, type LiveConversations, type MockGeminiLiveOptions, type MockGeminiLiveSession } from './google-live.js';
+import type { GeminiLiveUsage, MockGeminiConversationOptions } from './google-live-conversation.js';
 import { type HttpContext, type MockServer, MockHttpServer, type OutputChunk, sendJson, sendWholeJson, writeChunks } from './server.js';
 
 export interface MockGoogleOptions {
@@ -17,6 +18,8 @@ export interface MockGoogleOptions {
   audioChunkSeconds?: number;
   /** Live API transcription (the beta Gemini STT) */
   live?: MockGeminiLiveOptions;
+  /** Live API conversations (the realtime model: a setup with responseModalities AUDIO), see google-live-conversation.ts */
+  conversation?: MockGeminiConversationOptions;
 }
 
 /** Gemini TTS output: 16-bit mono PCM at 24 kHz, as Google documents (`audio/L16;codec=pcm;rate=24000`). */
@@ -24,8 +27,12 @@ export const GEMINI_TTS_SAMPLE_RATE = 24000;
 /** Audio output tokens per second of speech (Gemini documents 25 tokens per second of audio). */
 export const GEMINI_AUDIO_TOKENS_PER_SECOND = 25;
 
-/** `liveSessions`: the Live API connections, with the audio each one carried. */
-export type MockGoogle = MockServer & { baseURL: string; liveSessions: MockGeminiLiveSession[] };
+/**
+ * `liveSessions`: the Live API connections, with the audio each one carried. `liveUsage`: every
+ * usageMetadata a conversation sent, in order (to reconcile a ledger with the provider's figures);
+ * `liveInterrupted`: answers cut short by the caller; `goAway()` sends goAway on every open conversation.
+ */
+export type MockGoogle = MockServer & { baseURL: string; liveSessions: MockGeminiLiveSession[]; readonly liveUsage: GeminiLiveUsage[]; readonly liveInterrupted: number; goAway(timeLeft?: string): void };
 
 const STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE', 504: 'DEADLINE_EXCEEDED' };
 
@@ -37,15 +44,49 @@ const STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHEN
  */
 export async function startMockGoogle(opts: MockGoogleOptions = {}): Promise<MockGoogle> {
   const liveSessions: MockGeminiLiveSession[] = [];
+  const c = opts.conversation ?? {};
+  const conversations: LiveConversations = {
+    script: {
+      reply: pick(c.replies, 'Hello from the mock Gemini Live.'),
+      transcript: pick(c.transcripts, 'hello there'),
+      msPerWord: c.msPerWord ?? 100,
+      wordIntervalMs: c.wordIntervalMs ?? 0,
+      cachedPrompt: c.cachedPrompt ?? false,
+      usage: [],
+      interrupted: 0,
+      handles: new Map(),
+    },
+    open: new Set(),
+  };
   const wss = new WebSocketServer({ noServer: true });
   const server: MockHttpServer = new MockHttpServer({
     errorBody: googleErrorBody,
     request: (ctx) => generate(ctx, opts),
-    upgrade: (req, socket, head, record) => geminiLiveUpgrade(wss, req, socket, head, record, server.faults.take(), liveSessions, opts.live ?? {}, googleErrorBody),
+    upgrade: (req, socket, head, record) => geminiLiveUpgrade(wss, req, socket, head, record, server.faults.take(), liveSessions, opts.live ?? {}, googleErrorBody, conversations),
   });
   await server.listen();
-  Object.defineProperty(server, 'liveSessions', { value: liveSessions, enumerable: true });
-  return Object.defineProperty(server, 'baseURL', { get: () => server.url, enumerable: true }) as MockHttpServer & { baseURL: string; liveSessions: MockGeminiLiveSession[] };
+  const reset = server.reset.bind(server);
+  return Object.defineProperties(server, {
+    baseURL: { get: () => server.url, enumerable: true },
+    liveSessions: { value: liveSessions, enumerable: true },
+    liveUsage: { value: conversations.script.usage, enumerable: true },
+    liveInterrupted: { get: () => conversations.script.interrupted, enumerable: true },
+    goAway: { value: (timeLeft?: string) => conversations.open.forEach((x) => x.goAway(timeLeft)) },
+    reset: {
+      value: () => {
+        reset();
+        liveSessions.length = 0;
+        conversations.script.usage.length = 0;
+        conversations.script.interrupted = 0;
+      },
+    },
+  }) as unknown as MockGoogle;
+}
+
+function pick(v: string[] | ((turn: number) => string) | undefined, fallback: string): (turn: number) => string {
+  if (typeof v === 'function') return v;
+  const list = v && v.length > 0 ? v : [fallback];
+  return (turn) => list[Math.min(turn, list.length - 1)]!;
 }
 
 export function googleErrorBody(status: number, message: string): unknown {

@@ -11,6 +11,7 @@ export { MOCK_TOKENS } from './realtime-connection.js';
 export { startMockCartesia, type MockCartesia, type MockCartesiaOptions } from './cartesia.js';
 export { startMockAssemblyAI, type MockAssemblyAI, type MockAssemblyAIOptions, type MockAssemblySession } from './assemblyai.js';
 export type { MockGeminiLiveOptions, MockGeminiLiveSession } from './google-live.js';
+export { GEMINI_LIVE_TOKENS, type GeminiLiveUsage, type MockGeminiConversationOptions } from './google-live-conversation.js';
 export { GEMINI_AUDIO_TOKENS_PER_SECOND, GEMINI_TTS_SAMPLE_RATE, googleErrorBody, startMockGoogle, type MockGoogle, type MockGoogleOptions } from './google.js';
 export { startMockElevenLabs, type MockElevenLabs, type MockElevenLabsOptions } from './elevenlabs.js';
 export type { MockScribeOptions, MockScribeSession } from './elevenlabs-stt.js';

@@ -52,7 +52,8 @@ describe('model strings: provider/model[:variant]', () => {
     expect(reg.resolve('tts', 'google/gemini-2.5-flash-preview-tts:Kore')).toMatchObject({ provider: 'google', model: 'gemini-2.5-flash-preview-tts', variant: 'Kore' });
     expect(reg.resolve('llm', 'google/gemini-2.5-flash')).toMatchObject({ provider: 'google', model: 'gemini-2.5-flash', variant: undefined });
     expect(reg.resolve('stt', 'google/gemini-live-2.5-flash:en-US')).toMatchObject({ provider: 'google', model: 'gemini-live-2.5-flash', variant: 'en-US' });
-    expect(() => reg.resolve('realtime', 'google/gemini-live-2.5-flash')).toThrow(/Provider 'google' does not serve REALTIME \(it serves STT, LLM, TTS\)/);
+    expect(reg.resolve('realtime', 'google/gemini-2.5-flash-native-audio-preview-12-2025:Puck')).toMatchObject({ provider: 'google', model: 'gemini-2.5-flash-native-audio-preview-12-2025', variant: 'Puck' });
+    expect(() => reg.resolve('realtime', 'groq/x')).toThrow(/Provider 'groq' does not serve REALTIME \(it serves LLM, STT\)/);
     expect(() => reg.resolve('tts', 'groq/x')).toThrow(/does not serve TTS/);
   });
 });

@@ -1,4 +1,5 @@
 import { type llm, voice } from '@livekit/agents';
+import type { Gateway } from '../../src/gateway.js';
 import { silenceFrame, sineFrames } from '../../src/testing/index.js';
 import { conversation, FakeAudioInput, FakeAudioOutput } from './session.js';
 
@@ -23,4 +24,27 @@ export function startSession(model: llm.RealtimeModel) {
   let closed = false;
   session.on(voice.AgentSessionEventTypes.Close, () => void (closed = true));
   return { session, mic, speaker, errors, items: conversation(session), closed: () => closed };
+}
+
+/** One response's tokens by kind (cached ones are part of the text / audio input). */
+export interface TokenSplit {
+  text: number;
+  cachedText: number;
+  audio: number;
+  cachedAudio: number;
+  textOut: number;
+  audioOut: number;
+}
+
+/** What the catalog rate makes of one response, in integer nano-USD (each kind at its rate, rounded once, half up). */
+export function expectedRealtimeNanos(gw: Gateway, model: string, t: TokenSplit): number {
+  const e = gw.prices.lookup('realtime', model)!;
+  const scaled =
+    BigInt(t.text - t.cachedText) * BigInt(e.inputNanos) +
+    BigInt(t.cachedText) * BigInt(e.cachedNanos) +
+    BigInt(t.textOut) * BigInt(e.outputNanos) +
+    BigInt(t.audio - t.cachedAudio) * BigInt(e.audio!.input) +
+    BigInt(t.cachedAudio) * BigInt(e.audio!.cached) +
+    BigInt(t.audioOut) * BigInt(e.audio!.output);
+  return Number((scaled + 500_000n) / 1_000_000n);
 }

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
 import { inference } from '../../src/index.js';
 import { type MockOpenAIRealtime, type RealtimeUsage, startMockOpenAIRealtime } from '../../src/testing/index.js';
-import { speak, startSession } from '../helpers/realtime.js';
+import { expectedRealtimeNanos, speak, startSession } from '../helpers/realtime.js';
 import { waitFor } from '../helpers/session.js';
 import { openGateway } from '../helpers/stack.js';
 
@@ -26,16 +26,9 @@ afterAll(async () => {
 
 /** What the catalog rate makes of one response's usage, in integer nano-USD (half up, once). */
 function expectedNanos(u: RealtimeUsage, model = 'openai/gpt-realtime'): number {
-  const e = gw.prices.lookup('realtime', model)!;
   const i = u.input_token_details;
-  const scaled =
-    BigInt(i.text_tokens - i.cached_tokens_details.text_tokens) * BigInt(e.inputNanos) +
-    BigInt(i.cached_tokens_details.text_tokens) * BigInt(e.cachedNanos) +
-    BigInt(u.output_token_details.text_tokens) * BigInt(e.outputNanos) +
-    BigInt(i.audio_tokens - i.cached_tokens_details.audio_tokens) * BigInt(e.audio!.input) +
-    BigInt(i.cached_tokens_details.audio_tokens) * BigInt(e.audio!.cached) +
-    BigInt(u.output_token_details.audio_tokens) * BigInt(e.audio!.output);
-  return Number((scaled + 500_000n) / 1_000_000n);
+  const cached = i.cached_tokens_details;
+  return expectedRealtimeNanos(gw, model, { text: i.text_tokens, cachedText: cached.text_tokens, audio: i.audio_tokens, cachedAudio: cached.audio_tokens, textOut: u.output_token_details.text_tokens, audioOut: u.output_token_details.audio_tokens });
 }
 
 describe('inference.RealtimeModel in a voice.AgentSession against the OpenAI Realtime mock', () => {
