@@ -164,8 +164,9 @@ export class RealtimeMeter {
 
   /** response.done as the plugin reports it: one ledger row, the reservation settled with its cost. */
   async done(m: metrics.RealtimeModelMetrics): Promise<void> {
-    const open = this.#open.get(m.requestId);
-    this.#settle(m.requestId);
+    const id = this.#owner(m.requestId);
+    const open = this.#open.get(id);
+    this.#settle(id);
     const meter = open?.meter ?? new Meter(m.timestamp);
     const inp = m.inputTokenDetails;
     const cached = inp.cachedTokensDetails ?? { textTokens: inp.cachedTokens, audioTokens: 0 };
@@ -181,8 +182,25 @@ export class RealtimeMeter {
     if (unsplit > 0) meter.audioOutputUnits += unsplit; // output reported without its modality split: at the audio rate (the higher one)
     this.#lastInputNanos = this.#cost({ ...ZERO, inputUnits: meter.inputUnits, cachedUnits: meter.cachedUnits, audioInputUnits: meter.audioInputUnits, audioCachedUnits: meter.audioCachedUnits });
     const recorded = this.#record(meter, m.cancelled || open?.stopped ? 'cancelled' : 'success', open?.reservation ?? null);
-    if (open?.admitting) this.#late.set(m.requestId, recorded.catch(() => null));
+    if (open?.admitting) this.#late.set(id, recorded.catch(() => null));
     await recorded;
+  }
+
+  /**
+   * The response a usage report belongs to. Gemini ends a turn with `generationComplete` and then
+   * `turnComplete` + `usageMetadata`; after an interrupted (stopped) answer the plugin stops
+   * discarding at the first and opens an empty generation for the second, which gets the usage.
+   * Usage of a response that produced nothing while an earlier one still waits for its own is the
+   * earlier one's; the empty one leaves no row.
+   */
+  #owner(requestId: string): string {
+    const open = this.#open.get(requestId);
+    if (!open || open.meter.ttfbMs !== null) return requestId;
+    const earlier = [...this.#open.keys()].find((k) => k !== requestId);
+    if (earlier === undefined) return requestId;
+    open.reservation?.settle(0);
+    this.#settle(requestId);
+    return earlier;
   }
 
   /**

@@ -238,3 +238,38 @@ describe('Gemini Live faults: fallback before the caller hears anything, nothing
     expect(escaped).toEqual([]);
   });
 });
+
+describe('guardrails on a Gemini Live session', () => {
+  it("output: a pii finding in the model's transcript stops the answer (audio and transcript) with an audit event; Gemini finishes the turn and bills it: a cancelled row at its usage", async () => {
+    const paced = await startMockGoogle({ conversation: { replies: ['Sure, write to john.doe@example.com and we will answer within a day or two, thanks.'], wordIntervalMs: 15 } });
+    const g = await openGateway({
+      providers: { google: { api_key: 'goog-test', base_url: paced.baseURL } },
+      projects: { guarded: { name: 'Guarded', guardrails: { enabled: true, categories: { pii: 'redact' } } } },
+      default_project: 'guarded',
+    });
+    try {
+      const model = new inference.RealtimeModel(`google/${MODEL}`, { gateway: g, modelOptions: { instructions: 'Be brief.' } });
+      const { session, mic, items, speaker } = startSession(model);
+      await session.start({ agent: new voice.Agent({ instructions: 'Be brief.' }) });
+      await speak(mic);
+      await waitFor(() => paced.liveUsage.length === 1, 10_000, 'the turn to end');
+      await waitFor(() => items.some((i) => i.startsWith('assistant')), 5000, 'the answer in the history');
+      const answer = items.find((i) => i.startsWith('assistant'))!;
+      expect(answer).not.toContain('answer within');
+      expect(answer).not.toContain('john.doe');
+      // the audio stopped with the transcript: the word that revealed the address (its audio comes first) and no more
+      expect(speaker.samples / 24000).toBeLessThanOrEqual(0.4 + 1e-9);
+      await session.close();
+      await g.drain();
+      const events = await g.ledger.guardrailEvents({ project: 'guarded', limit: 5 });
+      expect(events.map((e) => [e.category, e.direction])).toContainEqual(['pii', 'out']);
+      expect(events.every((e) => !e.excerpt.includes('john.doe@example.com'))).toBe(true);
+      const r = await g.ledger.logs({ project: 'guarded', modality: 'realtime', limit: 5 });
+      expect(r.map((x) => [x.status, x.outputUnits, x.guardrailFindings > 0])).toEqual([['cancelled', paced.liveUsage[0]!.responseTokenCount, true]]);
+      expect(paced.liveUsage[0]!.responseTokenCount).toBe(Math.round(1.4 * 25)); // all 14 words were generated
+    } finally {
+      await g.close();
+      await paced.close();
+    }
+  });
+});
