@@ -82,9 +82,11 @@ export interface GuardrailsView {
   topic: string | null;
   regions: string[];
   stream_holdback: 'word' | 'value';
+  /** whether prompt_injection also runs the optional classifier (`prompt_injection: { classifier: true }`) */
+  injection_classifier: boolean;
 }
 
-export function guardrailsView(p: Project, defaults: GuardrailsConfig | undefined, compiled: { regions: readonly string[]; streamHoldback: 'word' | 'value' } | null): GuardrailsView {
+export function guardrailsView(p: Project, defaults: GuardrailsConfig | undefined, compiled: { regions: readonly string[]; streamHoldback: 'word' | 'value'; injectionClassifier: boolean; actions: Readonly<Record<GuardrailCategory, GuardrailAction>> } | null): GuardrailsView {
   const own = p.config.guardrails;
   const categories = {} as GuardrailsView['categories'];
   for (const c of GUARDRAIL_CATEGORIES) {
@@ -101,6 +103,7 @@ export function guardrailsView(p: Project, defaults: GuardrailsConfig | undefine
     topic: own?.topic ?? defaults?.topic ?? null,
     regions: compiled ? [...compiled.regions] : [],
     stream_holdback: compiled?.streamHoldback ?? 'word',
+    injection_classifier: compiled !== null && compiled.injectionClassifier && compiled.actions.prompt_injection !== 'off',
   };
 }
 

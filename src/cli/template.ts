@@ -54,7 +54,7 @@ projects:
         pii: redact                          # redact | block | alert | off
         financial: redact
         medical: alert
-        prompt_injection: block
+        prompt_injection: block              # or { action: block, classifier: true }: also the built-in classifier
       # block_message: I can't help with that.
       # region: US                           # phone-number region for PII detection
 

@@ -16,7 +16,7 @@ describe('GET/PUT/DELETE /v1/projects/:id/guardrails', () => {
   });
 
   beforeAll(async () => {
-    setup = tempSetup(yamlConfig({ withAuth: true, extraProjects: YAML_GUARDED, extra: 'guardrails:\n  categories: { prompt_injection: alert }\n' }));
+    setup = tempSetup(yamlConfig({ withAuth: true, extraProjects: YAML_GUARDED, extra: 'guardrails:\n  categories: { prompt_injection: { action: alert, classifier: true } }\n' }));
     api = await serve(setup.configPath);
     const created = await call(api.url, 'POST', '/v1/projects', { token: TOKENS.write, body: { id: 'ops', name: 'Ops' } });
     expect(created.status).toBe(201);
@@ -29,7 +29,7 @@ describe('GET/PUT/DELETE /v1/projects/:id/guardrails', () => {
   it('GET: every category with its action and where it is set; YAML projects say they are read-only', async () => {
     const r = await as(TOKENS.read).get('/v1/projects/guarded/guardrails');
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ project: 'guarded', source: 'yaml', read_only: true, enabled: true, regions: ['US'], stream_holdback: 'word' });
+    expect(r.json).toMatchObject({ project: 'guarded', source: 'yaml', read_only: true, enabled: true, regions: ['US'], stream_holdback: 'word', injection_classifier: true });
     expect(r.json.categories).toEqual({
       pii: { action: 'redact', from: 'project' },
       financial: { action: 'off', from: 'none' },
@@ -48,6 +48,7 @@ describe('GET/PUT/DELETE /v1/projects/:id/guardrails', () => {
     expect(put.json.enabled).toBe(true);
     expect(put.json.categories.pii).toEqual({ action: 'block', from: 'project' });
     expect(put.json.categories.prompt_injection).toEqual({ action: 'alert', from: 'defaults' });
+    expect(put.json.injection_classifier).toBe(true); // the top-level rule, classifier included
     // null: back to the top-level default; categories not named keep theirs
     const clearOne = await w.put('/v1/projects/ops/guardrails', { categories: { pii: null } });
     expect(clearOne.json.categories.pii).toEqual({ action: 'off', from: 'none' });

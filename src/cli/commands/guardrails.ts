@@ -92,6 +92,7 @@ function printView(gw: Gateway, view: GuardrailsView, asJson?: boolean): void {
       ...Object.entries(view.categories).map(([c, r]) => [c, `${r.action} (${FROM[r.from]})`] as [string, string]),
       ['Regions', view.regions.join(', ')],
       ['Stream hold-back', view.stream_holdback],
+      ['Injection classifier', view.injection_classifier ? 'on' : 'off'],
     ]),
   );
 }

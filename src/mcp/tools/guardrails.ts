@@ -16,13 +16,14 @@ const guardrailsView = z.object({
   topic: z.string().nullable(),
   regions: z.array(z.string()),
   stream_holdback: z.enum(['word', 'value']),
+  injection_classifier: z.boolean(),
 });
 
 function describe(v: GuardrailsView): string {
   if (!v.enabled) return `guardrails are off for ${v.project} (${v.source}${v.read_only ? ', read-only' : ''})`;
   const actions = Object.entries(v.categories)
     .filter(([, r]) => r.action !== 'off')
-    .map(([c, r]) => `${c}=${r.action}${r.from === 'defaults' ? ' (default)' : ''}`);
+    .map(([c, r]) => `${c}=${r.action}${c === 'prompt_injection' && v.injection_classifier ? '+classifier' : ''}${r.from === 'defaults' ? ' (default)' : ''}`);
   return `${v.project} (${v.source}${v.read_only ? ', read-only' : ''}): ${actions.join(', ') || 'every category off'}`;
 }
 
