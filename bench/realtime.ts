@@ -4,14 +4,17 @@
  * delays), interleaved A/B/B/A. One session per side; each sample is generateReply() → the first
  * audio frame of the response, read to its end (so the drop-in's ledger row is written). The
  * drop-in runs with guardrails (pii+financial redact: the output transcript is scanned) and a budget.
+ * `--provider google`: the same against the raw google.realtime.RealtimeModel on the Google mock's
+ * Gemini Live conversations (the drop-in's connection guard parses each server message once more).
  *
- *   npx tsx bench/realtime.ts [--pairs 500] [--warmup 50]
+ *   npx tsx bench/realtime.ts [--pairs 500] [--warmup 50] [--provider openai|google]
  */
 import type { llm } from '@livekit/agents';
+import * as google from '@livekit/agents-plugin-google';
 import * as openai from '@livekit/agents-plugin-openai';
 import { inference } from '../src/index.js';
-import { startMockOpenAIRealtime } from '../src/testing/index.js';
-import { argNumber } from './lib/args.js';
+import { startMockGoogle, startMockOpenAIRealtime } from '../src/testing/index.js';
+import { argNumber, argString } from './lib/args.js';
 import { openBenchGateway } from './lib/gateway.js';
 import { quietLogs, RAW_KEYS, REPLY } from './lib/setup.js';
 import { compare } from './lib/stats.js';
@@ -19,12 +22,22 @@ import { compare } from './lib/stats.js';
 const PAIRS = argNumber('pairs', 500);
 const WARMUP = argNumber('warmup', 50);
 
+const PROVIDER = argString('provider', 'openai');
+const GEMINI = 'gemini-2.5-flash-native-audio-preview-12-2025';
+
 quietLogs();
-const mock = await startMockOpenAIRealtime({ replies: [REPLY] });
+const mock = PROVIDER === 'google' ? await startMockGoogle({ conversation: { replies: [REPLY] } }) : await startMockOpenAIRealtime({ replies: [REPLY] });
 const { gw, close } = await openBenchGateway({ openai: mock.baseURL, deepgram: mock.baseURL, cartesia: mock.baseURL });
 const opts = { turnDetection: null, inputAudioTranscription: null };
-const dropIn = new inference.RealtimeModel('openai/gpt-realtime', { gateway: gw, project: 'bench', baseURL: mock.baseURL, apiKey: RAW_KEYS.openai, modelOptions: opts, fallback: [] });
-const raw = new openai.realtime.RealtimeModel({ model: 'gpt-realtime', apiKey: RAW_KEYS.openai, baseURL: mock.baseURL, ...opts });
+const gopts = { instructions: 'You book tables.' }; // the model's own instructions: no reconnect when the session sets them
+const dropIn =
+  PROVIDER === 'google'
+    ? new inference.RealtimeModel(`google/${GEMINI}`, { gateway: gw, project: 'bench', baseURL: mock.baseURL, apiKey: 'goog-bench', modelOptions: gopts, fallback: [] })
+    : new inference.RealtimeModel('openai/gpt-realtime', { gateway: gw, project: 'bench', baseURL: mock.baseURL, apiKey: RAW_KEYS.openai, modelOptions: opts, fallback: [] });
+const raw =
+  PROVIDER === 'google'
+    ? new google.realtime.RealtimeModel({ model: GEMINI, apiKey: 'goog-bench', httpOptions: { baseUrl: mock.baseURL }, ...gopts })
+    : new openai.realtime.RealtimeModel({ model: 'gpt-realtime', apiKey: RAW_KEYS.openai, baseURL: mock.baseURL, ...opts });
 const sessions = { dropIn: dropIn.session(), raw: raw.session() };
 const errors = { dropIn: 0, raw: 0 };
 for (const [side, s] of Object.entries(sessions)) s.on('error', () => errors[side as keyof typeof errors]++);
@@ -63,6 +76,7 @@ for (let i = 0; i < PAIRS; i++) {
 }
 const result = {
   bench: 'realtime',
+  provider: PROVIDER,
   what: 'time to first audio: generateReply() → first audio frame of the response (one session per side, same mock)',
   dropInSetup: 'guardrails pii+financial redact (output transcript scanned), daily budget, SQLite ledger',
   pairs: PAIRS,

@@ -67,27 +67,45 @@ export class RealtimeMeter {
     return this.core.gw.prices.price('realtime', ref.provider, ref.model, units).costNanos ?? 0;
   }
 
+  /**
+   * A model's rates for reserving ahead, worked out once per model and session: a response begins
+   * on the path of its first audio (Gemini sends both in one message), so no pricing runs there.
+   */
+  #rates = new Map<string, { nominal: Nanos; inPerToken: number; outPerSecond: number; chunk: Nanos }>();
+
+  #ratesOf(ref: ModelRef) {
+    let r = this.#rates.get(ref.id);
+    if (!r) {
+      const audio = audioRates(ref);
+      r = {
+        nominal: this.#cost(NOMINAL_INPUT, ref),
+        inPerToken: this.#cost({ ...ZERO, audioInputUnits: 1_000_000 }, ref) / 1_000_000,
+        outPerSecond: this.#cost({ ...ZERO, audioOutputUnits: 1_000_000 * audio.output }, ref) / 1_000_000,
+        chunk: this.#cost({ ...ZERO, audioOutputUnits: OUTPUT_CHUNK_S * audio.output }, ref),
+      };
+      this.#rates.set(ref.id, r);
+    }
+    return r;
+  }
+
   /** What the next response's input will cost at least: the last one's input plus the caller's audio since. */
   inputEstimate(ref: ModelRef = this.ref()): Nanos {
-    if (this.#lastInputNanos === null) return this.#cost(NOMINAL_INPUT, ref) + this.#heard(ref);
-    return this.#lastInputNanos + this.#heard(ref);
+    return (this.#lastInputNanos ?? this.#ratesOf(ref).nominal) + this.#heard(ref);
   }
 
   #heard(ref: ModelRef): Nanos {
-    return this.#cost({ ...ZERO, audioInputUnits: Math.ceil(this.#heardS * audioRates(ref).input) }, ref);
+    if (this.#heardS === 0) return 0;
+    return Math.round(Math.ceil(this.#heardS * audioRates(ref).input) * this.#ratesOf(ref).inPerToken);
   }
 
-  #rate: { id: string; perSecond: Nanos } | null = null;
-
-  /** Nano-USD per second of the model's spoken output (worked out once per model). */
+  /** Nano-USD per second of the model's spoken output. */
   #outputPerSecond(ref: ModelRef = this.ref()): Nanos {
-    if (this.#rate?.id !== ref.id) this.#rate = { id: ref.id, perSecond: this.#cost({ ...ZERO, audioOutputUnits: 1_000_000 * audioRates(ref).output }, ref) / 1_000_000 };
-    return this.#rate.perSecond;
+    return this.#ratesOf(ref).outPerSecond;
   }
 
   /** One step of spoken output (5 s) at the model's audio output rate. */
   outputChunk(ref: ModelRef = this.ref()): Nanos {
-    return this.#cost({ ...ZERO, audioOutputUnits: OUTPUT_CHUNK_S * audioRates(ref).output }, ref);
+    return this.#ratesOf(ref).chunk;
   }
 
   /** Cost held for a response at admission: its input estimate and one step of output (0 for unpriced models allowed by `allow_unpriced`). */
