@@ -5,7 +5,7 @@
  *
  *   npm run bench                        # everything (~6 minutes on 2 cores)
  *   npm run bench -- --quick             # fewer iterations, 10 s load run: a smoke test
- *   npm run bench -- --only P1,P4        # some figures (P1…P7, FRAMES, LOAD)
+ *   npm run bench -- --only P1,P4        # some figures (P1…P7, RT, RTG, FRAMES, LOAD)
  *   npm run bench -- --out /tmp/r.json   # write elsewhere
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';

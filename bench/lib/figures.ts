@@ -434,4 +434,14 @@ const RT: Figure = {
   },
 };
 
-export const FIGURES: Figure[] = [P1, P2, RT, P3, P4, P5, P6, P7, FRAMES, LOAD];
+const RTG: Figure = {
+  id: 'RTG',
+  title: 'added time to first audio (Gemini Live speech-to-speech) vs raw google realtime plugin',
+  async run(ctx) {
+    const args = ctx.quick ? ['--pairs', '100', '--warmup', '10'] : ['--pairs', '500', '--warmup', '50'];
+    const out = await runChild<Comparison & { errors: { dropIn: number; raw: number } }>('realtime.ts', [...args, '--provider', 'google'], { timeoutMs: 5 * MIN });
+    return { rows: [...latencyRows('RTG Gemini Live first audio (generateReply → first frame)', out, 0.3, null), ...errorRow('RTG', out)], data: out };
+  },
+};
+
+export const FIGURES: Figure[] = [P1, P2, RT, RTG, P3, P4, P5, P6, P7, FRAMES, LOAD];
