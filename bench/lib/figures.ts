@@ -265,10 +265,11 @@ const P5: Figure = {
     if (inj) {
       const fprs = (s: 'test' | 'train') => Object.values(inj[s].fprPerBenignSet).map(rate).join(', ');
       rows.push({
-        figure: 'P5 prompt_injection held-out: pooled recall; FPR on NotInject, wildguard, Clean_Benign',
+        figure: 'P5 prompt_injection held-out, patterns alone (the default): pooled recall; FPR on NotInject, wildguard, Clean_Benign',
         measured: `${rate(inj.test.recall)}; ${fprs('test')} (train ${rate(inj.train.recall)}; ${fprs('train')})`,
-        target: '≥ 0.75 at FPR ≤ 0.02',
-        pass: inj.test.met,
+        // issue #21 asks for the target with the optional classifier if the patterns cannot reach it: next row
+        target: inj.test.met || !out.public?.prompt_injection_classifier ? '≥ 0.75 at FPR ≤ 0.02' : '— (target: with the classifier, next row)',
+        pass: inj.test.met || !out.public?.prompt_injection_classifier ? inj.test.met : null,
       });
     }
     const clf = out.public?.prompt_injection_classifier?.test.pooled;
