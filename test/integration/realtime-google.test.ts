@@ -11,6 +11,7 @@ import { openGateway } from '../helpers/stack.js';
 // real WebSockets, against the Google mock's Gemini Live conversations.
 
 const MODEL = 'gemini-2.5-flash-native-audio-preview-12-2025';
+const BLOCK_MESSAGE = 'Sorry, the budget for today is used up.';
 let mock: MockGoogle;
 let gw: Gateway;
 let project = 0;
@@ -20,11 +21,16 @@ const escaped: unknown[] = [];
 const onEscape = (e: unknown) => escaped.push(e);
 
 beforeAll(async () => {
-  mock = await startMockGoogle({ conversation: { replies: ['Hello, how can I help you today?', 'Your order ships tomorrow.'], transcripts: ['hi there', 'where is my order'], cachedPrompt: true } });
+  mock = await startMockGoogle({ conversation: { replies: ['Hello, how can I help you today?', 'Your order ships tomorrow.', BLOCK_MESSAGE], transcripts: ['hi there', 'where is my order'], cachedPrompt: true } });
   const projects = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`g${i}`, { name: `Gemini ${i}` }]));
   gw = await openGateway({
     providers: { google: { api_key: 'goog-test', base_url: mock.baseURL } },
-    projects: { ...projects, capped: { name: 'Capped', daily_budget: 0.000001, budget_action: 'block' } },
+    projects: {
+      ...projects,
+      capped: { name: 'Capped', daily_budget: 0.000001, budget_action: 'block' },
+      // the first answer (about $0.00027 on the mock) crosses it
+      blocky: { name: 'Blocky', daily_budget: 0.0002, budget_action: 'block', budget_block_message: BLOCK_MESSAGE },
+    },
     default_project: 'g0',
   });
   process.on('unhandledRejection', onEscape);
@@ -124,6 +130,35 @@ describe("inference.RealtimeModel('google/…') in a voice.AgentSession against 
     await gw.drain();
     const r = await gw.ledger.logs({ project: 'capped', modality: 'realtime', limit: 5 });
     expect(r.map((x) => [x.provider, x.status])).toEqual([['google', 'blocked']]);
+  });
+});
+
+describe('budgets on a Gemini Live session', () => {
+  it('block crossed mid-session: the next answer is stopped, the model says budget_block_message, the session ends; every generated turn is billed', async () => {
+    const { session, mic, errors, items, closed } = open({ project: 'blocky' });
+    await session.start({ agent: new voice.Agent({ instructions: 'Be brief.' }) });
+    await speak(mic);
+    await waitFor(() => mock.liveUsage.length === 1, 10_000, 'the first answer');
+    await waitFor(() => items.some((i) => i.startsWith('assistant')), 5000, 'the first answer in the history');
+    await gw.drain();
+    expect((await gw.budget.status('blocky')).status).toBe('exceeded');
+    await speak(mic);
+    await waitFor(() => errors.length > 0, 10_000, 'the session to end');
+    expect(errors.map((e) => e.error.name)).toEqual(['BudgetExceededError']);
+    await waitFor(closed, 10_000, 'the AgentSession to close');
+    expect(items).toContain(`assistant: ${BLOCK_MESSAGE}`);
+    expect(items).not.toContain('assistant: Your order ships tomorrow.');
+    const asked = mock.requests[0]!.messages!.filter((x) => (x as { clientContent?: unknown }).clientContent) as { clientContent: { turns: { parts: { text: string }[] }[] } }[];
+    expect(asked.at(-1)!.clientContent.turns[0]!.parts[0]!.text).toContain(BLOCK_MESSAGE);
+    await session.close();
+    await gw.drain();
+    const r = (await gw.ledger.logs({ project: 'blocky', modality: 'realtime', limit: 20 })).reverse();
+    expect(r.filter((x) => x.status === 'blocked').map((x) => x.error)).toEqual(['daily budget exceeded: answered with budget_block_message']);
+    // the first answer, the stopped one (Gemini generated it whole), the block message: each at the provider's usage
+    expect(r.filter((x) => x.status !== 'blocked').map((x) => [x.status, x.inputUnits, x.outputUnits])).toEqual(
+      mock.liveUsage.map((u, i) => [i === 1 ? 'cancelled' : 'success', u.promptTokenCount, u.responseTokenCount]),
+    );
+    expect(escaped).toEqual([]);
   });
 });
 
@@ -267,6 +302,46 @@ describe('guardrails on a Gemini Live session', () => {
       const r = await g.ledger.logs({ project: 'guarded', modality: 'realtime', limit: 5 });
       expect(r.map((x) => [x.status, x.outputUnits, x.guardrailFindings > 0])).toEqual([['cancelled', paced.liveUsage[0]!.responseTokenCount, true]]);
       expect(paced.liveUsage[0]!.responseTokenCount).toBe(Math.round(1.4 * 25)); // all 14 words were generated
+    } finally {
+      await g.close();
+      await paced.close();
+    }
+  });
+});
+
+describe("guardrails on the caller's turn in a Gemini Live session", () => {
+  it('block on a partial input transcript: the answer to that turn stops, the block message is spoken, a blocked row; the session goes on', async () => {
+    const CARD = '4111 1111 1111 1111';
+    const BLOCKED = 'I cannot take card details on this line.';
+    const answer = 'Great, I will charge that card right now and send you a receipt by email today.';
+    const paced = await startMockGoogle({ conversation: { transcripts: [`my card number is ${CARD}`, 'thanks'], replies: [answer, BLOCKED, 'You are welcome.'], wordIntervalMs: 25 } });
+    const g = await openGateway({
+      providers: { google: { api_key: 'goog-test', base_url: paced.baseURL } },
+      projects: { 'guarded-in': { name: 'Guarded', guardrails: { enabled: true, categories: { financial: 'block' }, block_message: BLOCKED } } },
+      default_project: 'guarded-in', // a project per test: drop-ins built in one async context share a session, which keeps the policy it first saw
+    });
+    try {
+      const model = new inference.RealtimeModel(`google/${MODEL}`, { gateway: g, modelOptions: { instructions: 'Be brief.' } });
+      const { session, mic, items, errors } = startSession(model);
+      await session.start({ agent: new voice.Agent({ instructions: 'Be brief.' }) });
+      await speak(mic);
+      await waitFor(() => items.includes(`assistant: ${BLOCKED}`), 10_000, 'the block message');
+      expect(items.some((i) => i.includes('receipt'))).toBe(false);
+      // the model was asked to say the policy's message (a model turn, then the plugin's '.' user turn)
+      const asked = paced.requests[0]!.messages!.filter((x) => (x as { clientContent?: unknown }).clientContent) as { clientContent: { turns: { role: string; parts: { text: string }[] }[] } }[];
+      expect(asked.at(-1)!.clientContent.turns[0]!.parts[0]!.text).toContain(BLOCKED);
+      await speak(mic);
+      await waitFor(() => items.includes('assistant: You are welcome.'), 10_000, 'the session to go on');
+      expect(errors).toEqual([]);
+      await session.close();
+      await g.drain();
+      const events = await g.ledger.guardrailEvents({ project: 'guarded-in', limit: 10 });
+      expect(events.filter((e) => e.direction === 'in').map((e) => [e.category, e.action])).toEqual([['financial', 'block']]); // once, not per partial transcript
+      expect(events.every((e) => !e.excerpt.includes(CARD))).toBe(true);
+      const r = (await g.ledger.logs({ project: 'guarded-in', modality: 'realtime', limit: 10 })).reverse();
+      expect(r.map((x) => x.status).sort()).toEqual(['blocked', 'cancelled', 'success', 'success']); // blocked and cancelled are written in either order
+      expect(r.find((x) => x.status === 'blocked')!.error).toBe('guardrails: financial');
+      expect(r.find((x) => x.status === 'cancelled')!.outputUnits).toBe(paced.liveUsage[0]!.responseTokenCount); // Gemini generated (and bills) the whole stopped answer
     } finally {
       await g.close();
       await paced.close();
