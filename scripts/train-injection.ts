@@ -17,7 +17,7 @@
  * together, and the rules already spend up to 1.7 % of it on train.
  */
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FEATURE_BITS, forEachFeature, type InjectionModel } from '../src/guardrails/detectors/injection-features.js';
 import { available, EVAL_DATA } from '../test/guardrails/eval/datasets.js';
 import { INJECTION_SETS } from '../test/guardrails/eval/sets.js';
@@ -32,26 +32,26 @@ const FOLDS = 5;
 const CLASSIFIER_BENIGN_FPR = 0.005;
 const OUT = fileURLToPath(new URL('../src/guardrails/detectors/injection-model.generated.ts', import.meta.url));
 
-interface Vec {
+export interface Vec {
   idx: Int32Array;
   val: Float64Array;
 }
 
 /** the same features and scaling as injectionLogit, as a sparse vector */
-function vectorise(text: string): Vec {
+export function vectorise(text: string): Vec {
   const counts = new Map<number, number>();
   const n = forEachFeature(text, (i) => counts.set(i, (counts.get(i) ?? 0) + 1));
   const z = n ? 1 / Math.sqrt(n) : 0;
   return { idx: Int32Array.from(counts.keys()), val: Float64Array.from(counts.values(), (c) => c * z) };
 }
 
-interface Quantised {
+export interface Quantised {
   bias: number;
   scale: number;
   q: Int8Array;
 }
 
-function fit(rows: Array<{ x: Vec; y: 0 | 1 }>): Quantised {
+export function fit(rows: Array<{ x: Vec; y: 0 | 1 }>): Quantised {
   const size = 1 << FEATURE_BITS;
   const w = new Float64Array(size);
   const g2 = new Float64Array(size);
@@ -88,7 +88,7 @@ function fit(rows: Array<{ x: Vec; y: 0 | 1 }>): Quantised {
   return { bias, scale, q };
 }
 
-const logit = (m: Quantised, x: Vec) => {
+export const logit = (m: Quantised, x: Vec) => {
   // the same arithmetic as injectionLogit: sum the int8 weights, then scale once
   let sum = 0;
   let n = 0;
@@ -99,7 +99,7 @@ const logit = (m: Quantised, x: Vec) => {
   return n === 0 ? m.bias : m.bias + m.scale * sum;
 };
 
-function encode(q: Int8Array): { data: string; weights: number } {
+export function encode(q: Int8Array): { data: string; weights: number } {
   const bytes: number[] = [];
   let last = -1;
   let weights = 0;
@@ -190,4 +190,5 @@ ${chunks}
   console.error(`wrote ${OUT}: ${weights} weights, ${b64.length} base64 chars`);
 }
 
-main();
+// run when executed (npm run train:injection), not when a test imports the trainer
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { guardrailPolicyFor } from '../../src/config/guardrails.js';
 import { loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
-import { classifierFlags, INJECTION_CLASSIFIER, injectionProbability, modelWeights } from '../../src/guardrails/detectors/injection-classifier.js';
+import { classifierFlags, INJECTION_CLASSIFIER, injectionLogit, injectionProbability, modelWeights } from '../../src/guardrails/detectors/injection-classifier.js';
 import { INJECTION_MODEL } from '../../src/guardrails/detectors/injection-model.generated.js';
 import { compilePolicy, scanText, type GuardrailPolicy } from '../../src/guardrails/index.js';
 import { applyGuardrailEdit } from '../../src/project-guardrails.js';
+import { encode, fit, logit, vectorise } from '../../scripts/train-injection.js';
 import { available } from './eval/datasets.js';
 import { classifierFigures } from './eval/classifier.js';
 import { loadCorpus } from './eval/corpus.js';
@@ -46,6 +47,17 @@ describe('prompt_injection classifier (optional)', () => {
     expect(INJECTION_CLASSIFIER.weights).toBeGreaterThan(10_000);
     // a flipped byte count is noticed, not scored
     expect(() => modelWeights({ ...INJECTION_MODEL, weights: INJECTION_MODEL.weights + 1 })).toThrow(/corrupt/);
+  });
+
+  it('the trainer and the runtime score alike: weights round-trip through the asset format', () => {
+    const m = fit([...ATTACKS.map((t) => ({ x: vectorise(t), y: 1 as const })), ...BENIGN.map((t) => ({ x: vectorise(t), y: 0 as const }))]);
+    const { data, weights } = encode(m.q);
+    const model = { ...INJECTION_MODEL, bias: m.bias, scale: m.scale, weights, data: [data] };
+    expect(weights).toBeGreaterThan(100);
+    for (const text of [...ATTACKS, ...BENIGN, 'a text neither of them saw, ÄÖÜ and 数字 included']) {
+      expect(injectionLogit(text, model)).toBeCloseTo(logit(m, vectorise(text)), 9);
+    }
+    expect(injectionLogit(ATTACKS[0]!, model)).toBeGreaterThan(injectionLogit(BENIGN[0]!, model));
   });
 
   it.each(ATTACKS)('flags a role-play set-up or task hijack: %s', (text) => {
