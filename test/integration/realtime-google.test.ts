@@ -285,9 +285,11 @@ describe('guardrails on a Gemini Live session', () => {
     try {
       const model = new inference.RealtimeModel(`google/${MODEL}`, { gateway: g, modelOptions: { instructions: 'Be brief.' } });
       const { session, mic, items, speaker } = startSession(model);
+      let reported = 0;
+      session.on(voice.AgentSessionEventTypes.MetricsCollected, (ev) => void (ev.metrics.type === 'realtime_model_metrics' && reported++));
       await session.start({ agent: new voice.Agent({ instructions: 'Be brief.' }) });
       await speak(mic);
-      await waitFor(() => paced.liveUsage.length === 1, 10_000, 'the turn to end');
+      await waitFor(() => reported === 1, 10_000, 'the turn to end and its usage to reach the plugin');
       await waitFor(() => items.some((i) => i.startsWith('assistant')), 5000, 'the answer in the history');
       const answer = items.find((i) => i.startsWith('assistant'))!;
       expect(answer).not.toContain('answer within');
