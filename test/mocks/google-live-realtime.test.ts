@@ -153,6 +153,25 @@ describe('mock Gemini Live faults seen by the raw plugin (what the drop-in guard
     await session.close();
   });
 
+  it('refuse: one non-recoverable error (close 1006), and the plugin never tries again (its retries wait on a connect that never settles)', async () => {
+    mock.fail({ fault: { kind: 'refuse' }, times: 1 });
+    const { session, seen } = open(mock.baseURL, { connOptions: { maxRetry: 3, retryIntervalMs: 10, timeoutMs: 200 } });
+    await until(() => seen.errors.length > 0, 5000, 'the error');
+    expect([(seen.errors[0]!.error as Error & { statusCode: number }).statusCode, seen.errors[0]!.recoverable]).toEqual([1006, false]);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(mock.liveSessions).toHaveLength(0); // a second attempt would have connected (the fault applied once)
+    await session.close();
+  });
+
+  it('stall: no error and no timeout (connOptions.timeoutMs goes to HTTP requests only): the session waits', async () => {
+    mock.fail({ fault: { kind: 'stall' }, times: 1 });
+    const { session, seen } = open(mock.baseURL, { connOptions: { maxRetry: 3, retryIntervalMs: 10, timeoutMs: 200 } });
+    await until(() => mock.requests.length === 1, 5000, 'the upgrade request');
+    await new Promise((r) => setTimeout(r, 1000));
+    expect([seen.errors, mock.requests.length, mock.liveSessions.length]).toEqual([[], 1, 0]);
+    await session.close();
+  });
+
   it('drop: the audio before the cut arrives; the socket dies without a close frame (1006)', async () => {
     mock.fail({ fault: { kind: 'drop', afterChunks: 2 }, times: 1 });
     const { session, seen } = open();
