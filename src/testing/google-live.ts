@@ -48,7 +48,8 @@ const AUDIO_TOKENS_PER_SECOND = 25;
  * `serverContent.inputTranscription` and `serverContent.turnComplete` with `usageMetadata` (audio
  * prompt tokens, 25 per second). After the stream's end the mock closes normally (1000).
  * Faults per connection: `status` accepts the socket and closes it with 1008 (4xx) or 1011 (5xx) and
- * the message as reason, as Google closes a refused session; `stall` never completes the upgrade;
+ * the message as reason, as Google closes a refused session (502/503/504: the upgrade is answered
+ * with that HTTP status and Google's error body, as a load balancer in front of it would); `stall` never completes the upgrade;
  * `drop` cuts after N transcript messages; `malformed` breaks the first transcript message.
  */
 export function geminiLiveUpgrade(wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer, record: RecordedRequest, fault: Fault | undefined, sessions: MockGeminiLiveSession[], o: MockGeminiLiveOptions, errorBody: (status: number, message: string) => unknown, conversations: LiveConversations): void {
@@ -58,6 +59,8 @@ export function geminiLiveUpgrade(wss: WebSocketServer, req: IncomingMessage, so
   if (!PATH.test(record.path)) return rejectUpgrade(socket, 404, errorBody(404, `no WebSocket endpoint at ${record.path}`));
   if (fault) record.fault = fault.kind;
   if (fault?.kind === 'stall' && fault.afterChunks === undefined) return;
+  // 502/503/504 come from the load balancer in front of the socket, as an HTTP answer to the upgrade
+  if (fault?.kind === 'status' && fault.status >= 502 && fault.status <= 504) return rejectUpgrade(socket, fault.status, errorBody(fault.status, fault.message ?? defaultFaultMessage(fault.status)));
   wss.handleUpgrade(req, socket, head, (ws) => {
     ws.on('error', () => undefined);
     if (fault?.kind === 'status') {

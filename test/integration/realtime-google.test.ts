@@ -168,6 +168,7 @@ describe('Gemini Live faults: fallback before the caller hears anything, nothing
   for (const [name, fault, error] of [
     ['refused', { kind: 'refuse' } as const, /ECONNREFUSED|socket hang up|ECONNRESET/],
     ['closed with 1011 at connect (a 500)', { kind: 'status', status: 500, message: 'Internal error encountered.' } as const, /Internal error encountered\. \(close code 1011\)/],
+    ['HTTP 503 on the upgrade', { kind: 'status', status: 503 } as const, /Gemini Live: HTTP 503 on connect/],
   ] as const) {
     it(`${name}: the next realtime model takes over; an error row for the failed one`, async () => {
       mock.fail({ fault, times: 1 });
