@@ -3,9 +3,11 @@
  * one awaited row at a time) and hot-path cost, costs()
  * over 1,000,000 synthetic rows, and PostgreSQL throughput when reachable.
  *
- * Also the worst event-loop stall while another process holds the SQLite write lock (`--lock-seconds`).
+ * Also the worst event-loop stall while another process holds the SQLite write lock (`--lock-seconds`);
+ * `--only lock` measures that alone, in a fresh process with a worker's heap (how `npm run bench` runs it),
+ * `--only throughput` everything else.
  *
- *   npx tsx bench/ledger.ts [--rows 1000000] [--lock-seconds 60] [--pg postgres://postgres@127.0.0.1:5432/test]
+ *   npx tsx bench/ledger.ts [--rows 1000000] [--lock-seconds 60] [--only lock|throughput] [--pg postgres://postgres@127.0.0.1:5432/test]
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +27,7 @@ const arg = (name: string, fallback: string) => {
 };
 const SYNTHETIC_ROWS = Number(arg('rows', '1000000'));
 const LOCK_SECONDS = Number(arg('lock-seconds', '60'));
+const ONLY = arg('only', 'all');
 const PG_URL = arg('pg', process.env.VOICEGW_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 22, 13, 37, 11);
@@ -213,9 +216,9 @@ async function postgresBench() {
 
 const dir = mkdtempSync(join(tmpdir(), 'voicegw-bench-'));
 try {
-  const sqlite = await sqliteBench(dir);
-  const lock = await lockStall(dir, LOCK_SECONDS, (i) => row(i, NOW - DAY + i));
-  const postgres = await postgresBench();
+  const sqlite = ONLY === 'lock' ? null : await sqliteBench(dir);
+  const lock = ONLY === 'throughput' ? null : await lockStall(dir, LOCK_SECONDS, (i) => row(i, NOW - DAY + i));
+  const postgres = ONLY === 'lock' ? null : await postgresBench();
   console.log(
     JSON.stringify(
       {

@@ -96,14 +96,19 @@ interface LedgerOut {
     costs_30d_ms: number;
     costs_project_30d_ms: number;
   };
-  lock: LockStall;
   postgres: Record<string, unknown>;
 }
 
 /** bench/ledger.ts runs once for P3 and P6 (it builds the 1M-row ledger either way) */
 let ledgerRun: Promise<LedgerOut> | null = null;
 const ledger = (ctx: RunContext) =>
-  (ledgerRun ??= runChild<LedgerOut>('ledger.ts', ctx.quick ? ['--rows', '100000', '--lock-seconds', '10'] : ['--rows', '1000000', '--lock-seconds', '60'], { timeoutMs: 7 * MIN }));
+  (ledgerRun ??= runChild<LedgerOut>('ledger.ts', ['--only', 'throughput', '--rows', ctx.quick ? '100000' : '1000000'], { timeoutMs: 7 * MIN }));
+/**
+ * The lock stall in a process of its own, built like the package (no tsx): after a 1M-row build the
+ * ledger bench's heap is not a worker's, and its GC pauses would be measured instead.
+ */
+const lockStallRun = (ctx: RunContext) =>
+  runChild<{ lock: LockStall }>('ledger.ts', ['--only', 'lock', '--lock-seconds', ctx.quick ? '10' : '60'], { timeoutMs: 5 * MIN, compiled: true });
 
 const P3: Figure = {
   id: 'P3',
@@ -111,7 +116,7 @@ const P3: Figure = {
   async run(ctx) {
     const out = await ledger(ctx);
     const s = out.sqlite;
-    const l = out.lock;
+    const { lock: l } = await lockStallRun(ctx);
     return {
       rows: [
         {
@@ -134,7 +139,7 @@ const P3: Figure = {
         },
         {
           figure: `P3 worst event-loop stall while another process holds the write lock ${l.lock_s} s and while its backlog is written (${l.rows_per_s} rows/s recorded)`,
-          measured: `${ms(l.worst_stall_ms)} (held ${ms(l.worst_stall_during_lock_ms)}, p99 ${ms(l.p99_stall_ms)}; backlog ${ms(l.worst_stall_after_release_ms)}; same load, no lock: ${ms(l.baseline_worst_stall_ms)}, p99 ${ms(l.baseline_p99_stall_ms)}; longest GC pause ${ms(l.gc_pause_max_ms.during_lock)} / ${ms(l.gc_pause_max_ms.after_release)} / ${ms(l.gc_pause_max_ms.baseline)} no lock)`,
+          measured: `${ms(l.worst_stall_ms)} (held ${ms(l.worst_stall_during_lock_ms)}, p99 ${ms(l.p99_stall_ms)}; backlog ${ms(l.worst_stall_after_release_ms)}; same load as long, no lock: ${ms(l.baseline_worst_stall_ms)}, p99 ${ms(l.baseline_p99_stall_ms)}; longest GC pause ${ms(l.gc_pause_max_ms.during_lock)} / ${ms(l.gc_pause_max_ms.after_release)} / ${ms(l.gc_pause_max_ms.baseline)} no lock; full GCs ${l.gc_major.during_lock} / ${l.gc_major.after_release} / ${l.gc_major.baseline})`,
           target: '≤ 5 ms',
           pass: l.worst_stall_ms <= 5,
         },

@@ -2,14 +2,18 @@
  * The event loop while another process holds the SQLite ledger's write lock: a worker keeps
  * recording rows (a busy voice worker's rate) and a 1 ms lag monitor records the worst stall, from
  * the moment the lock is taken until a second after the rows queued meanwhile have reached the file
- * (the backlog is written while calls go on, so its writing counts). Then the same load with no
- * lock, as this machine's own floor; and the longest garbage-collection pause in each, since a
- * GC pause is a stall the ledger's queue can cause (it holds the rows) without running any code.
+ * (the backlog is written while calls go on, so its writing counts). Before it, the same load for
+ * as long with no lock, as this machine's own floor (the worst of a longer window is higher, so the
+ * two windows are the same length); and the garbage-collection pauses in each, since a GC pause is
+ * a stall the ledger's queue can cause (it holds the rows) without running any code.
+ *
+ * Run it in a fresh process (`bench/ledger.ts --only lock`): after the other ledger figures the
+ * process holds a heap a voice worker would not, and its GC pauses would be measured instead.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { SqliteLedger } from '../../src/ledger/sqlite.js';
 import type { RequestRecord } from '../../src/ledger/types.js';
@@ -35,6 +39,10 @@ export interface LockStall {
   worst_stall_after_release_ms: number;
   /** longest GC pause with no lock, with the lock held, and while the backlog was written */
   gc_pause_max_ms: { baseline: number; during_lock: number; after_release: number };
+  /** full (mark-compact) collections in each window: waiting rows that grow the old generation cause them */
+  gc_major: { baseline: number; during_lock: number; after_release: number };
+  /** JavaScript heap in use when the lock was released (rows waiting), and at the end of the baseline */
+  heap_used_mb: { baseline: number; at_release: number };
   record_us_max: number;
   rows_landed_ms_after_release: number;
   rows_in_ledger: number;
@@ -60,9 +68,9 @@ export async function lockStall(dir: string, lockSeconds: number, row: (i: numbe
   };
   const stop = () => clearInterval(timer!);
   // GC entries arrive asynchronously: kept with their start times and assigned to windows at the end
-  const pauses: { at: number; ms: number }[] = [];
+  const pauses: { at: number; ms: number; major: boolean }[] = [];
   const gc = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) pauses.push({ at: e.startTime, ms: e.duration });
+    for (const e of list.getEntries()) pauses.push({ at: e.startTime, ms: e.duration, major: (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR });
   });
   gc.observe({ entryTypes: ['gc'] });
   const monitored = async (until: () => Promise<unknown>) => {
@@ -72,13 +80,20 @@ export async function lockStall(dir: string, lockSeconds: number, row: (i: numbe
     await until();
     monitor.disable();
     const to = performance.now();
-    return Object.assign(monitor, { gcMaxMs: () => Math.round(Math.max(0, ...pauses.filter((p) => p.at >= from && p.at < to).map((p) => p.ms)) * 100) / 100 });
+    const inWindow = () => pauses.filter((p) => p.at >= from && p.at < to);
+    return Object.assign(monitor, {
+      gcMaxMs: () => Math.round(Math.max(0, ...inWindow().map((p) => p.ms)) * 100) / 100,
+      gcMajor: () => inWindow().filter((p) => p.major).length,
+    });
   };
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const ms = (ns: number) => Math.round((ns / 1e6) * 100) / 100;
 
+  const heapMb = () => Math.round(process.memoryUsage().heapUsed / 1e5) / 10;
   start();
-  const baseline = await monitored(() => sleep(Math.min(lockSeconds, 10) * 1000));
+  await sleep(2000); // warm-up (first commits, compilation of the record path): a worker that has run a while
+  const baseline = await monitored(() => sleep(lockSeconds * 1000));
+  const baselineHeap = heapMb();
   recordMax = 0;
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const child = spawn(process.execPath, ['-e', LOCKER, driver, path, String(lockSeconds * 1000)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -89,6 +104,7 @@ export async function lockStall(dir: string, lockSeconds: number, row: (i: numbe
   const before = n;
   const duringLock = await monitored(() => released);
   const releasedAt = await released;
+  const heapAtRelease = heapMb();
   const queuedAtRelease = n - before;
   let landed = 0;
   const afterRelease = await monitored(async () => {
@@ -113,6 +129,8 @@ export async function lockStall(dir: string, lockSeconds: number, row: (i: numbe
     worst_stall_during_lock_ms: ms(duringLock.max),
     worst_stall_after_release_ms: ms(afterRelease.max),
     gc_pause_max_ms: { baseline: baseline.gcMaxMs(), during_lock: duringLock.gcMaxMs(), after_release: afterRelease.gcMaxMs() },
+    gc_major: { baseline: baseline.gcMajor(), during_lock: duringLock.gcMajor(), after_release: afterRelease.gcMajor() },
+    heap_used_mb: { baseline: baselineHeap, at_release: heapAtRelease },
     record_us_max: Math.round(recordMax * 1000),
     rows_landed_ms_after_release: Math.round(landed),
     rows_in_ledger: inLedger,

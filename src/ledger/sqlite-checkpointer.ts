@@ -31,6 +31,11 @@ export class WalCheckpointer {
   #windowStart = performance.now();
   #windowSpentMs = 0;
   #thread: CheckpointThread | null = null;
+  /**
+   * The driver the thread loads, resolved when the ledger opens: resolving it walks node_modules
+   * (~2 ms here), and the thread is started while a backlog is being written, when the loop is busiest.
+   */
+  readonly #driver = createRequire(import.meta.url).resolve('better-sqlite3');
 
   constructor(
     private readonly db: Database.Database,
@@ -87,7 +92,7 @@ export class WalCheckpointer {
   #moveToThread(why: string): void {
     log.debug(`ledger: ${why}; WAL checkpoints move to a worker thread`);
     this.#cancelScheduled();
-    this.#thread = new CheckpointThread(this.path);
+    this.#thread = new CheckpointThread(this.path, this.#driver);
   }
 }
 
@@ -109,8 +114,7 @@ class CheckpointThread {
   readonly #worker: Worker;
   readonly #exited: Promise<void>;
 
-  constructor(path: string, everyMs = 50) {
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  constructor(path: string, driver: string, everyMs = 50) {
     this.#worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { path, everyMs, driver } });
     this.#worker.unref();
     this.#worker.on('error', (err) => log.warn(`ledger: WAL checkpoint thread failed (${err.message}); SQLite's automatic checkpoints continue`));

@@ -36,8 +36,8 @@ export interface SqliteOptions {
 
 /**
  * A write waiting for the store: a request row (batched), the same row held compact while the store
- * refuses writes (its statement parameters as JSON in a Buffer, whose bytes live outside the
- * JavaScript heap, so a GC does not copy them), or another statement.
+ * refuses writes (its statement parameters as JSON, a view into a `HeldLog` buffer shared with the
+ * rows around it, whose bytes live outside the JavaScript heap), or another statement.
  */
 type Pending = { row: RequestRecord } | { held: Buffer } | { what: string; run: () => void };
 
@@ -135,7 +135,7 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
       (err) => operatorHint(err, 'sqlite', location),
       describePending,
       queue,
-      (p) => ('row' in p ? { held: Buffer.from(JSON.stringify(rowParams(p.row))) } : p),
+      { encode: (p) => ('row' in p ? JSON.stringify(rowParams(p.row)) : null), decode: (held) => ({ held }) },
     );
   }
 

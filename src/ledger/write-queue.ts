@@ -1,5 +1,6 @@
 import { log } from '../log.js';
 import { errorMessage, isRejectedData, isSqliteBusy, type StoreHealth } from './health.js';
+import { HeldLog } from './held-log.js';
 
 export interface WriteQueueOptions {
   /** items held in memory at most; beyond it new items are dropped and counted as lost (default 100,000) */
@@ -18,14 +19,32 @@ export const WRITE_QUEUE_DEFAULTS: WriteQueueOptions = { maxQueued: 100_000, bat
 
 interface Waiting<T> {
   item: T;
+  /** its place in the order of everything added (1-based): it is written once `settled` reaches it */
+  seq: number;
   /** performance.now() when it was added */
   at: number;
-  grace: NodeJS.Timeout | null;
-  /** null once the caller has gone on (after the grace): nothing but the item stays referenced */
-  resolve: (() => void) | null;
-  /** the item is in its compact form (`hold`) */
-  held: boolean;
+  resolve: () => void;
 }
+
+/** The caller of a held item, waiting for its write until `until` (performance.now()) at the latest. */
+interface Graced {
+  seq: number;
+  until: number;
+  resolve: () => void;
+}
+
+/** How an item waits while the store refuses writes: encoded as a string (null: kept as it is), decoded from its bytes. */
+export interface HoldCodec<T> {
+  encode: (item: T) => string | null;
+  decode: (bytes: Buffer) => T;
+}
+
+const AS_OBJECTS: HoldCodec<unknown> = {
+  encode: () => null,
+  decode: () => {
+    throw new Error('nothing was encoded');
+  },
+};
 
 /**
  * Every write goes through here, group-committed: what is recorded while the queue is idle commits
@@ -36,22 +55,35 @@ interface Waiting<T> {
  * commits a batch synchronously or throws.
  *
  * When the store refuses (another process holds the write lock, disk full, read-only file, I/O
- * error) the items stay here, bounded and compact (`hold`), and are retried on timers with backoff:
- * the event loop never waits on a lock. The caller of a write gets a promise that resolves when its
- * item commits or, once the store has refused it, after `graceMs` at the latest: a short contention
- * keeps "durable when the request completes", a store that stays away never stalls a request (its
- * rows are then durable when the store returns).
+ * error) the items move to a `HeldLog`, bounded and compact (many rows per off-heap buffer), and are
+ * retried on one back-off timer: the event loop never waits on a lock. The caller of a write gets a
+ * promise that resolves when its item commits or, once the store has refused it, after `graceMs`
+ * at the latest (one timer for all such callers): a short contention keeps "durable when the
+ * request completes", a store that stays away never stalls a request (its rows are then durable
+ * when the store returns). Order is kept: held items are older than every item not held.
  */
 export class WriteQueue<T> {
   readonly #o: WriteQueueOptions;
+  /** items not held, newer than every held one; empty while the store refuses writes */
   #items: Waiting<T>[] = [];
+  readonly #held: HeldLog<T>;
+  /** callers of held items still within their grace, oldest first */
+  #graced: Graced[] = [];
+  #graceTimer: NodeJS.Timeout | null = null;
   #lost = 0;
   #failure: { err: unknown; since: number } | null = null;
   #announced = false;
   #timer: NodeJS.Timeout | NodeJS.Immediate | 'microtask' | null = null;
   #backoff = 0;
+  /**
+   * Items in the next batch: `batchSize`, but after the store refused writes it starts at a tenth and
+   * doubles per batch written. The first write after another process wrote the file finds SQLite's
+   * page cache dropped and reads its pages again (a full first batch took 10–19 ms here, the next ones
+   * ~1.4 ms), so the backlog's first batches are small.
+   */
+  #limit: number;
   #stopped = false;
-  /** items ever added, and items done with (written, rejected or lost): flush() waits on these */
+  /** items ever added, and items done with (written, rejected or lost), in order: flush() waits on these */
   #added = 0;
   #settled = 0;
   #flushes: { upTo: number; resolve: () => void }[] = [];
@@ -64,23 +96,24 @@ export class WriteQueue<T> {
     private readonly describe: (item: T) => string,
     options: Partial<WriteQueueOptions> = {},
     /**
-     * The form an item waits in while the store refuses writes: compact (one small object with its
-     * bytes off the heap, rather than a graph of objects), since tens of thousands of waiting items
-     * otherwise lengthen every GC pause.
+     * The form an item waits in while the store refuses writes: bytes in a buffer shared with the
+     * items around it, since tens of thousands of waiting objects lengthen every GC pause.
      */
-    private readonly hold: (item: T) => T = (item) => item,
+    hold: HoldCodec<T> = AS_OBJECTS as HoldCodec<T>,
   ) {
     this.#o = { ...WRITE_QUEUE_DEFAULTS, ...options };
+    this.#limit = this.#o.batchSize;
+    this.#held = new HeldLog(hold.encode, hold.decode);
   }
 
   get size(): number {
-    return this.#items.length;
+    return this.#held.size + this.#items.length;
   }
 
   health(now = Date.now()): StoreHealth {
     const f = this.#failure;
     const reported = f && (this.#announced || !isSqliteBusy(f.err) || now - f.since >= this.#o.busyToleranceMs);
-    return { problem: reported ? this.hint(f.err) : null, since: reported ? f.since : null, queued: this.#items.length, lost: this.#lost };
+    return { problem: reported ? this.hint(f.err) : null, since: reported ? f.since : null, queued: this.size, lost: this.#lost };
   }
 
   /** true while the store refuses writes (the items wait for a retry) */
@@ -91,16 +124,20 @@ export class WriteQueue<T> {
   /** Queues an item, to be written right after the calling code (or behind what waits); `err`: its write already failed. */
   add(item: T, err?: unknown): Promise<void> {
     if (err !== undefined) this.#failed(err);
-    if (this.#stopped || this.#items.length >= this.#o.maxQueued) {
-      this.#drop(item, this.#stopped ? 'the ledger is closed' : `${this.#items.length} writes already wait for the store (queue full)`);
+    if (this.#stopped || this.size >= this.#o.maxQueued) {
+      this.#drop(item, this.#stopped ? 'the ledger is closed' : `${this.size} writes already wait for the store (queue full)`);
       return Promise.resolve();
     }
-    this.#added += 1;
+    const seq = ++this.#added;
     return new Promise((resolve) => {
-      const w: Waiting<T> = { item, at: performance.now(), grace: null, resolve, held: false };
-      // only a write the store may refuse holds its caller (a timer per row otherwise costs the hot path)
-      if (this.#failure) this.#holding(w, w.at);
-      this.#items.push(w);
+      const at = performance.now();
+      // only a write the store may refuse holds its caller on a timer
+      if (this.#failure) {
+        this.#held.push(item);
+        this.#grace(seq, at, resolve);
+      } else {
+        this.#items.push({ item, seq, at, resolve });
+      }
       this.#schedule();
     });
   }
@@ -120,11 +157,12 @@ export class WriteQueue<T> {
   stop(): number {
     this.#stopped = true;
     this.#cancelTimer();
-    const left = this.#items.splice(0);
-    this.#lost += left.length;
-    this.#done(left);
+    const left = this.#held.clear() + this.#items.length;
+    for (const w of this.#items.splice(0)) w.resolve();
+    this.#lost += left;
+    this.#settle(left);
     for (const f of this.#flushes.splice(0)) f.resolve();
-    return left.length;
+    return left;
   }
 
   #cancelTimer(): void {
@@ -134,13 +172,30 @@ export class WriteQueue<T> {
     this.#timer = null; // a pending microtask finds the queue stopped
   }
 
-  /** Items written (or dropped): their callers go on, and flushes waiting for them resolve. */
-  #done(ws: Waiting<T>[]): void {
-    for (const w of ws) {
-      if (w.grace) clearTimeout(w.grace);
-      w.resolve?.();
+  /** The first `n` items in order: held ones (decoded from their bytes), then the others. */
+  #peek(n: number): T[] {
+    const held = this.#held.peek(n);
+    for (let i = 0; held.length < n && i < this.#items.length; i++) held.push(this.#items[i]!.item);
+    return held;
+  }
+
+  /** The first `n` items are written (or dropped): their callers go on, and flushes waiting for them resolve. */
+  #consume(n: number): void {
+    const fromHeld = Math.min(n, this.#held.size);
+    this.#held.shift(fromHeld);
+    if (n > fromHeld) for (const w of this.#items.splice(0, n - fromHeld)) w.resolve();
+    this.#settle(n);
+  }
+
+  #settle(n: number): void {
+    this.#settled += n;
+    let k = 0;
+    while (k < this.#graced.length && this.#graced[k]!.seq <= this.#settled) this.#graced[k++]!.resolve();
+    if (k > 0) this.#graced.splice(0, k);
+    if (this.#graced.length === 0 && this.#graceTimer) {
+      clearTimeout(this.#graceTimer);
+      this.#graceTimer = null;
     }
-    this.#settled += ws.length;
     if (this.#flushes.length > 0 && this.#flushes[0]!.upTo <= this.#settled) {
       const ready = this.#flushes.filter((f) => f.upTo <= this.#settled);
       this.#flushes = this.#flushes.filter((f) => f.upTo > this.#settled);
@@ -148,17 +203,32 @@ export class WriteQueue<T> {
     }
   }
 
-  /** `w` waits for the store: compact, and its caller goes on `graceMs` after it was added, written or not. */
-  #holding(w: Waiting<T>, now: number): void {
-    if (w.held) return;
-    w.held = true;
-    w.item = this.hold(w.item);
-    w.grace = setTimeout(() => {
-      const resolve = w.resolve;
-      w.grace = null;
-      w.resolve = null;
-      resolve?.();
-    }, Math.max(0, this.#o.graceMs - (now - w.at)));
+  /** The caller of held item `seq` goes on `graceMs` after `at`, written or not (one timer for all of them, in order). */
+  #grace(seq: number, at: number, resolve: () => void): void {
+    this.#graced.push({ seq, until: at + this.#o.graceMs, resolve });
+    if (!this.#graceTimer) this.#armGrace();
+  }
+
+  #armGrace(): void {
+    const next = this.#graced[0];
+    this.#graceTimer = next ? setTimeout(() => this.#graceOver(), Math.max(0, next.until - performance.now())) : null;
+  }
+
+  #graceOver(): void {
+    const now = performance.now();
+    let k = 0;
+    while (k < this.#graced.length && this.#graced[k]!.until <= now + 0.5) this.#graced[k++]!.resolve();
+    this.#graced.splice(0, k);
+    this.#armGrace();
+  }
+
+  /** The store refused a write: every item not yet held waits in the held log (compact), its caller on the grace timer. */
+  #holdAll(): void {
+    for (const w of this.#items) {
+      this.#held.push(w.item);
+      this.#grace(w.seq, w.at, w.resolve);
+    }
+    this.#items = [];
   }
 
   #drop(item: T, why: string): void {
@@ -168,6 +238,7 @@ export class WriteQueue<T> {
 
   #failed(err: unknown): void {
     this.#failure ??= { err, since: Date.now() };
+    this.#holdAll();
     this.#failure.err = err;
     if (!this.#announced && this.health().problem) {
       this.#announced = true;
@@ -198,45 +269,43 @@ export class WriteQueue<T> {
   #drain(): void {
     if (this.#stopped) return;
     this.#timer = null;
-    if (this.#items.length === 0) return;
-    const batch = this.#items.slice(0, this.#o.batchSize);
+    if (this.size === 0) return;
+    const batch = this.#peek(this.#limit);
     try {
-      this.write(batch.map((w) => w.item));
+      this.write(batch);
     } catch (err) {
       if (!isRejectedData(err)) return this.#retryLater(err);
       if (this.#writeOneByOne(batch.length)) this.#nextTurn();
       return;
     }
-    this.#items.splice(0, batch.length);
-    this.#done(batch);
+    this.#consume(batch.length);
+    this.#limit = Math.min(this.#o.batchSize, this.#limit * 2);
     this.#recovered();
-    if (this.#items.length > 0) this.#nextTurn();
+    if (this.size > 0) this.#nextTurn();
   }
 
   /** A batch held data the store rejects: write its items alone and drop only those. */
   #writeOneByOne(n: number): boolean {
     for (let i = 0; i < n; i++) {
-      const w = this.#items[0]!;
+      const item = this.#peek(1)[0]!;
       try {
-        this.write([w.item]);
+        this.write([item]);
       } catch (err) {
         if (!isRejectedData(err)) {
           this.#retryLater(err);
           return false;
         }
-        this.reject(w.item, err);
+        this.reject(item, err);
       }
-      this.#items.shift();
-      this.#done([w]);
+      this.#consume(1);
     }
     return true;
   }
 
   #retryLater(err: unknown): void {
     this.#failed(err);
-    const now = performance.now();
-    for (const w of this.#items) this.#holding(w, now);
     this.#backoff = Math.min(Math.max(5, this.#backoff * 2), this.#o.maxBackoffMs);
+    this.#limit = Math.ceil(this.#o.batchSize / 10);
     this.#schedule();
   }
 

@@ -40,17 +40,22 @@ const db = new Database(process.argv[2]);
 db.exec('BEGIN IMMEDIATE');
 db.prepare("INSERT INTO audit_log (ts, actor, source, action, target, detail) VALUES (0, 'locker', 'cli', 'lock', '', '')").run();
 process.stdout.write('locked\\n');
-setTimeout(() => { db.exec('COMMIT'); db.close(); process.stdout.write('released\\n'); }, Number(process.argv[3]));`;
+const release = () => { if (!db.open) return; db.exec('COMMIT'); db.close(); process.stdout.write('released\\n'); process.stdin.destroy(); };
+if (Number(process.argv[3]) > 0) setTimeout(release, Number(process.argv[3]));
+process.stdin.on('data', release).on('end', release); // end: the test process is gone`;
 
-/** Another process that takes the SQLite write lock on `path` and holds it for `ms`. */
-export async function holdWriteLock(path: string, ms: number): Promise<{ released: Promise<number> }> {
+/**
+ * Another process that takes the SQLite write lock on `path` and holds it for `ms` (0: until
+ * `release()` is called, so a test needs no guess of how long its steps take).
+ */
+export async function holdWriteLock(path: string, ms: number): Promise<{ released: Promise<number>; release: () => void }> {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const child = spawn(process.execPath, ['-e', LOCKER, driver, path, String(ms)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', LOCKER, driver, path, String(ms)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const released = new Promise<number>((resolve) => lines.on('line', (l) => l === 'released' && resolve(Date.now())));
   await new Promise<void>((resolve, reject) => {
     lines.on('line', (l) => l === 'locked' && resolve());
     child.once('exit', (code) => reject(new Error(`lock holder exited with ${code}`)));
   });
-  return { released };
+  return { released, release: () => void child.stdin!.write('release\n') };
 }

@@ -22,6 +22,27 @@ function peek(path: string): { rows: number; inbox: number } {
   }
 }
 
+/**
+ * Counts the write transactions this process starts (`BEGIN IMMEDIATE`, how the ledger takes the
+ * write lock), those the lock refused, and those started inside code marked `inRecord`.
+ */
+function countBegins() {
+  const proto = Object.getPrototypeOf(new Database(':memory:').prepare('SELECT 1')) as { run: (...a: unknown[]) => unknown };
+  const run = proto.run;
+  const c = { inRecord: false, duringRecord: 0, refused: 0, restore: () => void (proto.run = run) };
+  proto.run = function (this: { source: string }, ...args: unknown[]) {
+    if (this.source !== 'BEGIN IMMEDIATE') return run.apply(this, args);
+    if (c.inRecord) c.duringRecord++;
+    try {
+      return run.apply(this, args);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_BUSY') c.refused++;
+      throw err;
+    }
+  };
+  return c;
+}
+
 /** Turns of the event loop until `done`, with what was in the file after each. */
 async function turnsUntil(path: string, done: () => boolean): Promise<{ rows: number; inbox: number }[]> {
   const seen: { rows: number; inbox: number }[] = [];
@@ -59,24 +80,43 @@ describe('SQLite group commit', () => {
     await ledger.close();
   });
 
-  it('the backlog written after another process released the write lock keeps the aggregate inbox folded every turn', async () => {
+  it('while another process holds the write lock record() never touches SQLite, callers go on, retries follow one back-off timer; after release the backlog lands with the inbox folded every turn', async () => {
     const path = newPath();
-    const ledger = SqliteLedger.open(path, { queue: { batchSize: 50, busyToleranceMs: 0 } });
+    const ledger = SqliteLedger.open(path, { queue: { batchSize: 50, busyToleranceMs: 0, maxBackoffMs: 250 } });
     await ledger.record(makeRow()); // migrated, writable
-    const lock = await holdWriteLock(path, 400);
-    // held rows wait as compact strings: every field must come back exactly
-    const odd = makeRow({ id: 'odd', sessionId: 'sé', inputUnits: 0.1 + 0.2, costNanos: null, ttfbMs: null, fallbackFrom: 'openai/gpt-4o', error: 'HTTP 503 — "busy"\n', throttle: 'cheaper', guardrailFindings: 2 });
-    const held = [ledger.record(odd), ...Array.from({ length: 599 }, () => ledger.record(makeRow()))];
-    await Promise.all(held); // each caller went on after the grace, written or not
-    expect(ledger.health()).toMatchObject({ queued: 600, lost: 0 });
-    await lock.released;
-    const seen = await turnsUntil(path, () => ledger.health().queued === 0);
-    expect(seen.at(-1)!.rows).toBe(601);
-    // one batch and at most one fold behind: never the 1,024-row fold of a starved retry
-    expect(Math.max(...seen.map((s) => s.inbox))).toBeLessThanOrEqual(2 * 50 + 64);
-    expect((await ledger.costs({})).requests).toBe(601);
-    expect((await ledger.logs({ session: 'sé', limit: 5 }))[0]).toEqual(odd);
-    expect(ledger.health()).toMatchObject({ problem: null, queued: 0, lost: 0 });
-    await ledger.close();
+    const begins = countBegins();
+    try {
+      const lock = await holdWriteLock(path, 0); // held until release(): no guess of how long the steps below take
+      const heldFrom = performance.now();
+      // held rows wait as bytes in shared buffers: every field must come back exactly
+      const odd = makeRow({ id: 'odd', sessionId: 'sé', inputUnits: 0.1 + 0.2, costNanos: null, ttfbMs: null, fallbackFrom: 'openai/gpt-4o', error: 'HTTP 503 — "busy"\n', throttle: 'cheaper', guardrailFindings: 2 });
+      const held: Promise<void>[] = [];
+      for (let turn = 0; turn < 30; turn++) {
+        begins.inRecord = true;
+        for (let i = 0; i < 20; i++) held.push(ledger.record(turn === 7 && i === 3 ? odd : makeRow()));
+        begins.inRecord = false;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await Promise.all(held); // every caller went on after its grace, the lock still held
+      const heldMs = performance.now() - heldFrom;
+      expect(ledger.health()).toMatchObject({ queued: 600, lost: 0 });
+      expect(begins.duringRecord).toBe(0); // record() only queues: it never tries the lock, so it cannot wait on it
+      // tries while refused: back-off (5, 10, … 250 ms) for the rows, and a fold retried every 250 ms; a spin or a try per row would be hundreds
+      expect(begins.refused).toBeGreaterThan(0);
+      expect(begins.refused).toBeLessThanOrEqual(10 + 2 * Math.ceil(heldMs / 250));
+
+      lock.release();
+      await lock.released;
+      const seen = await turnsUntil(path, () => ledger.health().queued === 0);
+      expect(seen.at(-1)!.rows).toBe(601);
+      // one batch and at most one fold behind: never the 1,024-row fold of a starved retry
+      expect(Math.max(...seen.map((s) => s.inbox))).toBeLessThanOrEqual(2 * 50 + 64);
+      expect((await ledger.costs({})).requests).toBe(601);
+      expect((await ledger.logs({ session: 'sé', limit: 5 }))[0]).toEqual(odd);
+      expect(ledger.health()).toMatchObject({ problem: null, queued: 0, lost: 0 });
+    } finally {
+      begins.restore();
+      await ledger.close();
+    }
   }, 30_000);
 });
