@@ -3,6 +3,7 @@ import type { AudioFrame } from '@livekit/rtc-node';
 import { STREAM_CHUNKS } from '../budget/grant.js';
 import { BudgetExceededError } from '../errors.js';
 import { log } from '../log.js';
+import { openNoted, rejectionOf, withProviderMessage } from '../providers/handshake-errors.js';
 import type { ModelRef } from '../providers/types.js';
 import { DropInCore, type DropInOptions, EarlyStart, HeadStart, innerConn } from './drop-in.js';
 import { ReplayBuffer } from './replay.js';
@@ -71,7 +72,7 @@ export class STT extends stt.STT {
 
   stream(options?: { connOptions?: APIConnectOptions }): stt.SpeechStream {
     // opened before ours: constructing a LiveKit stream takes ~0.1 ms, and the provider's timer counts
-    const head = HeadStart.open(this.core, (inner) => inner.stream({ connOptions: innerConn(options?.connOptions) }));
+    const head = HeadStart.open(this.core, (inner) => openNoted(() => inner.stream({ connOptions: innerConn(options?.connOptions) })));
     return new GatewaySpeechStream(this, options?.connOptions, head);
   }
 
@@ -150,7 +151,8 @@ class GatewaySpeechStream extends stt.SpeechStream {
   async #attempt(ref: ModelRef, ctl: AttemptControl, audio: ReplayBuffer<AudioItem>): Promise<void> {
     const core = this.owner.core;
     const inner = await core.inner(ref);
-    const stream = this.head.take(ref) ?? inner.stream({ connOptions: innerConn(this.conn) });
+    // noted: a refused upgrade's provider message (Deepgram's dg-error) goes into the error and the row
+    const stream = this.head.take(ref) ?? openNoted(() => inner.stream({ connOptions: innerConn(this.conn) }));
     let transcribed = false;
     // an utterance STT (Whisper-style, batch Scribe) logs a failed request and goes on listening:
     // before any transcript, end the attempt at once so the next entry hears the audio
@@ -245,7 +247,7 @@ class GatewaySpeechStream extends stt.SpeechStream {
       }
       clearTimeout(endWatch);
       ended?.();
-      if (watch.error) throw watch.error;
+      if (watch.error) throw withProviderMessage(watch.error, rejectionOf(stream));
       if ((stream as unknown as { _failed?: boolean })._failed) throw new Error(`${ref.id} stream failed`);
       if (hung) throw new APIConnectionError({ message: `${ref.id}: the provider stream did not end after the input did (connection lost?)`, options: { retryable: false } });
       if (meter.reportedInputUnits === null && unreported > 0 && !this.closed) usage(unreported);

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { wavInfo } from './audio.js';
 import { ListenSession, MODEL_UUID } from './deepgram-listen.js';
@@ -31,11 +32,11 @@ export async function startMockDeepgram(opts: MockDeepgramOptions = {}): Promise
       errorBody: deepgramErrorBody,
       request: (ctx) => prerecorded(ctx, listen.transcript),
       upgrade(req, socket, head, record) {
-        if (record.path !== '/v1/listen') return rejectUpgrade(socket, 404, deepgramErrorBody(404, `no WebSocket endpoint at ${record.path}`));
+        if (record.path !== '/v1/listen') return refuse(socket, 404, `no WebSocket endpoint at ${record.path}`);
         const fault = server.faults.take();
         if (fault) record.fault = fault.kind;
         if (fault?.kind === 'stall') return; // the client waits for an upgrade that never comes
-        if (fault?.kind === 'status') return rejectUpgrade(socket, fault.status, deepgramErrorBody(fault.status, fault.message ?? defaultFaultMessage(fault.status)));
+        if (fault?.kind === 'status') return refuse(socket, fault.status, fault.message ?? defaultFaultMessage(fault.status));
         wss.handleUpgrade(req, socket, head, (ws) => new ListenSession(ws, record, fault, listen));
       },
       onClose() {
@@ -47,6 +48,16 @@ export async function startMockDeepgram(opts: MockDeepgramOptions = {}): Promise
   );
   await server.listen();
   return Object.defineProperty(server, 'baseUrl', { get: () => server.url, enumerable: true }) as MockHttpServer & { baseUrl: string };
+}
+
+/**
+ * A refused upgrade as Deepgram sends it: the error body, and the same JSON in the `dg-error` header
+ * with the request id in `dg-request-id` (Deepgram's changelog, 2022-11-08), which a Node client can
+ * read even when its WebSocket library drops the body.
+ */
+function refuse(socket: Duplex, status: number, message: string): void {
+  const body = deepgramErrorBody(status, message) as { request_id: string };
+  rejectUpgrade(socket, status, body, { 'dg-error': JSON.stringify(body), 'dg-request-id': body.request_id });
 }
 
 /** Deepgram's error shape: { err_code, err_msg, request_id }. */

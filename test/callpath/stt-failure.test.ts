@@ -36,7 +36,7 @@ async function rowsSince(project: string, since: number) {
 }
 
 describe('STT failure at connect, while the caller is silent (no more audio arrives)', () => {
-  it('surfaces at once with its real cause (status 401) in the error and the ledger row; close() does not throw', async () => {
+  it("surfaces at once with its real cause (status 401 and Deepgram's own message, the key masked) in the error and the ledger row; close() does not throw", async () => {
     mocks.deepgram.fail({ kind: 'status', status: 401, message: `Invalid credentials ${KEY}` });
     const model = new inference.STT('deepgram/nova-3', { gateway: gw, fallback: [] });
     const errors = captureErrors(model);
@@ -48,13 +48,18 @@ describe('STT failure at connect, while the caller is silent (no more audio arri
     expect(elapsed).toBeLessThan(2000);
     expect(errors).toHaveLength(1);
     expect(errors[0]!.error.message).toMatch(/401/);
+    // the plugin drops the refused upgrade's body; Deepgram's message comes from its dg-error header
+    const request = mocks.deepgram.requests.at(-1)!;
+    expect(errors[0]!.error.message).toMatch(/rejected with status 401: INVALID_AUTH: Invalid credentials \S+ \(request [0-9a-f-]{36}\)/);
+    expect(errors[0]!.error.message).not.toContain(KEY);
     expect(errors[0]!.error.name).not.toBe('APITimeoutError');
     expect(() => stream.close()).not.toThrow();
     const rows = await rowsSince('p', since);
     expect(rows.map((r) => r.status)).toEqual(['error']);
-    expect(rows[0]!.error).toMatch(/401/);
+    expect(rows[0]!.error).toMatch(/401: INVALID_AUTH: Invalid credentials/);
     expect(rows[0]!.error).not.toMatch(/no output within/);
     expect(rows[0]!.error).not.toContain(KEY);
+    expect(request.fault).toBe('status');
     await model.close();
   });
 
