@@ -78,8 +78,8 @@ export class WriteQueue<T> {
   /**
    * Items in the next batch: `batchSize`, but after the store refused writes it starts at a tenth and
    * doubles per batch written. The first transaction after another process wrote the file finds
-   * SQLite's page cache dropped: measured here, its 100 inserts took 7.3 ms against ~1 ms for the
-   * next batches (10 inserts: 0.9–1.7 ms), on top of ~4 ms in BEGIN that no batch size changes.
+   * SQLite's page cache dropped: traced here, 10.7–19.0 ms with 100 rows (7.3 ms of inserts in one)
+   * and 6.3–14.0 ms with 10 (BEGIN alone took 4.0 ms in one), the next batches ~1–1.6 ms per 100.
    */
   #limit: number;
   #stopped = false;
