@@ -22,7 +22,7 @@ const onEscape = (e: unknown) => escaped.push(e);
 
 beforeAll(async () => {
   mock = await startMockGoogle({ conversation: { replies: ['Hello, how can I help you today?', 'Your order ships tomorrow.', BLOCK_MESSAGE], transcripts: ['hi there', 'where is my order'], cachedPrompt: true } });
-  const projects = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`g${i}`, { name: `Gemini ${i}` }]));
+  const projects = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`g${i}`, { name: `Gemini ${i}` }]));
   gw = await openGateway({
     providers: { google: { api_key: 'goog-test', base_url: mock.baseURL } },
     projects: {
@@ -234,6 +234,20 @@ describe('Gemini Live faults: fallback before the caller hears anything, nothing
     expect(r.map((x) => x.status)).toEqual(['error', 'success']);
     expect(r[0]!.error).toContain('connection lost mid-response');
     expect(r[1]!.inputUnits).toBe(mock.liveUsage[0]!.promptTokenCount);
+    expect(escaped).toEqual([]);
+  });
+
+  it('connection lost and every reconnect refused: the plugin retries as its connOptions say, then the session ends with the error', async () => {
+    const { session, mic, items, errors, closed } = open({ modelOptions: { instructions: 'Be brief.', connOptions: { maxRetry: 2, retryIntervalMs: 50, timeoutMs: 1000 } } });
+    await session.start({ agent: new voice.Agent({ instructions: 'Be brief.' }) });
+    await speak(mic);
+    await waitFor(() => answered(items), 10_000, 'a first answer');
+    mock.fail({ kind: 'refuse' }); // the listener closes: the open connection is cut, new ones refused
+    await waitFor(closed, 10_000, 'the session to end');
+    expect(errors.map((e) => [e.error.name, e.recoverable])).toEqual([['APIConnectionError', false]]);
+    expect(errors[0]!.error.message).toMatch(/ECONNREFUSED/);
+    await session.close();
+    mock.heal();
     expect(escaped).toEqual([]);
   });
 
