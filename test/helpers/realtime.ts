@@ -18,9 +18,9 @@ export function startSession(model: llm.RealtimeModel) {
   const speaker = new FakeAudioOutput();
   session.input.audio = mic;
   session.output.audio = speaker;
-  const errors: { error: Error }[] = [];
+  const errors: { error: Error; recoverable: boolean }[] = [];
   // AgentSession wraps the model's realtime_model_error: the Error itself is one level down
-  session.on(voice.AgentSessionEventTypes.Error, (e) => errors.push((e as unknown as { error: { error: Error } }).error));
+  session.on(voice.AgentSessionEventTypes.Error, (e) => errors.push((e as unknown as { error: { error: Error; recoverable: boolean } }).error));
   let closed = false;
   session.on(voice.AgentSessionEventTypes.Close, () => void (closed = true));
   return { session, mic, speaker, errors, items: conversation(session), closed: () => closed };
