@@ -72,7 +72,8 @@ export class STT extends stt.STT {
 
   stream(options?: { connOptions?: APIConnectOptions }): stt.SpeechStream {
     // opened before ours: constructing a LiveKit stream takes ~0.1 ms, and the provider's timer counts
-    const head = HeadStart.open(this.core, (inner) => openNoted(() => inner.stream({ connOptions: innerConn(options?.connOptions) })));
+    const headers = this.core.chain[0]!.spec.upgradeErrorHeaders;
+    const head = HeadStart.open(this.core, (inner) => openNoted(headers, () => inner.stream({ connOptions: innerConn(options?.connOptions) })));
     return new GatewaySpeechStream(this, options?.connOptions, head);
   }
 
@@ -152,7 +153,7 @@ class GatewaySpeechStream extends stt.SpeechStream {
     const core = this.owner.core;
     const inner = await core.inner(ref);
     // noted: a refused upgrade's provider message (Deepgram's dg-error) goes into the error and the row
-    const stream = this.head.take(ref) ?? openNoted(() => inner.stream({ connOptions: innerConn(this.conn) }));
+    const stream = this.head.take(ref) ?? openNoted(ref.spec.upgradeErrorHeaders, () => inner.stream({ connOptions: innerConn(this.conn) }));
     let transcribed = false;
     // an utterance STT (Whisper-style, batch Scribe) logs a failed request and goes on listening:
     // before any transcript, end the attempt at once so the next entry hears the audio

@@ -11,6 +11,8 @@ export const deepgram: ProviderSpec = {
   envKey: 'DEEPGRAM_API_KEY',
   plugin: PKG,
   streamingSTT: true,
+  // documented in Deepgram's changelog of 2022-11-08: a refused upgrade carries its error body in dg-error
+  upgradeErrorHeaders: { message: 'dg-error', requestId: 'dg-request-id' },
   ttsSampleRate: 24000,
   async stt({ model, variant, apiKey, baseURL, options }) {
     const dg = await loadPlugin<typeof Deepgram>(PKG);

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import dc from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { APIStatusError } from '@livekit/agents';
+import type { UpgradeErrorHeaders } from './types.js';
 
 /** What a provider answered when it refused a WebSocket upgrade. */
 export interface HandshakeRejection {
@@ -12,9 +13,10 @@ export interface HandshakeRejection {
   requestId: string | null;
 }
 
-/** The refused upgrades of one provider stream, newest last. */
+/** The refused upgrades of one provider stream: the last one, read from the provider's headers. */
 class Notes {
   last: HandshakeRejection | null = null;
+  constructor(readonly headers: UpgradeErrorHeaders) {}
 }
 
 const context = new AsyncLocalStorage<Notes>();
@@ -22,7 +24,8 @@ const notesOf = new WeakMap<object, Notes>();
 let subscribed = false;
 
 /**
- * Opens a provider stream so that a refused WebSocket upgrade is noted with the provider's message.
+ * Opens a provider stream so that a refused WebSocket upgrade is noted with the provider's message,
+ * read from `headers` (a provider without them: the stream is opened as it is).
  *
  * LiveKit's `waitForWebSocketOpen` turns a refused upgrade into `APIStatusError` with the status
  * only: it drains the response without reading its headers or body. Deepgram puts its error in the
@@ -30,14 +33,17 @@ let subscribed = false;
  * response on the `http.client.response.finish` diagnostics channel before handing it to `ws`, in
  * the async context of the request: the context of the stream whose connect made it, since the
  * plugin connects from the task its stream starts. So the message is read there, with no patch of
- * the plugin or of `ws`, and kept for this stream only (`rejectionOf`).
+ * the plugin or of `ws`, and kept for this stream only (`rejectionOf`). Only providers that declare
+ * such headers open their streams in this context: every async resource created in an
+ * AsyncLocalStorage context carries its store, a cost the other providers' streams need not pay.
  */
-export function openNoted<S extends object>(open: () => S): S {
+export function openNoted<S extends object>(headers: UpgradeErrorHeaders | undefined, open: () => S): S {
+  if (!headers) return open();
   if (!subscribed) {
     dc.subscribe('http.client.response.finish', onResponse);
     subscribed = true;
   }
-  const notes = new Notes();
+  const notes = new Notes(headers);
   const stream = context.run(notes, open);
   notesOf.set(stream, notes);
   return stream;
@@ -68,12 +74,13 @@ function onResponse(message: unknown): void {
   const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
   const status = response.statusCode ?? 0;
   if (status < 400 || String(request.getHeader('upgrade') ?? '').toLowerCase() !== 'websocket') return;
-  notes.last = { status, message: providerMessage(response.headers), requestId: one(response.headers['dg-request-id']) };
+  const { message: messageHeader, requestId } = notes.headers;
+  notes.last = { status, message: providerMessage(response.headers[messageHeader]), requestId: requestId ? one(response.headers[requestId]) : null };
 }
 
-/** Deepgram's `dg-error`: its JSON error body (`err_code`, `err_msg`), or plain text. */
-function providerMessage(headers: IncomingHttpHeaders): string | null {
-  const raw = one(headers['dg-error']);
+/** The provider's error header: its JSON error body (Deepgram: `err_code`, `err_msg`), or plain text. */
+function providerMessage(header: IncomingHttpHeaders[string]): string | null {
+  const raw = one(header);
   if (!raw) return null;
   try {
     const body = JSON.parse(raw) as { err_code?: unknown; err_msg?: unknown; message?: unknown };

@@ -1,6 +1,12 @@
 import type { llm, stt, tts } from '@livekit/agents';
 import type { Modality } from '../types.js';
 
+/** Response headers naming why a provider refused a WebSocket upgrade: its message (JSON error body or text) and request id. */
+export interface UpgradeErrorHeaders {
+  message: string;
+  requestId?: string;
+}
+
 /** Everything a provider needs to build one LiveKit plugin instance. */
 export interface BuildOptions {
   /** model without provider prefix or variant, e.g. `nova-3` */
@@ -34,6 +40,11 @@ export interface ProviderSpec {
    * the last flush is in, the drop-in closes the stream instead of waiting for its end.
    */
   sttStreamOutlivesInput?: boolean;
+  /**
+   * STT: response headers in which the provider explains a refused WebSocket upgrade, whose body the
+   * plugin drops (Deepgram: `dg-error`, `dg-request-id`); the drop-in puts them in the error and the row
+   */
+  upgradeErrorHeaders?: UpgradeErrorHeaders;
   /** TTS sample rate the plugin produces (the drop-in must declare it before the plugin loads) */
   ttsSampleRate?: number;
   stt?(o: BuildOptions): Promise<stt.STT>;
