@@ -39,7 +39,12 @@ export class HeldLog<T> {
 
   push(item: T): void {
     this.#size += 1;
-    const text = this.encode(item);
+    let text: string | null = null;
+    try {
+      text = this.encode(item);
+    } catch {
+      // not encodable (a value JSON cannot hold): it waits as it is, and its write reports the problem
+    }
     if (text === null) return void this.#segments.push({ item });
     const len = Buffer.byteLength(text);
     const last = this.#segments.at(-1);
