@@ -109,14 +109,17 @@ describe.concurrent('voicegw CLI against a temp config and ledger', { timeout: 9
     expect(today.stdout).toMatch(/Requests:\s+4 \(1 unpriced, not in the total\)/);
     expect(today.stdout).toMatch(/^openai\/gpt-4\.1-mini\s+2\s+\$1\.51\s+0$/m);
 
-    const jan = await run('costs', '--from', '2020-01-01', '--to', '2020-01-31', '--project', 'sales', '--json');
+    // the other invocations are independent: side by side, so a loaded machine pays for one spawn, not five
+    const bads = [['--period', 'fortnight'], ['--period', 'week', '--from', '2020-01-01'], ['--from', '2020-02-31'], ['--from', '2020-02-01', '--to', '2020-01-01']];
+    const [jan, ...badRuns] = await Promise.all([
+      run('costs', '--from', '2020-01-01', '--to', '2020-01-31', '--project', 'sales', '--json'),
+      ...bads.map((args) => run('costs', ...args)),
+    ]);
     expect(JSON.parse(jan.stdout)).toMatchObject({ project: 'sales', requests: 1, totalUsd: 0.007, unpriced: 0 });
-
-    for (const args of [['--period', 'fortnight'], ['--period', 'week', '--from', '2020-01-01'], ['--from', '2020-02-31'], ['--from', '2020-02-01', '--to', '2020-01-01']]) {
-      const bad = await run('costs', ...args);
-      expect(bad.code, args.join(' ')).toBe(2);
+    badRuns.forEach((bad, i) => {
+      expect(bad.code, bads[i].join(' ')).toBe(2);
       expect(bad.stderr).toMatch(/^voicegw: --(period|from|to): /);
-    }
+    });
   });
 
   it('logs: newest first, filters, -n; invalid -n / modality exit 2', async () => {
