@@ -143,6 +143,7 @@ function guarded(live: LiveLike, session: PluginSession, connect: () => Promise<
       },
     };
     const timer = setTimeout(() => attempt.fail(new APITimeoutError({ message: `Gemini Live: no connection within ${timeoutMs} ms`, options: { retryable: false } })), timeoutMs);
+    timer.unref?.(); // the socket keeps the process alive while it connects; a closed session's attempt must not
     PENDING.set(live, attempt);
     connect().then(
       (s) => {
