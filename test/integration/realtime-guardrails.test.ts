@@ -78,8 +78,9 @@ describe("guardrails on the caller's transcribed turn", () => {
     expect(events.map((e) => [e.category, e.direction, e.action])).toContainEqual(['financial', 'in', 'block']);
     expect(events.every((e) => !e.excerpt.includes(CARD))).toBe(true);
     const rows = await rowsOf(g);
-    expect(rows.map((r) => r.status)).toEqual(['blocked', 'cancelled', 'success', 'success']);
-    expect(rows[0]!.error).toBe('guardrails: financial');
+    // the blocked row (at the transcript) and the stopped answer's (from its start) can share a millisecond or come either way round under load
+    expect(rows.map((r) => r.status).sort()).toEqual(['blocked', 'cancelled', 'success', 'success']);
+    expect(rows.find((r) => r.status === 'blocked')!.error).toBe('guardrails: financial');
   });
 });
 
