@@ -12,7 +12,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { argList, argString, hasFlag } from './lib/args.js';
 import { BENCH_DIR } from './lib/child.js';
-import { FIGURES, type FigureResult, type RunContext } from './lib/figures.js';
+import type { FigureResult, RunContext } from './lib/figure.js';
+import { FIGURES } from './lib/figures.js';
 import type { BenchMocks } from './lib/mocks.js';
 import { machine, type Machine, type Row, table } from './lib/report.js';
 

@@ -1,61 +1,10 @@
-import type { MockUrls } from './setup.js';
 import { runChild } from './child.js';
 import type { LockStall } from './lock-stall.js';
-import { ms, type Row, signedMs } from './report.js';
+import { ms, type Row } from './report.js';
 import type { Comparison } from './stats.js';
 import { percentile, round } from './stats.js';
-
-export interface RunContext {
-  quick: boolean;
-  /** mock providers hosted by bench/run.ts (P7 and the load run) */
-  mocks: () => Promise<MockUrls>;
-}
-
-export interface FigureResult {
-  rows: Row[];
-  data: unknown;
-}
-
-export interface Figure {
-  id: string;
-  title: string;
-  run(ctx: RunContext): Promise<FigureResult>;
-}
-
-const MIN = 60_000;
-const mocksEnv = async (ctx: RunContext) => ({ VOICEGW_BENCH_MOCKS: JSON.stringify(await ctx.mocks()) });
-
-/** one latency comparison as two rows: median (with its target) and p99 */
-function latencyRows(label: string, c: Comparison, medianTarget: number, p99Target: number | null): Row[] {
-  const cell = (added: number, a: number, b: number, ratio: number) => `${signedMs(added, 3)} (${ms(a)} vs ${ms(b)} raw, ×${ratio.toFixed(2)})`;
-  return [
-    { figure: `${label}, median`, measured: cell(c.addedMedianMs, c.dropIn.median, c.raw.median, c.ratioMedian), target: `≤ +${medianTarget} ms`, pass: c.addedMedianMs <= medianTarget },
-    {
-      figure: `${label}, p99`,
-      measured: cell(c.addedP99Ms, c.dropIn.p99, c.raw.p99, c.ratioP99),
-      target: p99Target === null ? '—' : `≤ +${p99Target} ms`,
-      pass: p99Target === null ? null : c.addedP99Ms <= p99Target,
-    },
-  ];
-}
-
-interface LatencyOut {
-  llm?: Comparison & { context: { chars: number } };
-  stt?: Comparison;
-  tts?: Comparison;
-  ttsBurst?: Comparison;
-  errors: { dropIn: number; raw: number };
-}
-
-async function latency(ctx: RunContext, only: string): Promise<LatencyOut> {
-  const args = ctx.quick ? ['--pairs', '200', '--warmup', '30'] : ['--pairs', '2000', '--warmup', '200'];
-  return runChild<LatencyOut>('latency.ts', [...args, '--only', only], { timeoutMs: 6 * MIN });
-}
-
-function errorRow(id: string, out: { errors: { dropIn: number; raw: number } }): Row[] {
-  const { dropIn, raw } = out.errors;
-  return dropIn + raw > 0 ? [{ figure: `${id} errors during the run`, measured: `${dropIn} drop-in, ${raw} raw`, target: '0', pass: false }] : [];
-}
+import { errorRow, type Figure, latency, latencyRows, MIN, mocksEnv, type RunContext } from './figure.js';
+import { P5 } from './figure-guardrails.js';
 
 const P1: Figure = {
   id: 'P1',
@@ -210,100 +159,6 @@ const P4: Figure = {
       ],
       data: { ...out, postgres: fleet },
     };
-  },
-};
-
-type Timing = { p50_us: number; p99_us: number };
-interface GuardrailsOut {
-  performance: {
-    scanText_4kb_all_categories: Timing;
-    guardChatContext_4kb_in_messages: { p50_us: number };
-    context: { chars: number };
-    machineReference: { charLoop_4kb_us: number; ns_per_char: number };
-    injectionClassifier: { turn_chars_mean: number; classifier_per_turn: Timing; classifier_4kb: Timing; scanText_4kb_all_categories_no_attack: { classifier_off: Timing; classifier_on: Timing } };
-  };
-  corpus?: Record<string, { cases: number; precision: number; recall: number } | string>;
-  public?: { prompt_injection?: HeldOutInjection; prompt_injection_classifier?: { test: { pooled: Record<'rules' | 'classifier' | 'both', HeldOutPooled> } }; medical?: HeldOutMedical };
-}
-
-interface Rate {
-  n: number;
-  flagged: number;
-  rate: number | null;
-}
-type HeldOutPooled = { recall: Rate; fprPerBenignSet: Record<string, Rate>; met: boolean };
-interface HeldOutInjection {
-  pooled: Record<'test' | 'train', HeldOutPooled>;
-}
-interface HeldOutMedical {
-  test: { recall: Rate; bankingFpr: Rate; met: boolean };
-  train: { recall: Rate; bankingFpr: Rate };
-}
-
-const rate = (r: Rate) => `${(r.rate ?? 0).toFixed(3)} (${r.flagged}/${r.n})`;
-
-const P5: Figure = {
-  id: 'P5',
-  title: 'guardrail scan of a 4 KB chat context (all categories); precision/recall per category',
-  async run(ctx) {
-    const out = await runChild<GuardrailsOut>('guardrails.ts', ctx.quick ? ['--iterations', '2000'] : [], { timeoutMs: 5 * MIN });
-    const p = out.performance;
-    const rows: Row[] = [
-      {
-        figure: `P5 guardrail scan, ${p.context.chars} chars, all categories, median`,
-        measured: `${p.scanText_4kb_all_categories.p50_us} µs (p99 ${p.scanText_4kb_all_categories.p99_us}; as chat context ${p.guardChatContext_4kb_in_messages.p50_us} µs)`,
-        target: '≤ 100 µs',
-        pass: p.scanText_4kb_all_categories.p50_us <= 100,
-      },
-      {
-        figure: 'P5 machine reference: one charCodeAt pass over the same 4 KB',
-        measured: `${p.machineReference.charLoop_4kb_us} µs (${p.machineReference.ns_per_char} ns per character)`,
-        target: '—',
-        pass: null,
-      },
-    ];
-    for (const [category, r] of Object.entries(out.corpus ?? {})) {
-      if (typeof r === 'string') continue;
-      rows.push({ figure: `P5 ${category} precision / recall (labelled corpus)`, measured: `${r.precision.toFixed(3)} / ${r.recall.toFixed(3)} (${r.cases} cases)`, target: '—', pass: null });
-    }
-    const inj = out.public?.prompt_injection?.pooled;
-    if (inj) {
-      const fprs = (s: 'test' | 'train') => Object.values(inj[s].fprPerBenignSet).map(rate).join(', ');
-      rows.push({
-        figure: 'P5 prompt_injection held-out, patterns alone (the default): pooled recall; FPR on NotInject, wildguard, Clean_Benign',
-        measured: `${rate(inj.test.recall)}; ${fprs('test')} (train ${rate(inj.train.recall)}; ${fprs('train')})`,
-        // issue #21 asks for the target with the optional classifier if the patterns cannot reach it: next row
-        target: inj.test.met || !out.public?.prompt_injection_classifier ? '≥ 0.75 at FPR ≤ 0.02' : '— (target: with the classifier, next row)',
-        pass: inj.test.met || !out.public?.prompt_injection_classifier ? inj.test.met : null,
-      });
-    }
-    const clf = out.public?.prompt_injection_classifier?.test.pooled;
-    if (clf) {
-      const fprs = (m: HeldOutPooled) => Object.values(m.fprPerBenignSet).map(rate).join(', ');
-      rows.push({
-        figure: 'P5 prompt_injection held-out, optional classifier on (patterns ∪ classifier): pooled recall; FPR on NotInject, wildguard, Clean_Benign',
-        measured: `${rate(clf.both.recall)}; ${fprs(clf.both)} (classifier alone ${rate(clf.classifier.recall)}; ${fprs(clf.classifier)})`,
-        target: '≥ 0.75 at FPR ≤ 0.02',
-        pass: clf.both.met,
-      });
-    }
-    const c = p.injectionClassifier;
-    rows.push({
-      figure: `P5 prompt_injection classifier (off by default): per caller turn (${c.turn_chars_mean} chars) / per 4 KB, median (p99); 4 KB scan, all categories, classifier on`,
-      measured: `${c.classifier_per_turn.p50_us} µs (${c.classifier_per_turn.p99_us}) / ${c.classifier_4kb.p50_us} µs (${c.classifier_4kb.p99_us}); scan ${c.scanText_4kb_all_categories_no_attack.classifier_on.p50_us} µs (off: ${c.scanText_4kb_all_categories_no_attack.classifier_off.p50_us})`,
-      target: '—',
-      pass: null,
-    });
-    const med = out.public?.medical;
-    if (med) {
-      rows.push({
-        figure: 'P5 medical held-out: recall on medical-question-pairs; FPR on banking77',
-        measured: `${rate(med.test.recall)}; ${rate(med.test.bankingFpr)} (train ${rate(med.train.recall)}; ${rate(med.train.bankingFpr)})`,
-        target: '≥ 0.6 at FPR ≤ 0.01',
-        pass: med.test.met,
-      });
-    }
-    return { rows, data: out };
   },
 };
 
