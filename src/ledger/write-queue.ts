@@ -316,7 +316,7 @@ export class WriteQueue<T> {
     this.#failure = null;
     if (this.#announced) {
       this.#announced = false;
-      log.info(`ledger recovered after ${((Date.now() - f.since) / 1000).toFixed(1)} s: queued rows are being written (${this.#items.length} left)`);
+      log.info(`ledger recovered after ${((Date.now() - f.since) / 1000).toFixed(1)} s: queued rows are being written (${this.size} left)`);
     }
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HeldLog } from '../../src/ledger/held-log.js';
 import { WriteQueue } from '../../src/ledger/write-queue.js';
+import { captureLogs } from '../helpers/logs.js';
 
 /** rows are encodable (strings), statements are not (kept as objects) */
 type Item = { row: string } | { statement: number };
@@ -74,10 +75,14 @@ describe('WriteQueue while the store refuses writes', () => {
     expect(written).toHaveLength(10);
     expect(q.health()).toMatchObject({ queued: 60, lost: 0 });
     refusing = false;
+    const logs = captureLogs();
     const after = add({ row: 'after' }); // queued behind the backlog
     await q.flush();
     await after;
+    logs.restore();
     expect(written).toEqual(added);
+    // the first batch after a refusal is a tenth of 7 (1 row): 60 held rows and 'after' are left, not just the rows not held
+    expect(logs.lines.find((l) => l.startsWith('ledger recovered'))).toMatch(/\(60 left\)$/);
     expect(q.health()).toMatchObject({ problem: null, queued: 0, lost: 0 });
   });
 });
