@@ -117,3 +117,23 @@ export class AggregateFolder {
     this.#retry = null;
   }
 }
+
+/** Recomputes `request_hours` and `sessions` from `requests` and empties the inbox (inside the caller's transaction). */
+export function rebuildAggregates(db: Database.Database): void {
+  db.exec(`
+    DELETE FROM aggregate_inbox;
+    DELETE FROM request_hours;
+    INSERT INTO request_hours (hour, project, provider, model, modality, cost_nanos, requests, unpriced)
+      SELECT (ts / 3600000) * 3600000, project, provider, model, modality, COALESCE(SUM(cost_nanos), 0), COUNT(*),
+             SUM(CASE WHEN cost_nanos IS NULL THEN 1 ELSE 0 END)
+      FROM requests GROUP BY 1, 2, 3, 4, 5;
+    DELETE FROM sessions;
+    INSERT INTO sessions (id, project, started_at, ended_at, stt_nanos, llm_nanos, tts_nanos, realtime_nanos, requests, unpriced)
+      SELECT session_id, MIN(project), MIN(ts), CAST(ROUND(MAX(ts + MAX(COALESCE(latency_ms, 0), 0))) AS INTEGER),
+             COALESCE(SUM(CASE WHEN modality = 'stt' THEN cost_nanos END), 0),
+             COALESCE(SUM(CASE WHEN modality = 'llm' THEN cost_nanos END), 0),
+             COALESCE(SUM(CASE WHEN modality = 'tts' THEN cost_nanos END), 0),
+             COALESCE(SUM(CASE WHEN modality = 'realtime' THEN cost_nanos END), 0),
+             COUNT(*), SUM(CASE WHEN cost_nanos IS NULL THEN 1 ELSE 0 END)
+      FROM requests WHERE session_id IS NOT NULL GROUP BY session_id;`);
+}

@@ -4,9 +4,9 @@ import Database from 'better-sqlite3';
 import type { Nanos } from '../money.js';
 import { log } from '../log.js';
 import { isRejectedData, operatorHint, retryWhileBusy, type StoreHealth } from './health.js';
-import { pendingMigrations, SCHEMA_VERSION_DDL } from './migrations.js';
-import { AggregateFolder, type FoldOptions, inboxSpendQuery } from './sqlite-aggregates.js';
+import { AggregateFolder, type FoldOptions, inboxSpendQuery, rebuildAggregates } from './sqlite-aggregates.js';
 import { type CheckpointOptions, WalCheckpointer } from './sqlite-checkpointer.js';
+import { migrateSqlite } from './sqlite-schema.js';
 import * as A from './alert-queries.js';
 import * as Q from './queries.js';
 import * as R from './rows.js';
@@ -96,7 +96,7 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
       this.#db.pragma('page_size = 2048');
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = NORMAL');
-      this.#migrate();
+      migrateSqlite(this.#db);
     } catch (err) {
       this.#db.close();
       throw err;
@@ -342,7 +342,7 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
     const tx = this.#db.transaction(() => {
       let n = 0;
       for (const r of rows) n += insert.run(R.requestValues(r)).changes;
-      this.#rebuildAggregates();
+      rebuildAggregates(this.#db);
       return n;
     });
     return this.#write(() => tx.immediate());
@@ -350,42 +350,7 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
 
   /** Recomputes `request_hours` and `sessions` from `requests` (repair tool); empties the inbox. */
   rebuildAggregates(): void {
-    this.#write(() => this.#db.transaction(() => this.#rebuildAggregates()).immediate());
-  }
-
-  #rebuildAggregates(): void {
-    this.#db.exec(`
-      DELETE FROM aggregate_inbox;
-      DELETE FROM request_hours;
-      INSERT INTO request_hours (hour, project, provider, model, modality, cost_nanos, requests, unpriced)
-        SELECT (ts / 3600000) * 3600000, project, provider, model, modality, COALESCE(SUM(cost_nanos), 0), COUNT(*),
-               SUM(CASE WHEN cost_nanos IS NULL THEN 1 ELSE 0 END)
-        FROM requests GROUP BY 1, 2, 3, 4, 5;
-      DELETE FROM sessions;
-      INSERT INTO sessions (id, project, started_at, ended_at, stt_nanos, llm_nanos, tts_nanos, realtime_nanos, requests, unpriced)
-        SELECT session_id, MIN(project), MIN(ts), CAST(ROUND(MAX(ts + MAX(COALESCE(latency_ms, 0), 0))) AS INTEGER),
-               COALESCE(SUM(CASE WHEN modality = 'stt' THEN cost_nanos END), 0),
-               COALESCE(SUM(CASE WHEN modality = 'llm' THEN cost_nanos END), 0),
-               COALESCE(SUM(CASE WHEN modality = 'tts' THEN cost_nanos END), 0),
-               COALESCE(SUM(CASE WHEN modality = 'realtime' THEN cost_nanos END), 0),
-               COUNT(*), SUM(CASE WHEN cost_nanos IS NULL THEN 1 ELSE 0 END)
-        FROM requests WHERE session_id IS NOT NULL GROUP BY session_id;`);
-  }
-
-  #migrate(): void {
-    const migrate = this.#db.transaction(() => {
-      this.#db.exec(SCHEMA_VERSION_DDL);
-      const applied = R.num((this.#db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as R.DbRow).v);
-      for (const m of pendingMigrations(applied)) {
-        this.#db.exec(m.sqlite);
-        this.#db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
-      }
-    });
-    // the version is read first, so a file already migrated opens without the write lock;
-    // IMMEDIATE: several workers opening one new file at once serialize here instead of racing
-    const versioned = this.#db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get();
-    const current = versioned ? R.num((this.#db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as R.DbRow).v) : 0;
-    if (pendingMigrations(current).length > 0) migrate.immediate();
+    this.#write(() => this.#db.transaction(() => rebuildAggregates(this.#db)).immediate());
   }
 
   #prepare(text: string): Database.Statement {
