@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
 import { inference } from '../../src/index.js';
 import { type Fault, sineFrames } from '../../src/testing/index.js';
-import { captureErrors, chatCtx, type Mocks, mockProviders, openGateway, startMocks, synthesize, transcribe } from '../helpers/stack.js';
+import { captureErrors, chatCtx, type Mocks, mockProviders, openGateway, startMocks, synthesize, transcribe, rowsSince as ledgerRowsSince } from '../helpers/stack.js';
 
 // Defect 3 of issue #17: with no fallback chain (the default), one 503, one refused connection or
 // one stream dropped before the first token failed the turn, where the raw plugin retries and answers.
@@ -23,10 +23,7 @@ beforeEach(() => {
   for (const m of [mocks.openai, mocks.deepgram, mocks.cartesia, mocks.local]) m.reset();
 });
 
-async function rowsSince(since: number, modality: 'stt' | 'llm' | 'tts', project = 'p') {
-  await gw.drain();
-  return (await gw.ledger.logs({ project, modality, limit: 20 })).filter((r) => r.ts >= since - 5).reverse();
-}
+const rowsSince = (since: number, modality: 'stt' | 'llm' | 'tts', project = 'p') => ledgerRowsSince(gw, since, { project, modality });
 
 const once: [string, Fault][] = [
   ['one HTTP 503', { kind: 'status', status: 503 }],

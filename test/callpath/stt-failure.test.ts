@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
 import { inference } from '../../src/index.js';
 import { sineFrames } from '../../src/testing/index.js';
-import { captureErrors, type Mocks, mockProviders, openGateway, startMocks } from '../helpers/stack.js';
+import { captureErrors, type Mocks, mockProviders, openGateway, startMocks, rowsSince as ledgerRowsSince } from '../helpers/stack.js';
 import { waitFor } from '../helpers/session.js';
 
 // Defects 4 and 5 of issue #17: an STT failure at connect was held until the next audio frame or
@@ -30,10 +30,7 @@ beforeEach(() => {
   mocks.local.reset();
 });
 
-async function rowsSince(project: string, since: number) {
-  await gw.drain();
-  return (await gw.ledger.logs({ project, modality: 'stt', limit: 10 })).filter((r) => r.ts >= since - 5).reverse();
-}
+const rowsSince = (project: string, since: number) => ledgerRowsSince(gw, since, { project, modality: 'stt', limit: 10 });
 
 describe('STT failure at connect, while the caller is silent (no more audio arrives)', () => {
   it("surfaces at once with its real cause (status 401 and Deepgram's own message, the key masked) in the error and the ledger row; close() does not throw", async () => {

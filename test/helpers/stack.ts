@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { llm, stt, tts } from '@livekit/agents';
 import type { AudioFrame } from '@livekit/rtc-node';
 import { Gateway, type GatewayOptions } from '../../src/gateway.js';
+import type { RequestRecord } from '../../src/ledger/types.js';
 import {
   type MockAssemblyAI,
   type MockCartesia,
@@ -79,6 +80,12 @@ export function mockProviders(m: Mocks) {
 export async function openGateway(config: Record<string, unknown>, extra: Partial<GatewayOptions> = {}): Promise<Gateway> {
   const dir = mkdtempSync(join(tmpdir(), 'vgw-test-'));
   return Gateway.open({ config, dbPath: join(dir, 'ledger.db'), env: {}, ...extra });
+}
+
+/** The ledger rows written since `since` (after the gateway drained), oldest first. */
+export async function rowsSince(gw: Gateway, since: number, q: { project?: string; modality?: 'stt' | 'llm' | 'tts'; limit?: number } = {}): Promise<RequestRecord[]> {
+  await gw.drain();
+  return (await gw.ledger.logs({ project: q.project ?? 'p', modality: q.modality, limit: q.limit ?? 20 })).filter((r) => r.ts >= since - 5).reverse();
 }
 
 export function chatCtx(...user: string[]): llm.ChatContext {

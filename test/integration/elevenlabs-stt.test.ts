@@ -2,9 +2,8 @@ import { stt } from '@livekit/agents';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
 import { inference } from '../../src/index.js';
-import type { RequestRecord } from '../../src/ledger/types.js';
 import { type Fault, sineFrame, sineFrames } from '../../src/testing/index.js';
-import { captureErrors, captureMetrics, type Mocks, mockProviders, openGateway, startMocks, transcribe } from '../helpers/stack.js';
+import { captureErrors, captureMetrics, type Mocks, mockProviders, openGateway, startMocks, transcribe, rowsSince as ledgerRowsSince } from '../helpers/stack.js';
 
 // ElevenLabs STT (Scribe) through the drop-in over the real @livekit/agents-plugin-elevenlabs, against
 // the mock's realtime WebSocket (scribe_v2_realtime) and batch POST (scribe_v1 / scribe_v2): the same
@@ -36,10 +35,7 @@ beforeEach(() => {
   mocks.local.reset();
 });
 
-async function rowsSince(since: number): Promise<RequestRecord[]> {
-  await gw.drain();
-  return (await gw.ledger.logs({ project: 'p', limit: 20 })).filter((r) => r.ts >= since - 5).reverse();
-}
+const rowsSince = (since: number) => ledgerRowsSince(gw, since);
 
 const finals = (events: stt.SpeechEvent[]) => events.filter((e) => e.type === stt.SpeechEventType.FINAL_TRANSCRIPT).map((e) => e.alternatives![0].text);
 const perHourNanos = (usd: number, seconds: number) => Math.round((seconds / 3600) * usd * 1e9);

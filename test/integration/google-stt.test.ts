@@ -2,9 +2,8 @@ import { stt } from '@livekit/agents';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
 import { inference } from '../../src/index.js';
-import type { RequestRecord } from '../../src/ledger/types.js';
 import { type Fault, sineFrames } from '../../src/testing/index.js';
-import { captureErrors, captureMetrics, type Mocks, mockProviders, openGateway, startMocks, transcribe } from '../helpers/stack.js';
+import { captureErrors, captureMetrics, type Mocks, mockProviders, openGateway, startMocks, transcribe, rowsSince as ledgerRowsSince } from '../helpers/stack.js';
 
 // Gemini STT (the plugin's beta GeminiSTT: input transcription over the Live API WebSocket) through the
 // drop-in against the Google mock: the suite the other STT providers pass (metering, pricing, fallback
@@ -35,10 +34,7 @@ beforeEach(() => {
   mocks.local.reset();
 });
 
-async function rowsSince(since: number): Promise<RequestRecord[]> {
-  await gw.drain();
-  return (await gw.ledger.logs({ project: 'p', limit: 20 })).filter((r) => r.ts >= since - 5).reverse();
-}
+const rowsSince = (since: number) => ledgerRowsSince(gw, since);
 
 const finals = (events: stt.SpeechEvent[]) => events.filter((e) => e.type === stt.SpeechEventType.FINAL_TRANSCRIPT).map((e) => e.alternatives![0].text);
 

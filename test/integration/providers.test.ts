@@ -2,10 +2,9 @@ import { llm, stt, tts } from '@livekit/agents';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
 import { inference } from '../../src/index.js';
-import type { RequestRecord } from '../../src/ledger/types.js';
 import { GENAI_SOURCE } from '../../src/metering/pricing.js';
 import { type Fault, type MockServer, sineFrames } from '../../src/testing/index.js';
-import { captureErrors, captureMetrics, chatCtx, type Mocks, mockProviders, openGateway, startMocks, synthesize, transcribe } from '../helpers/stack.js';
+import { captureErrors, captureMetrics, chatCtx, type Mocks, mockProviders, openGateway, startMocks, synthesize, transcribe, rowsSince as ledgerRowsSince } from '../helpers/stack.js';
 
 // The integration suite deepgram / openai / cartesia pass, for every provider #19 adds, each over
 // its real LiveKit plugin (or our own STT for AssemblyAI) against its protocol-faithful mock.
@@ -34,10 +33,7 @@ beforeEach(() => {
   for (const m of [mocks.openai, mocks.google, mocks.elevenlabs, mocks.assemblyai, mocks.local]) m.reset();
 });
 
-async function rowsSince(since: number): Promise<RequestRecord[]> {
-  await gw.drain();
-  return (await gw.ledger.logs({ project: 'p', limit: 20 })).filter((r) => r.ts >= since - 5).reverse();
-}
+const rowsSince = (since: number) => ledgerRowsSince(gw, since);
 
 const price = (modality: 'stt' | 'llm' | 'tts', provider: string, model: string, units: { inputUnits: number; outputUnits?: number; cachedUnits?: number }) =>
   gw.prices.price(modality, provider, model, { outputUnits: 0, cachedUnits: 0, ...units });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
 import { inference } from '../../src/index.js';
 import { type Fault, sineFrames } from '../../src/testing/index.js';
-import { captureErrors, captureMetrics, type Mocks, mockProviders, openGateway, startMocks, synthesize, transcribe } from '../helpers/stack.js';
+import { captureErrors, captureMetrics, type Mocks, mockProviders, openGateway, startMocks, synthesize, transcribe, rowsSince as ledgerRowsSince } from '../helpers/stack.js';
 
 let mocks: Mocks;
 let gw: Gateway;
@@ -26,10 +26,7 @@ beforeEach(() => {
   for (const m of [mocks.deepgram, mocks.cartesia, mocks.local]) m.reset();
 });
 
-async function rowsSince(since: number, modality: 'stt' | 'tts') {
-  await gw.drain();
-  return (await gw.ledger.logs({ project: 'p', modality, limit: 10 })).filter((r) => r.ts >= since - 5).reverse();
-}
+const rowsSince = (since: number, modality: 'stt' | 'tts') => ledgerRowsSince(gw, since, { modality, limit: 10 });
 
 const texts = (events: stt.SpeechEvent[]) => events.filter((e) => e.type === stt.SpeechEventType.FINAL_TRANSCRIPT).map((e) => e.alternatives![0].text);
 
