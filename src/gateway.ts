@@ -17,9 +17,9 @@ export interface GuardrailSetup {
 }
 import { scopedProject } from './inference/context.js';
 import { type LedgerStatus, ledgerStatus } from './ledger/status.js';
+import { openStore } from './ledger/index.js';
 import { resolveTarget } from './ledger/location.js';
 import { ResilientLedger } from './ledger/resilient.js';
-import { SqliteLedger } from './ledger/sqlite.js';
 import { type AlertDelivery, isAtomicBudgetStore, type Ledger } from './ledger/types.js';
 import { type PriceCatalog, priceCatalog } from './metering/catalog-view.js';
 import { PriceBook } from './metering/pricing.js';
@@ -145,9 +145,7 @@ export class Gateway {
     const env = this.options.env ?? process.env;
     const databaseUrl = this.options.databaseUrl ?? env.VOICEGW_DB_URL ?? this.config.cost_tracking.database_url;
     const target = resolveTarget({ databaseUrl, sqlitePath: databaseUrl ? undefined : this.ledgerPath() });
-    const open = async (): Promise<Ledger> =>
-      target.kind === 'postgres' ? (await import('./ledger/postgres.js')).PostgresLedger.open(target.databaseUrl) : SqliteLedger.open(target.path);
-    return new ResilientLedger(target, open, async (store) => {
+    return new ResilientLedger(target, () => openStore(target), async (store) => {
       // fleets share one budget through the database; a single SQLite file keeps budgets in-process
       this.budget.attachLedger(this.#ledger, store.kind === 'postgres' && isAtomicBudgetStore(store) ? store : null);
       await this.reloadProjects(store);

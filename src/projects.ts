@@ -112,6 +112,8 @@ export interface ProjectView {
   source: Project['source'];
   read_only: boolean;
   spent_today: number;
+  /** the ledger could not be read: `spent_today` counts only what this process has seen */
+  spend_partial: boolean;
   budget_status: BudgetLevel;
   /** `allow_unpriced`: cloud models with no price are served under the budget, counted as unpriced */
   allow_unpriced: boolean;
@@ -130,6 +132,7 @@ export function projectView(p: Project, b: BudgetStatus): ProjectView {
     source: p.source,
     read_only: p.source !== 'runtime',
     spent_today: b.spentUsd,
+    spend_partial: b.partial,
     budget_status: b.status,
     allow_unpriced: p.config.allow_unpriced === true,
     unpriced_today: b.unpricedRequests,

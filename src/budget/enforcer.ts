@@ -42,6 +42,11 @@ export interface BudgetStatus {
   resetsAt: string;
   /** requests today whose model has no price (`allow_unpriced: true`): served, counted here, never in `spentUsd` */
   unpricedRequests: number;
+  /**
+   * True while today's spend cannot be read from the ledger (not open yet, or unreadable): `spentUsd`
+   * is then what this process has seen since its last read, and budgets are enforced on it.
+   */
+  partial: boolean;
 }
 
 interface DayState {
@@ -52,6 +57,8 @@ interface DayState {
   ownNanos: Nanos;
   reservedNanos: Nanos;
   loadedAt: number;
+  /** the last read of the ledger failed: `baseNanos` is older than `loadedAt`, or 0 */
+  partial: boolean;
   events: Set<BudgetEvent['kind']>;
 }
 
@@ -222,16 +229,16 @@ export class BudgetEnforcer {
   }
 
   /** The day's figures: the `budget_days` row on a fleet store, this process's view otherwise. */
-  async #figures(project: string): Promise<{ policy: BudgetPolicy; state: DayState; spent: Nanos; reserved: Nanos }> {
+  async #figures(project: string): Promise<{ policy: BudgetPolicy; state: DayState; spent: Nanos; reserved: Nanos; partial: boolean }> {
     const policy = this.opts.policyFor(project);
     const state = this.#fresh(project, policy) ?? (await this.#load(project, policy));
     const shared = this.#atomic ? await this.#atomic.budgetDay(project, state.window.day).catch(() => null) : null;
-    if (shared) return { policy, state, spent: shared.spentNanos, reserved: shared.reservedNanos };
-    return { policy, state, spent: state.baseNanos + state.ownNanos, reserved: state.reservedNanos };
+    if (shared) return { policy, state, spent: shared.spentNanos, reserved: shared.reservedNanos, partial: false };
+    return { policy, state, spent: state.baseNanos + state.ownNanos, reserved: state.reservedNanos, partial: state.partial || this.#atomic !== null };
   }
 
   async status(project: string): Promise<BudgetStatus> {
-    const { policy, state, spent, reserved } = await this.#figures(project);
+    const { policy, state, spent, reserved, partial } = await this.#figures(project);
     const budget = policy.budgetNanos;
     const percent = budget > 0 ? Math.round((spent / budget) * 10000) / 100 : 0;
     const report = await this.opts.ledger?.costs({ project, from: state.window.start, to: state.window.end }).catch(() => null);
@@ -247,6 +254,7 @@ export class BudgetEnforcer {
       action: policy.action,
       resetsAt: new Date(state.window.end).toISOString(),
       unpricedRequests: report?.unpriced ?? 0,
+      partial: partial || !report,
     };
   }
 
@@ -297,7 +305,9 @@ export class BudgetEnforcer {
         const base = await this.#spend(project, window);
         const keep = sameDay(this.#states.get(project));
         if (base === null && keep) {
-          keep.loadedAt = now; // unreadable: go on with what this process has seen, try again after the TTL
+          // unreadable: go on with what this process has seen, try again after the TTL
+          keep.loadedAt = now;
+          keep.partial = true;
           return;
         }
         this.#states.set(project, {
@@ -307,6 +317,7 @@ export class BudgetEnforcer {
           ownNanos: keep ? Math.max(0, keep.ownNanos - ownBefore) : 0,
           reservedNanos: keep?.reservedNanos ?? 0,
           loadedAt: now,
+          partial: base === null,
           events: keep?.events ?? new Set(),
         });
       })().finally(() => this.#loading.delete(project));
@@ -316,7 +327,7 @@ export class BudgetEnforcer {
 
   /** The day's spend in the ledger, or null while it cannot be read (budgets go on with what they know). */
   async #spend(project: string, window: DayWindow): Promise<Nanos | null> {
-    if (!this.opts.ledger) return 0;
+    if (!this.opts.ledger) return null; // the ledger has not opened yet: admission must not wait for it
     try {
       return await this.opts.ledger.spend(project, window.start, window.end);
     } catch (e) {

@@ -1,5 +1,5 @@
 import { retryWhileBusy } from './health.js';
-import { resolveTarget } from './location.js';
+import { type ResolvedTarget, resolveTarget } from './location.js';
 import { SqliteLedger } from './sqlite.js';
 import type { Ledger, LedgerTarget } from './types.js';
 
@@ -8,16 +8,25 @@ export type * from './types.js';
 export type { StoreHealth } from './health.js';
 export { SqliteLedger };
 
-/** how long opening a SQLite file waits (on timers) for another process's migration or write lock */
-const SQLITE_OPEN_WAIT_MS = 10_000;
+/**
+ * How long opening a SQLite file waits (on timers) for a lock another process holds for a moment:
+ * its migration, its WAL recovery, or the checkpoint of its last connection closing. Several workers
+ * or CLI commands starting at once meet these; a lock held longer is reported as degraded and the
+ * gateway's ledger keeps retrying (`ResilientLedger`).
+ */
+const SQLITE_OPEN_WAIT_MS = 2000;
 
 /**
  * Opens the ledger: PostgreSQL when `databaseUrl` is `postgres://…`/`postgresql://…`, otherwise the
  * SQLite file at `sqlitePath` (or a `sqlite:` / `file:` URL). Migrations run on open. The PostgreSQL
  * driver is imported only when it is used, so SQLite workers never load it.
  */
-export async function openLedger(target: LedgerTarget): Promise<Ledger> {
-  const t = resolveTarget(target);
-  if (t.kind === 'postgres') return (await import('./postgres.js')).PostgresLedger.open(t.databaseUrl, target.postgres);
+export function openLedger(target: LedgerTarget): Promise<Ledger> {
+  return openStore(resolveTarget(target), target.postgres);
+}
+
+/** Opens a target already resolved (and checked at load). */
+export async function openStore(t: ResolvedTarget, postgres?: LedgerTarget['postgres']): Promise<Ledger> {
+  if (t.kind === 'postgres') return (await import('./postgres.js')).PostgresLedger.open(t.databaseUrl, postgres);
   return retryWhileBusy(() => SqliteLedger.open(t.path), SQLITE_OPEN_WAIT_MS);
 }

@@ -50,6 +50,7 @@ export const budgetStatusView = z.object({
   action: z.enum(['warn', 'throttle', 'block']),
   resetsAt: z.string(),
   unpricedRequests: z.number().describe('requests today to models without a price (allow_unpriced): served, never in spentUsd'),
+  partial: z.boolean().describe("true while the ledger cannot be read: spentUsd counts only the serving process's own requests"),
 });
 export const toBudgetView = (s: BudgetStatus): z.infer<typeof budgetStatusView> => ({ ...s });
 

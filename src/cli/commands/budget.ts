@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { print, withGateway } from '../context.js';
 import { json, keyValues, money, percent } from '../format.js';
+import { partialSpendNote } from '../views.js';
 
 /** `voicegw budget <project>`: today's budget state (exit 1 if the project is unknown). */
 export function budgetCommand(program: Command): void {
@@ -19,7 +20,7 @@ export function budgetCommand(program: Command): void {
             ['Project', b.project],
             ['Day', `${b.day} (resets ${b.resetsAt})`],
             ['Budget', b.budgetUsd > 0 ? `${money(b.budgetUsd)}/day` : 'no limit'],
-            ['Spent', money(b.spentUsd)],
+            ['Spent', `${money(b.spentUsd)}${b.partial ? ` (${partialSpendNote(gw)})` : ''}`],
             ['Reserved', money(b.reservedUsd)],
             ['Remaining', b.remainingUsd === null ? 'no limit' : money(b.remainingUsd)],
             ['Used', b.budgetUsd > 0 ? percent(b.percent) : '-'],

@@ -47,7 +47,7 @@ export function projectsPage(route: Route, services: AppServices): Page {
       },
       { head: 'Budget / day', cls: 'num', text: (p) => (p.daily_budget > 0 ? usd(p.daily_budget) : 'no limit') },
       { head: 'Over budget', text: (p) => (p.daily_budget > 0 ? ACTION_LABEL[p.budget_action]!.replace(' when over budget', '') : '—') },
-      { head: 'Spent today', cls: 'num', text: (p) => usd(p.spent_today) },
+      { head: 'Spent today', cls: 'num', text: (p) => `${usd(p.spent_today)}${p.spend_partial ? ' (partial: ledger unreadable)' : ''}` },
       {
         head: 'Unpriced',
         cls: 'num',
