@@ -56,6 +56,7 @@ describe('HTTP API (auth off)', () => {
       source: 'yaml',
       read_only: true,
       spent_today: 0.00315,
+      spend_partial: false,
       budget_status: 'ok',
       // the TTS row has no known price: counted here, never in spent_today
       allow_unpriced: false,
