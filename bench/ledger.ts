@@ -19,7 +19,7 @@ import { PostgresLedger } from '../src/ledger/postgres.js';
 import { SqliteLedger } from '../src/ledger/sqlite.js';
 import type { Ledger, RequestRecord } from '../src/ledger/types.js';
 import type { Modality } from '../src/types.js';
-import { lockStall } from './lib/lock-stall.js';
+import { lockStall, otherCommit } from './lib/lock-stall.js';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -218,6 +218,7 @@ const dir = mkdtempSync(join(tmpdir(), 'voicegw-bench-'));
 try {
   const sqlite = ONLY === 'lock' ? null : await sqliteBench(dir);
   const lock = ONLY === 'throughput' ? null : await lockStall(dir, LOCK_SECONDS, (i) => row(i, NOW - DAY + i));
+  const otherProcess = ONLY === 'throughput' ? null : await otherCommit(dir, (i) => row(i, NOW - DAY + i));
   const postgres = ONLY === 'lock' ? null : await postgresBench();
   console.log(
     JSON.stringify(
@@ -227,6 +228,7 @@ try {
         targets: { durable_rows_per_s: 20_000, costs_ms: 50, lock_stall_ms: 5 },
         sqlite,
         lock,
+        other_process_commit: otherProcess,
         postgres,
       },
       null,

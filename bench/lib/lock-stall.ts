@@ -37,6 +37,11 @@ export interface LockStall {
   /** worst stall while the lock was held, and while the backlog was written after it */
   worst_stall_during_lock_ms: number;
   worst_stall_after_release_ms: number;
+  /**
+   * the longest the ledger itself held the loop (one write transaction, tried or committed, or one
+   * inline checkpoint) in each window: the part of the stalls above that is the ledger's
+   */
+  ledger_longest_block_ms: { baseline: number; during_lock: number; after_release: number };
   /** longest GC pause with no lock, with the lock held, and while the backlog was written */
   gc_pause_max_ms: { baseline: number; during_lock: number; after_release: number };
   /** full (mark-compact) collections in each window: waiting rows that grow the old generation cause them */
@@ -76,12 +81,15 @@ export async function lockStall(dir: string, lockSeconds: number, row: (i: numbe
   const monitored = async (until: () => Promise<unknown>) => {
     const monitor = monitorEventLoopDelay({ resolution: 1 });
     const from = performance.now();
+    ledger.takeLongestBlockMs();
     monitor.enable();
     await until();
     monitor.disable();
+    const ledgerBlockMs = Math.round(ledger.takeLongestBlockMs() * 100) / 100;
     const to = performance.now();
     const inWindow = () => pauses.filter((p) => p.at >= from && p.at < to);
     return Object.assign(monitor, {
+      ledgerBlockMs,
       gcMaxMs: () => Math.round(Math.max(0, ...inWindow().map((p) => p.ms)) * 100) / 100,
       gcMajor: () => inWindow().filter((p) => p.major).length,
     });
@@ -128,6 +136,7 @@ export async function lockStall(dir: string, lockSeconds: number, row: (i: numbe
     p99_stall_ms: ms(duringLock.percentile(99)),
     worst_stall_during_lock_ms: ms(duringLock.max),
     worst_stall_after_release_ms: ms(afterRelease.max),
+    ledger_longest_block_ms: { baseline: baseline.ledgerBlockMs, during_lock: duringLock.ledgerBlockMs, after_release: afterRelease.ledgerBlockMs },
     gc_pause_max_ms: { baseline: baseline.gcMaxMs(), during_lock: duringLock.gcMaxMs(), after_release: afterRelease.gcMaxMs() },
     gc_major: { baseline: baseline.gcMajor(), during_lock: duringLock.gcMajor(), after_release: afterRelease.gcMajor() },
     heap_used_mb: { baseline: baselineHeap, at_release: heapAtRelease },
@@ -136,4 +145,55 @@ export async function lockStall(dir: string, lockSeconds: number, row: (i: numbe
     rows_in_ledger: inLedger,
     rows_expected: n,
   };
+}
+
+const COMMITTER = `
+const db = new (require(process.argv[1]))(process.argv[2]);
+require('node:readline').createInterface({ input: process.stdin }).on('line', () => {
+  db.prepare("INSERT INTO audit_log (ts, actor, source, action, target, detail) VALUES (0, 'bench', 'cli', 'edit', '', '')").run();
+  process.stdout.write('committed\\n');
+});`;
+
+export interface OtherCommit {
+  rows_before: number;
+  commits: number;
+  /** the ledger's next write transaction after another process committed (SQLite drops its page cache then) */
+  first_write_ms: { median: number; max: number };
+  /** the write after that one, for comparison */
+  next_write_ms: { median: number; max: number };
+}
+
+/**
+ * What another process's commit (a second worker, an operator's edit) costs this worker's event loop:
+ * after `rowsBefore` rows have filled the ledger connection's page cache, another process commits
+ * one row, `commits` times; each time the ledger's next write transaction is timed, then the one after.
+ */
+export async function otherCommit(dir: string, row: (i: number) => RequestRecord, rowsBefore = 100_000, commits = 10): Promise<OtherCommit> {
+  const path = join(dir, 'shared.db');
+  const ledger = SqliteLedger.open(path);
+  let n = 0;
+  while (n < rowsBefore) await Promise.all(Array.from({ length: 1000 }, () => ledger.record(row(n++))));
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const child = spawn(process.execPath, ['-e', COMMITTER, driver, path], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const first: number[] = [];
+  const next: number[] = [];
+  for (let c = 0; c < commits; c++) {
+    await new Promise<void>((resolve) => {
+      lines.once('line', () => resolve());
+      child.stdin!.write('commit\n');
+    });
+    ledger.takeLongestBlockMs();
+    await ledger.record(row(n++));
+    first.push(ledger.takeLongestBlockMs());
+    await ledger.record(row(n++));
+    next.push(ledger.takeLongestBlockMs());
+  }
+  child.kill();
+  await ledger.close();
+  const summary = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return { median: Math.round(s[Math.floor(s.length / 2)]! * 100) / 100, max: Math.round(s.at(-1)! * 100) / 100 };
+  };
+  return { rows_before: rowsBefore, commits, first_write_ms: summary(first), next_write_ms: summary(next) };
 }

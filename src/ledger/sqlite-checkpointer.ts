@@ -30,6 +30,7 @@ export class WalCheckpointer {
   #scheduled: NodeJS.Immediate | null = null;
   #windowStart = performance.now();
   #windowSpentMs = 0;
+  #longestMs = 0;
   #thread: CheckpointThread | null = null;
   /**
    * The driver the thread loads, resolved when the ledger opens: resolving it walks node_modules
@@ -60,6 +61,13 @@ export class WalCheckpointer {
     this.#scheduled = setImmediate(() => this.#checkpointInline());
   }
 
+  /** the longest inline checkpoint since the last call */
+  takeLongestMs(): number {
+    const ms = this.#longestMs;
+    this.#longestMs = 0;
+    return ms;
+  }
+
   async stop(): Promise<void> {
     this.#cancelScheduled();
     await this.#thread?.stop();
@@ -86,6 +94,7 @@ export class WalCheckpointer {
       this.#windowSpentMs = 0;
     }
     this.#windowSpentMs += now - started;
+    this.#longestMs = Math.max(this.#longestMs, now - started);
     if (this.#windowSpentMs > this.#o.maxLoopShare * WINDOW_MS) this.#moveToThread(`checkpoints took ${this.#windowSpentMs.toFixed(1)} ms of the last second`);
   }
 

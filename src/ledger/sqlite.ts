@@ -1,12 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Nanos } from '../money.js';
 import { log } from '../log.js';
 import { isRejectedData, operatorHint, retryWhileBusy, type StoreHealth } from './health.js';
 import { AggregateFolder, type FoldOptions, inboxSpendQuery, rebuildAggregates } from './sqlite-aggregates.js';
 import { type CheckpointOptions, WalCheckpointer } from './sqlite-checkpointer.js';
-import { migrateSqlite } from './sqlite-schema.js';
+import { openSqliteConnection } from './sqlite-schema.js';
 import * as A from './alert-queries.js';
 import * as Q from './queries.js';
 import * as R from './rows.js';
@@ -82,25 +80,13 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
   readonly #aggregates: AggregateFolder;
   readonly #queue: WriteQueue<Pending>;
   readonly #writeBatch: Database.Transaction<(items: Pending[]) => number>;
+  #longestWriteMs = 0;
 
   private constructor(
     readonly location: string,
     { checkpoint, aggregates, queue }: SqliteOptions,
   ) {
-    if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
-    // timeout 0: a lock held elsewhere fails at once (the write queues) instead of sleeping the loop
-    this.#db = new Database(location, { timeout: 0 });
-    try {
-      // new files only: every commit writes (and checksums) each page it touched to the WAL, so
-      // smaller pages make record() cheaper; reports read the small aggregate tables
-      this.#db.pragma('page_size = 2048');
-      this.#db.pragma('journal_mode = WAL');
-      this.#db.pragma('synchronous = NORMAL');
-      migrateSqlite(this.#db);
-    } catch (err) {
-      this.#db.close();
-      throw err;
-    }
+    this.#db = openSqliteConnection(location);
     if (location !== ':memory:') {
       // checkpoints run after commits (WalCheckpointer); this larger automatic one is only the fallback
       this.#db.pragma('wal_autocheckpoint = 10000');
@@ -383,9 +369,24 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
 
   /** A committed write of `rows` rows, counted towards the next WAL checkpoint. */
   #write<T>(commit: () => T, rows = 1): T {
-    const result = commit();
-    this.#checkpointer?.committed(rows);
-    return result;
+    const started = performance.now();
+    try {
+      const result = commit();
+      this.#checkpointer?.committed(rows);
+      return result;
+    } finally {
+      this.#longestWriteMs = Math.max(this.#longestWriteMs, performance.now() - started);
+    }
+  }
+
+  /**
+   * The longest the ledger held the event loop in one write transaction (tried or committed) or one
+   * inline WAL checkpoint since the last call: the share of event-loop stalls the ledger itself causes.
+   */
+  takeLongestBlockMs(): number {
+    const ms = Math.max(this.#longestWriteMs, this.#checkpointer?.takeLongestMs() ?? 0);
+    this.#longestWriteMs = 0;
+    return ms;
   }
 
   /** Before a read: waits for the writes queued so far, unless the store refuses them (then reads what is committed). */
