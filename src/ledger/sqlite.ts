@@ -87,11 +87,8 @@ export class SqliteLedger implements Ledger, AtomicBudgetStore {
     { checkpoint, aggregates, queue }: SqliteOptions,
   ) {
     this.#db = openSqliteConnection(location);
-    if (location !== ':memory:') {
-      // checkpoints run after commits (WalCheckpointer); this larger automatic one is only the fallback
-      this.#db.pragma('wal_autocheckpoint = 10000');
-      this.#checkpointer = new WalCheckpointer(this.#db, location, checkpoint);
-    }
+    // checkpoints run after commits or on a thread (WalCheckpointer), never inside record()
+    if (location !== ':memory:') this.#checkpointer = new WalCheckpointer(this.#db, location, checkpoint);
 
     const insert = this.#db.prepare(
       `INSERT INTO requests (${R.REQUEST_COLUMNS.join(', ')}) VALUES (${placeholders(R.REQUEST_COLUMNS.length)})

@@ -61,6 +61,24 @@ describe('SQLite WAL checkpoints', () => {
     await ledger.close();
   });
 
+  it('on the thread, truncate a WAL that a backlog grew, there and not inside a commit', async () => {
+    const path = join(tmp.dir, `truncate-${++n}.db`);
+    const ledger = SqliteLedger.open(path, { checkpoint: { everyRows: 8, maxLoopShare: 0, truncateAboveBytes: 256 * 1024 } });
+    await write(ledger, 16);
+    expect(ledger.checkpointMode).toBe('thread');
+    // a backlog: 3,000 rows committed as fast as the queue writes them (100 per turn)
+    await Promise.all(Array.from({ length: 3000 }, (_, i) => ledger.record(makeRow({ ts: Date.UTC(2026, 10, 21) + i }))));
+    const grown = walBytes(path);
+    expect(grown).toBeGreaterThan(256 * 1024);
+    // PASSIVE checkpoints alone rewind the WAL but never shrink the file (it would stay `grown`)
+    const deadline = Date.now() + 10_000;
+    while (walBytes(path) >= 256 * 1024 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    expect(walBytes(path)).toBeLessThan(256 * 1024);
+    await write(ledger, 20); // writes that met the thread's lock were queued, not lost
+    expect((await ledger.costs({ from: 0, to: Date.now() + 1 })).requests).toBe(3036);
+    await ledger.close();
+  });
+
   it('do not run for an in-memory ledger', async () => {
     const ledger = SqliteLedger.open(':memory:');
     expect(ledger.checkpointMode).toBe('none');
