@@ -59,7 +59,7 @@ const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',
  * Durability: a row is durable when the promise `record()` returned resolves (the request path
  * awaits it, so a row is durable when its request completes). Rows are group-committed through the
  * `WriteQueue`: the rows recorded by one piece of code commit in one transaction right after it
- * (a microtask), and a burst or a backlog is written at most `batchSize` (100) rows per transaction
+ * (a microtask), and a burst or a backlog is written at most `batchSize` (50) rows per transaction
  * and per turn of the event loop. In WAL mode with `synchronous=NORMAL` a committed transaction is
  * in the WAL file (the OS page cache) at once, so it survives kill -9 of the process; only an OS
  * crash or power loss can drop the last commits. A row whose `record()` has not resolved can be lost
