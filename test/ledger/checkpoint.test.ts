@@ -52,11 +52,11 @@ describe('SQLite WAL checkpoints', () => {
 
   it('move to a worker thread when one turn commits many rows (a backlog or a bulk job)', async () => {
     const path = join(tmp.dir, `loop-${++n}.db`);
-    const ledger = SqliteLedger.open(path, { checkpoint: { everyRows: 8, maxLoopShare: 1 } });
-    await Promise.all(Array.from({ length: 63 }, () => ledger.record(makeRow()))); // one group commit of 63 rows
+    const ledger = SqliteLedger.open(path, { checkpoint: { everyRows: 4, maxLoopShare: 1 } });
+    await Promise.all(Array.from({ length: 31 }, () => ledger.record(makeRow()))); // one group commit of 31 rows
     expect(ledger.checkpointMode).toBe('inline');
     await tick(); // its inline checkpoint
-    await Promise.all(Array.from({ length: 64 }, () => ledger.record(makeRow()))); // 8 × everyRows in one turn
+    await Promise.all(Array.from({ length: 32 }, () => ledger.record(makeRow()))); // 8 × everyRows in one turn
     expect(ledger.checkpointMode).toBe('thread');
     await ledger.close();
   });
