@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { ServerMessage, TurnMessage } from '../providers/assemblyai/protocol.js';
+import type { TurnMessage } from '../providers/assemblyai/protocol.js';
 import { defaultFaultMessage, type Fault, FaultySocket } from './faults.js';
 import { type MockServer, MockHttpServer, type RecordedRequest, rejectUpgrade, sendJson } from './server.js';
 

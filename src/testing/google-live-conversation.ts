@@ -102,7 +102,7 @@ export class LiveConversation {
   #stallIn: number | null;
 
   constructor(
-    private readonly ws: WebSocket,
+    ws: WebSocket,
     setup: LiveSetup,
     fault: Fault | undefined,
     private readonly script: ConversationScript,

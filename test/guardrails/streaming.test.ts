@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactText, scanText, StreamingRedactor } from '../../src/guardrails/index.js';
+import { StreamingRedactor } from '../../src/guardrails/index.js';
 import { policy } from './helpers.js';
 
 const redacting = policy({ pii: 'redact', financial: 'redact' });

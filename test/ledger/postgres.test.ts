@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import type { LedgerTarget } from '../../src/ledger/types.js';
 import { createTestDatabase, PG_REQUIRED, pgAvailability } from './helpers.js';
 import { ledgerSuite } from './suite.js';
