@@ -5,6 +5,7 @@ import { log } from '../log.js';
 import { Meter, recordAttempt } from '../metering/meter.js';
 import type { PriceUnits } from '../metering/price-entry.js';
 import type { Nanos } from '../money.js';
+import { realtimeProfileOf } from '../providers/realtime-profiles.js';
 import type { ModelRef } from '../providers/types.js';
 import type { DropInCore } from './drop-in.js';
 import type { llm } from '@livekit/agents';
@@ -14,16 +15,9 @@ type Core = DropInCore<llm.RealtimeModel>;
 const ZERO = { inputUnits: 0, cachedUnits: 0, outputUnits: 0, audioInputUnits: 0, audioCachedUnits: 0, audioOutputUnits: 0 };
 /** First response's input before any was seen: 1,000 audio tokens (about 100 s of the caller). */
 const NOMINAL_INPUT = { ...ZERO, audioInputUnits: 1000 };
-/**
- * OpenAI's audio token rates (platform docs, "Managing costs"): the caller's audio is 1 token per
- * 100 ms, the model's 1 token per 50 ms. Gemini counts 25 tokens per second of audio either way
- * (Gemini API docs, "Token counting"). Used only to reserve ahead; rows use the reported usage.
- */
-export const AUDIO_TOKENS_PER_SECOND = { input: 10, output: 20 } as const;
-const GEMINI_AUDIO_TOKENS_PER_SECOND = { input: 25, output: 25 } as const;
-
+/** The provider's audio token rates (to reserve ahead; rows use the reported usage). */
 function audioRates(ref: ModelRef): { input: number; output: number } {
-  return ref.provider === 'google' ? GEMINI_AUDIO_TOKENS_PER_SECOND : AUDIO_TOKENS_PER_SECOND;
+  return realtimeProfileOf(ref.spec).audioTokensPerSecond;
 }
 /** How far ahead a response reserves its spoken output: 5 s of audio per step. */
 const OUTPUT_CHUNK_S = 5;

@@ -13,6 +13,7 @@ import type { RealtimeModel } from './realtime.js';
 import { guardInput, OutputGuard } from './realtime-guard.js';
 import { RealtimeMeter } from './realtime-meter.js';
 import { lastFindings, mapMessages, sleep, until, watchText } from './realtime-streams.js';
+import { realtimeProfileOf } from '../providers/realtime-profiles.js';
 
 /** Events of the plugin session passed through unchanged (the others are handled below). */
 const PASSED = ['input_speech_started', 'input_speech_stopped'] as const;
@@ -239,7 +240,7 @@ export class GatewayRealtimeSession extends llm.RealtimeSession {
       const last = Math.max(this.#lastEventAt, link?.lastEventAt ?? 0);
       if (this.#meter.running === 0 || Date.now() - last < limit) return;
       this.#lastEventAt = Date.now();
-      const error = new APITimeoutError({ message: `${this.#ref.provider === 'google' ? 'Gemini Live' : 'OpenAI Realtime'}: no event from ${this.#ref.id} for ${limit} ms during a response; reconnecting`, options: { retryable: true } });
+      const error = new APITimeoutError({ message: `${realtimeProfileOf(this.#ref.spec).apiName}: no event from ${this.#ref.id} for ${limit} ms during a response; reconnecting`, options: { retryable: true } });
       log.warn(`realtime: ${error.message}`);
       this.emit('error', { type: 'realtime_model_error', timestamp: Date.now(), label: this.#owner.label(), error, recoverable: true } satisfies llm.RealtimeModelError);
       void this.#meter.abandon(`provider stalled mid-response (no event for ${limit} ms)`).catch(() => {});

@@ -1,4 +1,6 @@
 import { llm } from '@livekit/agents';
+import { BUILTIN_PROVIDERS } from '../providers/catalog.js';
+import { type RealtimeProfile, realtimeProfileOf } from '../providers/realtime-profiles.js';
 import type { ModelRef } from '../providers/types.js';
 import { DropInCore, type DropInOptions } from './drop-in.js';
 import { GatewayRealtimeSession } from './realtime-session.js';
@@ -22,7 +24,7 @@ export class RealtimeModel extends llm.RealtimeModel {
 
   constructor(model: string | RealtimeModelOptions, opts: Omit<RealtimeModelOptions, 'model'> = {}) {
     const o = typeof model === 'string' ? { ...opts, model } : model;
-    super(capabilitiesOf(providerOf(o.model), o.modelOptions ?? {}));
+    super(profileOf(o.model).capabilities(o.modelOptions ?? {}));
     this.core = new DropInCore<llm.RealtimeModel>('realtime', o, (ref, ep) => buildRealtime(ref, ep));
     this.stallTimeoutMs = o.stallTimeoutMs ?? 15_000;
   }
@@ -52,47 +54,7 @@ function buildRealtime(ref: ModelRef, ep: { apiKey?: string; baseURL?: string; o
   return ref.spec.realtime!({ model: ref.model, variant: ref.variant, ...ep });
 }
 
-function providerOf(model: string): string {
-  return typeof model === 'string' ? model.trim().split('/')[0]! : '';
-}
-
-/**
- * What AgentSession reads before any plugin is loaded, worked out from the options as the primary
- * model's plugin does. OpenAI: a server VAD unless `turnDetection: null`, transcription unless
- * `inputAudioTranscription: null`, audio unless `modalities` leaves it out. Google (Gemini Live):
- * the server's activity detection unless `realtimeInputConfig.automaticActivityDetection.disabled`,
- * transcription unless `inputAudioTranscription: null`, audio unless `modalities` leaves out
- * 'AUDIO'; no truncation, tools answered by the model itself, instructions and context updatable
- * mid-session but not tools.
- */
-function capabilitiesOf(provider: string, o: Record<string, unknown>): llm.RealtimeCapabilities {
-  if (provider === 'google') {
-    const vad = (o.realtimeInputConfig as { automaticActivityDetection?: { disabled?: boolean } } | undefined)?.automaticActivityDetection;
-    const modalities = o.modalities as string[] | undefined;
-    return {
-      messageTruncation: false,
-      turnDetection: !vad?.disabled,
-      userTranscription: o.inputAudioTranscription !== null,
-      autoToolReplyGeneration: true,
-      audioOutput: modalities ? modalities.includes('AUDIO') : true,
-      manualFunctionCalls: false,
-      midSessionChatCtxUpdate: true,
-      midSessionInstructionsUpdate: true,
-      midSessionToolsUpdate: false,
-      perResponseToolChoice: false,
-    };
-  }
-  const modalities = (o.modalities as string[] | undefined) ?? ['text', 'audio'];
-  return {
-    messageTruncation: true,
-    turnDetection: o.turnDetection !== null,
-    userTranscription: o.inputAudioTranscription !== null,
-    autoToolReplyGeneration: false,
-    audioOutput: modalities.includes('audio'),
-    manualFunctionCalls: true,
-    midSessionChatCtxUpdate: true,
-    midSessionInstructionsUpdate: true,
-    midSessionToolsUpdate: true,
-    perResponseToolChoice: true,
-  };
+/** The realtime profile of the model string's provider (one not built in is served as OpenAI-compatible). */
+function profileOf(model: string): RealtimeProfile {
+  return realtimeProfileOf(BUILTIN_PROVIDERS[typeof model === 'string' ? model.trim().split('/')[0]! : '']);
 }

@@ -1,6 +1,7 @@
 import type { tts as lktts } from '@livekit/agents';
 import type * as Google from '@livekit/agents-plugin-google';
 import { loadPlugin } from './plugins.js';
+import { geminiLive } from './realtime-profiles.js';
 import type { ProviderSpec } from './types.js';
 
 const PKG = '@livekit/agents-plugin-google';
@@ -21,6 +22,7 @@ export const google: ProviderSpec = {
   plugin: PKG,
   streamingSTT: true,
   ttsSampleRate: 24000,
+  realtimeProfile: geminiLive,
   async stt({ model, variant, apiKey, baseURL, options }) {
     const g = await loadPlugin<typeof Google>(PKG);
     const httpOptions = { ...(options.httpOptions as object | undefined), ...(baseURL ? { baseUrl: baseURL } : {}) };

@@ -4,6 +4,7 @@ import type { Modality } from '../types.js';
 import { retryAwareClient } from './openai-client.js';
 import { loadPlugin } from './plugins.js';
 import type { BuildOptions, ProviderSpec } from './types.js';
+import { openAIRealtime } from './realtime-profiles.js';
 
 const PKG = '@livekit/agents-plugin-openai';
 
@@ -40,6 +41,7 @@ export function openAICompatible(p: CompatibleProvider): ProviderSpec {
     plugin: PKG,
     streamingSTT: true, // made streaming below with stt.StreamAdapter
     ttsSampleRate: 24000,
+    realtimeProfile: openAIRealtime,
     async llm(o) {
       const oa = await loadPlugin<typeof OpenAI>(PKG);
       const client = await retryAwareClient(PKG, { apiKey: key(o), baseURL: base(o), onRetryAfter: o.onRetryAfter });

@@ -1,5 +1,6 @@
 import type { llm, stt, tts } from '@livekit/agents';
 import type { Modality } from '../types.js';
+import type { RealtimeProfile } from './realtime-profiles.js';
 
 /** Response headers naming why a provider refused a WebSocket upgrade: its message (JSON error body or text) and request id. */
 export interface UpgradeErrorHeaders {
@@ -52,6 +53,8 @@ export interface ProviderSpec {
   tts?(o: BuildOptions): Promise<tts.TTS>;
   /** speech-to-speech model (variant = voice) */
   realtime?(o: BuildOptions): Promise<llm.RealtimeModel>;
+  /** with `realtime`: its API's name, audio token rates and capabilities */
+  realtimeProfile?: RealtimeProfile;
 }
 
 /** A parsed chain entry. `id` is what the user wrote; `provider/model` identifies price and metrics. */
