@@ -77,9 +77,8 @@ export class WriteQueue<T> {
   #backoff = 0;
   /**
    * Items in the next batch: `batchSize`, but after the store refused writes it starts at a tenth and
-   * doubles per batch written. The first transaction after another process wrote the file finds
-   * SQLite's page cache dropped: traced here, 10.7–19.0 ms with 100 rows (7.3 ms of inserts in one)
-   * and 6.3–14.0 ms with 10 (BEGIN alone took 4.0 ms in one), the next batches ~1–1.6 ms per 100.
+   * doubles per batch written. The first transaction after another process wrote the file also
+   * empties SQLite's page cache (~2 ms at the ledger's 512 KiB cache), so it carries few rows.
    */
   #limit: number;
   #stopped = false;
