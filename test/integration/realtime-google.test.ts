@@ -2,7 +2,7 @@ import { llm, voice } from '@livekit/agents';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
 import { inference } from '../../src/index.js';
-import { type GeminiLiveUsage, type MockGoogle, startMockGoogle } from '../../src/testing/index.js';
+import { type Fault, type GeminiLiveUsage, type MockGoogle, startMockGoogle } from '../../src/testing/index.js';
 import { expectedRealtimeNanos, speak, startSession } from '../helpers/realtime.js';
 import { waitFor } from '../helpers/session.js';
 import { openGateway } from '../helpers/stack.js';
@@ -116,22 +116,27 @@ describe("inference.RealtimeModel('google/…') in a voice.AgentSession against 
 describe('Gemini Live faults: fallback before the caller hears anything, nothing escapes', () => {
   const answered = (items: string[]) => items.some((i) => i.startsWith('assistant'));
 
+  /** The primary fails once with `fault`; the fallback answers the caller with no error reaching the session. Returns the rows. */
+  async function fallsOver(fault: Fault, modelOptions?: Record<string, unknown>) {
+    mock.fail({ fault, times: 1 });
+    const { session, mic, items, errors, model } = open({ fallback: ['google/gemini-3.1-flash-live-preview'], ...(modelOptions ? { modelOptions } : {}) });
+    await session.start({ agent: new voice.Agent({ instructions: 'Be brief.' }) });
+    await speak(mic);
+    await waitFor(() => answered(items), 10_000, 'an answer from the fallback');
+    expect(model.model).toBe('gemini-3.1-flash-live-preview');
+    expect(errors).toEqual([]);
+    await session.close();
+    await gw.drain();
+    return rows();
+  }
+
   for (const [name, fault, error] of [
     ['refused', { kind: 'refuse' } as const, /ECONNREFUSED|socket hang up|ECONNRESET/],
     ['closed with 1011 at connect (a 500)', { kind: 'status', status: 500, message: 'Internal error encountered.' } as const, /Internal error encountered\. \(close code 1011\)/],
     ['HTTP 503 on the upgrade', { kind: 'status', status: 503 } as const, /Gemini Live: HTTP 503 on connect/],
   ] as const) {
     it(`${name}: the next realtime model takes over; an error row for the failed one`, async () => {
-      mock.fail({ fault, times: 1 });
-      const { session, mic, items, errors, model } = open({ fallback: ['google/gemini-3.1-flash-live-preview'] });
-      await session.start({ agent: new voice.Agent({ instructions: 'Be brief.' }) });
-      await speak(mic);
-      await waitFor(() => answered(items), 10_000, 'an answer from the fallback');
-      expect(model.model).toBe('gemini-3.1-flash-live-preview');
-      expect(errors).toEqual([]);
-      await session.close();
-      await gw.drain();
-      const r = await rows();
+      const r = await fallsOver(fault);
       expect(r.map((x) => [x.model, x.status])).toEqual([
         [MODEL, 'error'],
         ['gemini-3.1-flash-live-preview', 'success'],
@@ -144,16 +149,8 @@ describe('Gemini Live faults: fallback before the caller hears anything, nothing
   }
 
   it('stall at connect: the fallback takes over after connOptions.timeoutMs', async () => {
-    mock.fail({ fault: { kind: 'stall' }, times: 1 });
-    const { session, mic, items, errors, model } = open({ fallback: ['google/gemini-3.1-flash-live-preview'], modelOptions: { connOptions: { timeoutMs: 500, maxRetry: 0, retryIntervalMs: 100 } } });
-    await session.start({ agent: new voice.Agent({ instructions: 'Be brief.' }) });
-    await speak(mic);
-    await waitFor(() => answered(items), 10_000, 'an answer from the fallback');
-    expect(model.model).toBe('gemini-3.1-flash-live-preview');
-    expect(errors).toEqual([]);
-    await session.close();
-    await gw.drain();
-    expect((await rows())[0]!.error).toContain('no connection within 500 ms');
+    const r = await fallsOver({ kind: 'stall' }, { connOptions: { timeoutMs: 500, maxRetry: 0, retryIntervalMs: 100 } });
+    expect(r[0]!.error).toContain('no connection within 500 ms');
     expect(escaped).toEqual([]);
   });
 
